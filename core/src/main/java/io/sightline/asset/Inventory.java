@@ -1,0 +1,175 @@
+package io.sightline.asset;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sightline.image.ImageInfo;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The asset inventory with the indexes the engine joins on: container id (full and 12-character
+ * prefix), pod IP, host name and address, Service virtual IP and image digests.
+ *
+ * <p>Not thread-safe: one owner fills it, then the engine reads it. Every lookup is a hash probe.
+ */
+public final class Inventory {
+
+    private final Map<String, Cluster> clusters = new LinkedHashMap<>();
+    private final Map<String, Host> hosts = new LinkedHashMap<>();
+    private final Map<String, Host> hostsByAddress = new HashMap<>();
+    private final Map<PodKey, Pod> pods = new LinkedHashMap<>();
+    private final Map<String, Pod> podsByIp = new HashMap<>();
+    private final Map<String, ContainerAsset> containersByShortId = new LinkedHashMap<>();
+    private final Map<String, Service> services = new LinkedHashMap<>();
+    private final Map<String, Service> servicesByIp = new HashMap<>();
+    private final List<ServiceEndpoint> endpoints = new ArrayList<>();
+    private final Map<String, ImageInfo> imagesByDigest = new HashMap<>();
+
+    public void add(Cluster cluster) {
+        clusters.put(cluster.name(), requireNonNull(cluster, "cluster is null"));
+    }
+
+    /** Adds a host, or merges addresses and ids into the host of the same name. */
+    public void add(Host host) {
+        requireNonNull(host, "host is null");
+        Host merged = hosts.merge(host.name(), host, Inventory::mergeHosts);
+        merged.addresses().forEach(address -> hostsByAddress.put(address, merged));
+    }
+
+    public void add(Pod pod) {
+        requireNonNull(pod, "pod is null");
+        pods.put(pod.key(), pod);
+        if (!pod.hostNetwork()) {
+            pod.ips().forEach(ip -> podsByIp.put(ip, pod));
+        }
+        pod.containers().forEach(this::add);
+    }
+
+    public void add(ContainerAsset container) {
+        requireNonNull(container, "container is null");
+        containersByShortId.put(container.id().shortId(), container);
+    }
+
+    public void add(Service service) {
+        requireNonNull(service, "service is null");
+        services.put(service.namespace() + "/" + service.name(), service);
+        service.clusterIps().forEach(ip -> servicesByIp.put(ip, service));
+    }
+
+    public void add(ServiceEndpoint endpoint) {
+        endpoints.add(requireNonNull(endpoint, "endpoint is null"));
+    }
+
+    public void add(ImageInfo image) {
+        requireNonNull(image, "image is null");
+        image.configDigest().ifPresent(digest -> imagesByDigest.put(digest, image));
+        image.repoDigests().forEach(digest -> imagesByDigest.put(digest, image));
+    }
+
+    public Collection<Cluster> clusters() {
+        return clusters.values();
+    }
+
+    public Collection<Host> hosts() {
+        return hosts.values();
+    }
+
+    public Collection<Pod> pods() {
+        return pods.values();
+    }
+
+    public Collection<ContainerAsset> containers() {
+        return containersByShortId.values();
+    }
+
+    public Collection<Service> services() {
+        return services.values();
+    }
+
+    public List<ServiceEndpoint> endpoints() {
+        return List.copyOf(endpoints);
+    }
+
+    public Optional<Host> host(String name) {
+        return Optional.ofNullable(hosts.get(name));
+    }
+
+    public Optional<Host> hostByAddress(String address) {
+        return Optional.ofNullable(hostsByAddress.get(address));
+    }
+
+    public Optional<Pod> pod(PodKey key) {
+        return Optional.ofNullable(pods.get(key));
+    }
+
+    public Optional<Pod> podByIp(String ip) {
+        return Optional.ofNullable(podsByIp.get(ip));
+    }
+
+    /** Finds a container by its full id or any prefix of at least 12 characters. */
+    public Optional<ContainerAsset> container(String idOrPrefix) {
+        if (idOrPrefix == null || idOrPrefix.length() < ContainerId.SHORT_LENGTH) {
+            return Optional.empty();
+        }
+        ContainerId wanted = ContainerId.parse(idOrPrefix);
+        ContainerAsset found = containersByShortId.get(wanted.shortId());
+        if (found == null || !found.id().id().startsWith(wanted.id())) {
+            return Optional.empty();
+        }
+        return Optional.of(found);
+    }
+
+    public Optional<Service> serviceByIp(String ip) {
+        return Optional.ofNullable(servicesByIp.get(ip));
+    }
+
+    /** Backends of a Service for a given service port, resolved through its EndpointSlices. */
+    public List<ServiceEndpoint> endpointsOf(Service service, int servicePort) {
+        Optional<Service.ServicePort> port =
+                service.ports().stream().filter(p -> p.port() == servicePort).findFirst();
+        return endpoints.stream()
+                .filter(e ->
+                        e.namespace().equals(service.namespace()) && e.service().equals(service.name()))
+                .filter(e -> port.isEmpty()
+                        || e.portName().equals(port.get().name())
+                        || String.valueOf(e.port()).equals(port.get().targetPort()))
+                .toList();
+    }
+
+    /** Image metadata by repo digest or config digest. */
+    public Optional<ImageInfo> image(String digest) {
+        return Optional.ofNullable(imagesByDigest.get(digest));
+    }
+
+    /** Every running container whose repo or config digest is one of the given digests. */
+    public List<ContainerAsset> containersOfImage(Collection<String> digests) {
+        return containersByShortId.values().stream()
+                .filter(c -> c.imageDigest().filter(digests::contains).isPresent()
+                        || c.configDigest().filter(digests::contains).isPresent())
+                .toList();
+    }
+
+    /** True when the address belongs to anything this inventory knows: a pod, host or Service. */
+    public boolean isKnownAddress(String address) {
+        return podsByIp.containsKey(address)
+                || hostsByAddress.containsKey(address)
+                || servicesByIp.containsKey(address);
+    }
+
+    private static Host mergeHosts(Host known, Host added) {
+        List<String> addresses = new ArrayList<>(known.addresses());
+        added.addresses().stream().filter(a -> !addresses.contains(a)).forEach(addresses::add);
+        return new Host(
+                known.name(),
+                known.instanceId().or(added::instanceId),
+                known.providerId().or(added::providerId),
+                known.cluster().or(added::cluster),
+                addresses,
+                known.source().or(added::source));
+    }
+}

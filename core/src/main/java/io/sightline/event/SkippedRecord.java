@@ -1,0 +1,17 @@
+package io.sightline.event;
+
+import static java.util.Objects.requireNonNull;
+
+/** A record that could not be read, with the reason naming the field or the syntax error. */
+public record SkippedRecord(String file, int line, String reason) {
+
+    public SkippedRecord {
+        requireNonNull(file, "file is null");
+        requireNonNull(reason, "reason is null");
+    }
+
+    @Override
+    public String toString() {
+        return file + ":" + line + ": " + reason;
+    }
+}

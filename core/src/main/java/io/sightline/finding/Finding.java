@@ -1,0 +1,45 @@
+package io.sightline.finding;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * One vulnerability in one package of one image, as a scanner reported it. {@code id} is the
+ * scanner's primary id (CVE, GHSA, SNYK-...), {@code aliases} every other id it gave.
+ */
+public record Finding(
+        String id,
+        List<String> aliases,
+        PackageRef pkg,
+        Optional<String> fixedVersion,
+        Severity severity,
+        OptionalDouble cvssScore,
+        String title,
+        String scanner) {
+
+    public Finding {
+        requireNonNull(id, "id is null");
+        aliases = List.copyOf(aliases);
+        requireNonNull(pkg, "pkg is null");
+        requireNonNull(fixedVersion, "fixedVersion is null");
+        requireNonNull(severity, "severity is null");
+        requireNonNull(cvssScore, "cvssScore is null");
+        requireNonNull(title, "title is null");
+        requireNonNull(scanner, "scanner is null");
+    }
+
+    public boolean fixable() {
+        return fixedVersion.isPresent();
+    }
+
+    /** The CVE id among the primary id and aliases, if any: the key findings are counted by. */
+    public String vulnerabilityKey() {
+        if (id.startsWith("CVE-")) {
+            return id;
+        }
+        return aliases.stream().filter(a -> a.startsWith("CVE-")).findFirst().orElse(id);
+    }
+}

@@ -1,0 +1,19 @@
+package io.sightline.image;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What an image store knows of one image: its config digest (Docker's image id), the repo
+ * digests it was pulled by, and the tags that point at it.
+ */
+public record ImageInfo(Optional<String> configDigest, List<String> repoDigests, List<ImageRef> refs) {
+
+    public ImageInfo {
+        requireNonNull(configDigest, "configDigest is null");
+        repoDigests = List.copyOf(repoDigests);
+        refs = List.copyOf(refs);
+    }
+}
