@@ -1,0 +1,139 @@
+package io.sightline.engine;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The built-in behaviours and the ATT&CK techniques they map to.
+ *
+ * <p>TODO: the rule set is code for now; it should be data (YAML) that users can extend, with a
+ * rarity score from history so that a behaviour seen daily on a CI runner does not alarm. Both
+ * come with the engine's full-depth work.
+ */
+final class Behaviours {
+
+    static final Technique EXPLOIT_PUBLIC_APP =
+            new Technique("T1190", "Exploit Public-Facing Application", Tactic.INITIAL_ACCESS);
+    static final Technique UNIX_SHELL =
+            new Technique("T1059.004", "Command and Scripting Interpreter: Unix Shell", Tactic.EXECUTION);
+    static final Technique INGRESS_TOOL_TRANSFER =
+            new Technique("T1105", "Ingress Tool Transfer", Tactic.COMMAND_AND_CONTROL);
+    static final Technique RESOURCE_HIJACKING = new Technique("T1496", "Resource Hijacking", Tactic.IMPACT);
+    static final Technique STEAL_APP_TOKEN =
+            new Technique("T1528", "Steal Application Access Token", Tactic.CREDENTIAL_ACCESS);
+    static final Technique CONTAINER_API =
+            new Technique("T1552.007", "Unsecured Credentials: Container API", Tactic.CREDENTIAL_ACCESS);
+    static final Technique CONTAINER_DISCOVERY =
+            new Technique("T1613", "Container and Resource Discovery", Tactic.DISCOVERY);
+    static final Technique EXPLOIT_REMOTE_SERVICE =
+            new Technique("T1210", "Exploitation of Remote Services", Tactic.LATERAL_MOVEMENT);
+    static final Technique WEB_SHELL =
+            new Technique("T1505.003", "Server Software Component: Web Shell", Tactic.PERSISTENCE);
+    static final Technique ESCAPE_TO_HOST = new Technique("T1611", "Escape to Host", Tactic.PRIVILEGE_ESCALATION);
+    static final Technique CREDENTIALS_IN_FILES =
+            new Technique("T1552.001", "Unsecured Credentials: Credentials In Files", Tactic.CREDENTIAL_ACCESS);
+    static final Technique CLOUD_METADATA =
+            new Technique("T1552.005", "Unsecured Credentials: Cloud Instance Metadata API", Tactic.CREDENTIAL_ACCESS);
+    static final Technique FILE_PERMISSIONS =
+            new Technique("T1222.002", "File and Directory Permissions Modification: Linux", Tactic.DEFENSE_EVASION);
+    static final Technique HIDDEN_FILES =
+            new Technique("T1564.001", "Hide Artifacts: Hidden Files and Directories", Tactic.DEFENSE_EVASION);
+    static final Technique USER_DISCOVERY = new Technique("T1033", "System Owner/User Discovery", Tactic.DISCOVERY);
+    static final Technique APP_LAYER_PROTOCOL =
+            new Technique("T1071", "Application Layer Protocol", Tactic.COMMAND_AND_CONTROL);
+
+    static final String METADATA_ADDRESS = "169.254.169.254";
+
+    private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "ash", "zsh", "ksh", "busybox");
+    private static final Set<String> WEB_SERVERS =
+            Set.of("httpd", "apache2", "nginx", "php-fpm", "lighttpd", "caddy", "uwsgi", "gunicorn");
+    private static final Set<String> DOWNLOADERS = Set.of("curl", "wget", "fetch", "tftp");
+    private static final Set<String> USER_DISCOVERY_TOOLS = Set.of("id", "whoami", "uname", "hostname", "w");
+    private static final Set<String> CONTAINER_TOOLS = Set.of("crictl", "ctr", "docker", "kubectl", "nerdctl");
+    private static final Set<Integer> MINER_PORTS = Set.of(3333, 4444, 5555, 5556, 7777, 9999, 14433, 14444, 45700);
+    private static final Pattern MINER_ARGS = Pattern.compile("stratum\\+(tcp|ssl)://|--donate-level|xmrig|minexmr");
+    private static final Pattern WEB_SCRIPT = Pattern.compile(".*\\.(jsp|jspx|php|phtml|asp|aspx|cgi)$");
+    private static final Pattern TOKEN_PATH =
+            Pattern.compile("/var/run/secrets/(kubernetes\\.io|eks\\.amazonaws\\.com)/serviceaccount/.*token");
+    private static final Pattern CREDENTIAL_PATH = Pattern.compile(
+            "/var/lib/kubelet/kubeconfig|/etc/kubernetes/.*\\.(conf|kubeconfig)|.*/\\.aws/credentials|/etc/shadow"
+                    + "|.*/\\.kube/config|/var/lib/kubelet/pki/.*");
+
+    private Behaviours() {}
+
+    static boolean isShell(String name) {
+        return SHELLS.contains(name);
+    }
+
+    /**
+     * A process that serves requests: it accepted inbound connections, or it is a web server
+     * known to run CGI children. A shell under such a process is how a remote exploit shows.
+     */
+    static boolean isServer(ProcessNode node) {
+        return node.acceptedInbound || WEB_SERVERS.contains(node.name());
+    }
+
+    static boolean isDownloader(ProcessNode node) {
+        return DOWNLOADERS.contains(node.name()) && node.arguments.contains("://");
+    }
+
+    static boolean isMiner(ProcessNode node) {
+        return MINER_ARGS.matcher(node.arguments.toLowerCase(Locale.ROOT)).find();
+    }
+
+    static boolean isMinerPort(int port) {
+        return MINER_PORTS.contains(port);
+    }
+
+    static boolean isNsenterToHost(ProcessNode node) {
+        return node.name().equals("nsenter") && node.arguments.matches(".*(-t\\s*1\\b|--target[= ]1\\b).*");
+    }
+
+    static boolean isPermissionChange(ProcessNode node) {
+        return node.name().equals("chmod") && node.arguments.matches(".*(\\+x|\\b[0-7]?7[0-7]{2}\\b).*");
+    }
+
+    static boolean isHiddenDirectory(ProcessNode node) {
+        return node.name().equals("mkdir") && node.arguments.matches(".*/\\.[^/ .][^/ ]*.*");
+    }
+
+    static boolean isUserDiscovery(ProcessNode node) {
+        return USER_DISCOVERY_TOOLS.contains(node.name());
+    }
+
+    static boolean isContainerTool(ProcessNode node) {
+        return CONTAINER_TOOLS.contains(node.name());
+    }
+
+    static boolean isWebScript(String path) {
+        return WEB_SCRIPT.matcher(path.toLowerCase(Locale.ROOT)).matches();
+    }
+
+    static boolean isServiceAccountToken(String path) {
+        return TOKEN_PATH.matcher(path).matches();
+    }
+
+    static boolean isCredentialFile(String path) {
+        return CREDENTIAL_PATH.matcher(path).matches();
+    }
+
+    /** Public unicast: not private (RFC 1918), loopback, link-local or carrier-grade NAT. */
+    static boolean isPublicAddress(String address) {
+        String[] parts = address.split("\\.");
+        if (parts.length != 4) {
+            return false;
+        }
+        int a;
+        int b;
+        try {
+            a = Integer.parseInt(parts[0]);
+            b = Integer.parseInt(parts[1]);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        boolean privateRange = a == 10 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168);
+        boolean special = a == 127 || a == 0 || (a == 169 && b == 254) || (a == 100 && b >= 64 && b <= 127);
+        return !privateRange && !special && a < 224;
+    }
+}

@@ -1,0 +1,72 @@
+package io.sightline.engine;
+
+import io.sightline.event.ContainerContext;
+import io.sightline.event.NetworkFlow;
+import io.sightline.event.ProcessKey;
+import io.sightline.event.ProcessRef;
+import io.sightline.event.SourceRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One process in the causal graph. A node may exist before its own exec arrives (a child or a
+ * kprobe came first); it is filled in when the exec does. Memory: the key, a few strings shared
+ * with the parsed records, and one reference per record about the process.
+ */
+final class ProcessNode {
+
+    final ProcessKey key;
+    String executable = "";
+    String arguments = "";
+    Optional<ContainerContext> container = Optional.empty();
+    Instant start;
+    boolean execSeen;
+    boolean classified;
+    ProcessNode parent;
+    final List<ProcessNode> children = new ArrayList<>(2);
+    final List<SourceRecord> records = new ArrayList<>(2);
+    final List<NetworkFlow> flows = new ArrayList<>(0);
+    boolean acceptedInbound;
+    Trail trail;
+    boolean tainted;
+
+    ProcessNode(ProcessKey key, Instant start) {
+        this.key = key;
+        this.start = start;
+    }
+
+    void describe(ProcessRef ref) {
+        if (executable.isEmpty() || !execSeen) {
+            executable = ref.executable();
+            arguments = ref.arguments();
+        }
+        if (container.isEmpty()) {
+            container = ref.container();
+        }
+    }
+
+    String name() {
+        int slash = executable.lastIndexOf('/');
+        return slash >= 0 ? executable.substring(slash + 1) : executable;
+    }
+
+    String host() {
+        return key.host();
+    }
+
+    Optional<String> containerId() {
+        return container.map(c -> c.id().id());
+    }
+
+    Trail trail() {
+        return trail == null ? null : trail.root();
+    }
+
+    /** A short label for trails: {@code curl -fsSL http://…}. */
+    String label() {
+        String text = arguments.isEmpty() ? name() : name() + " " + arguments;
+        return text.length() > 90 ? text.substring(0, 87) + "..." : text;
+    }
+}

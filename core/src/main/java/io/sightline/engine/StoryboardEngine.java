@@ -1,0 +1,679 @@
+package io.sightline.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sightline.asset.Inventory;
+import io.sightline.asset.Service;
+import io.sightline.asset.ServiceEndpoint;
+import io.sightline.event.ApiCall;
+import io.sightline.event.Detection;
+import io.sightline.event.Endpoint;
+import io.sightline.event.FileAccess;
+import io.sightline.event.NetworkFlow;
+import io.sightline.event.ProcessEvent;
+import io.sightline.event.ProcessExec;
+import io.sightline.event.ProcessExit;
+import io.sightline.event.ProcessKey;
+import io.sightline.event.ProcessRef;
+import io.sightline.event.RuntimeEvent;
+import io.sightline.event.SourceRecord;
+import io.sightline.finding.Severity;
+import io.sightline.storyboard.Storyboard;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Stitches runtime events into storyboards, one event at a time.
+ *
+ * <p>Every event updates a causal graph of processes (keyed by {@link ProcessKey}, so two sensors
+ * reporting one exec meet in one node and a reused pid never joins an older process). Behaviours
+ * seed trails at the suspicious process; a trail then grows down the process tree, across
+ * connections (a connect on one side matched to the accept on the other, through Service virtual
+ * IPs), to the Kubernetes API calls a trail's process made, and to other connections to the
+ * attacker addresses it used. Trails that meet merge. Events may arrive in any order: a node
+ * exists before its exec arrives, and every cross-record link is looked up from both sides.
+ *
+ * <p>Cost per event: a constant number of hash probes, plus the size of a subtree when a process
+ * joins a trail (each node joins at most once). Memory: one node per process and one reference
+ * per record and per flow.
+ *
+ * <p>TODO: indexes are never evicted; a long-running server needs time-based expiry of flows,
+ * API calls and exited process subtrees (the late-arrival bound), which comes with the engine's
+ * full-depth work.
+ *
+ * <p>Not thread-safe: one thread feeds it.
+ */
+public final class StoryboardEngine {
+
+    private final Inventory inventory;
+    private final ImageRisk imageRisk;
+    private final EngineConfig config;
+
+    private final Map<ProcessKey, ProcessNode> nodes = new HashMap<>();
+    private final Map<String, ProcessNode> nodesByExecId = new HashMap<>();
+    private final Map<String, List<ProcessNode>> nodesByHostPid = new HashMap<>();
+    private final Map<Endpoint, List<FlowAt>> connectsByClient = new HashMap<>();
+    private final Map<Endpoint, List<FlowAt>> acceptsByClient = new HashMap<>();
+    private final Map<String, List<FlowAt>> flowsToExternal = new HashMap<>();
+    private final Map<String, List<Trail>> trailsByAttackerAddress = new HashMap<>();
+    private final Map<String, List<ApiCall>> apiCallsBySource = new HashMap<>();
+    private final Map<String, List<ApiWindow>> apiWindowsBySource = new HashMap<>();
+    private final List<LooseDetection> looseDetections = new ArrayList<>();
+    private final List<Trail> trails = new ArrayList<>();
+    private long eventsSeen;
+
+    public StoryboardEngine(Inventory inventory, ImageRisk imageRisk, EngineConfig config) {
+        this.inventory = requireNonNull(inventory, "inventory is null");
+        this.imageRisk = requireNonNull(imageRisk, "imageRisk is null");
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    public void accept(RuntimeEvent event) {
+        requireNonNull(event, "event is null");
+        eventsSeen++;
+        switch (event) {
+            case ProcessExec exec -> onExec(exec);
+            case ProcessExit exit -> onProcessRecord(exit);
+            case NetworkFlow flow -> onFlow(flow);
+            case FileAccess access -> onFileAccess(access);
+            case ApiCall call -> onApiCall(call);
+            case Detection detection -> onDetection(detection);
+        }
+    }
+
+    public long eventsSeen() {
+        return eventsSeen;
+    }
+
+    public int processCount() {
+        return nodes.size();
+    }
+
+    /** The current storyboards, most severe first. */
+    public List<Storyboard> storyboards() {
+        return new StoryboardSnapshot(inventory, imageRisk).build(liveTrails(), looseDetections);
+    }
+
+    private List<Trail> liveTrails() {
+        Set<Trail> roots = new LinkedHashSet<>();
+        trails.forEach(trail -> roots.add(trail.root()));
+        return List.copyOf(roots);
+    }
+
+    private void onExec(ProcessExec exec) {
+        ProcessNode node = onProcessRecord(exec);
+        node.execSeen = true;
+        node.executable = exec.process().executable();
+        node.arguments = exec.process().arguments();
+
+        seedOnExec(node);
+        if (node.tainted) {
+            classifyExec(node, exec.time());
+        }
+    }
+
+    private ProcessNode onProcessRecord(ProcessEvent event) {
+        ProcessNode node = upsert(event.process());
+        event.parent().map(this::upsert).ifPresent(parent -> link(node, parent));
+        addRecord(node, event.source(), event.time());
+        return node;
+    }
+
+    private void onFlow(NetworkFlow flow) {
+        ProcessNode node = onProcessRecord(flow);
+        node.flows.add(flow);
+        FlowAt at = new FlowAt(node, flow);
+
+        if (flow.direction() == NetworkFlow.Direction.INBOUND) {
+            acceptsByClient
+                    .computeIfAbsent(flow.remote(), k -> new ArrayList<>(1))
+                    .add(at);
+            boolean firstAccept = !node.acceptedInbound;
+            node.acceptedInbound = true;
+            linkAcceptToTaintedConnect(at);
+            if (firstAccept) {
+                node.children.forEach(this::seedOnExec);
+            }
+            return;
+        }
+
+        connectsByClient.computeIfAbsent(flow.local(), k -> new ArrayList<>(1)).add(at);
+        String remote = flow.remote().address();
+        if (Behaviours.isPublicAddress(remote)) {
+            flowsToExternal.computeIfAbsent(remote, k -> new ArrayList<>(1)).add(at);
+            joinTrailsUsingAddress(at);
+            if (!node.tainted && Behaviours.isMinerPort(flow.remote().port())) {
+                Trail trail = newTrail();
+                trail.tag(Behaviours.RESOURCE_HIJACKING);
+                taint(node, trail);
+            }
+        }
+        if (node.tainted) {
+            onTaintedFlow(node, flow);
+        }
+    }
+
+    private void onFileAccess(FileAccess access) {
+        ProcessNode node = onProcessRecord(access);
+        String path = access.path();
+
+        if (access.mode() == FileAccess.Mode.WRITE && Behaviours.isWebScript(path) && Behaviours.isServer(node)) {
+            Trail trail = node.trail != null ? node.trail() : newTrail();
+            enter(node, trail, access.source(), access.time());
+            trail.root().tag(Behaviours.WEB_SHELL);
+            step(node.trail(), access.time(), node, node.name() + " writes " + path);
+        }
+        if (!node.tainted) {
+            return;
+        }
+        Trail trail = node.trail();
+        if (Behaviours.isServiceAccountToken(path)) {
+            trail.tag(Behaviours.STEAL_APP_TOKEN);
+            step(trail, access.time(), node, node.name() + " reads the service-account token");
+        } else if (Behaviours.isCredentialFile(path)) {
+            trail.tag(Behaviours.CREDENTIALS_IN_FILES);
+            step(trail, access.time(), node, node.name() + " reads " + path);
+        } else if (access.mode() == FileAccess.Mode.WRITE) {
+            step(trail, access.time(), node, node.name() + " writes " + path);
+        }
+    }
+
+    private void onApiCall(ApiCall call) {
+        for (String ip : call.sourceIps()) {
+            apiCallsBySource.computeIfAbsent(ip, k -> new ArrayList<>(2)).add(call);
+            for (ApiWindow window : apiWindowsBySource.getOrDefault(ip, List.of())) {
+                if (window.covers(call.time())) {
+                    attachApiCall(window.trail.root(), call);
+                }
+            }
+        }
+    }
+
+    private void onDetection(Detection detection) {
+        Optional<ProcessNode> found = detection.process().map(ref -> findOrCreate(ref, detection));
+        if (found.isEmpty()) {
+            onContainerDetection(detection);
+            return;
+        }
+        ProcessNode node = found.get();
+        addRecord(node, detection.source(), detection.time());
+        if (!node.tainted && detection.severity().atLeast(Severity.MEDIUM)) {
+            taint(node, newTrail());
+        }
+        if (node.tainted) {
+            noteDetection(node.trail(), detection);
+        } else {
+            looseDetections.add(new LooseDetection(detection, Optional.of(node)));
+        }
+    }
+
+    private void onContainerDetection(Detection detection) {
+        Optional<String> container = detection.container().map(c -> c.id().id());
+        for (Endpoint remote : detection.remotes()) {
+            for (Trail trail : trailsByAttackerAddress.getOrDefault(remote.address(), List.of())) {
+                Trail root = trail.root();
+                if (container.isEmpty() || spansContainer(root, container.get())) {
+                    root.records.add(detection.source());
+                    noteDetection(root, detection);
+                    return;
+                }
+            }
+        }
+        if (detection.severity().atLeast(Severity.MEDIUM)) {
+            Trail trail = newTrail();
+            trail.records.add(detection.source());
+            trail.seen(detection.time());
+            container.ifPresent(trail.extraContainers::add);
+            detection.remotes().stream()
+                    .map(Endpoint::address)
+                    .filter(Behaviours::isPublicAddress)
+                    .forEach(address -> registerAttackerAddress(trail, address));
+            noteDetection(trail, detection);
+            return;
+        }
+        looseDetections.add(new LooseDetection(detection, Optional.empty()));
+    }
+
+    private void noteDetection(Trail trail, Detection detection) {
+        Trail root = trail.root();
+        root.detections.add(detection.sensor() + " " + detection.severity().label() + ": " + detection.rule());
+        detection.techniques().forEach(id -> Techniques.byId(id).ifPresent(root::tag));
+        root.seen(detection.time());
+    }
+
+    private void seedOnExec(ProcessNode node) {
+        if (node.tainted) {
+            return;
+        }
+        ProcessNode parent = node.parent;
+        if (parent != null && Behaviours.isShell(node.name()) && Behaviours.isServer(parent)) {
+            Trail trail = parent.trail != null ? parent.trail() : newTrail();
+            enter(parent, trail, null, node.start);
+            Trail root = trail.root();
+            root.tag(Behaviours.EXPLOIT_PUBLIC_APP);
+            step(root, node.start, parent, parent.name() + " (serving requests) spawns " + node.label());
+            taint(node, root);
+            return;
+        }
+        if (Behaviours.isMiner(node)) {
+            Trail trail = newTrail();
+            trail.tag(Behaviours.RESOURCE_HIJACKING);
+            taint(node, trail);
+            return;
+        }
+        if (Behaviours.isNsenterToHost(node) && node.container.isPresent()) {
+            taint(node, newTrail());
+        }
+    }
+
+    /** Tags what a process on a trail did, from its executable and arguments. */
+    private void classifyExec(ProcessNode node, Instant time) {
+        if (node.classified) {
+            return;
+        }
+        node.classified = true;
+        Trail trail = node.trail();
+        if (Behaviours.isShell(node.name())) {
+            trail.tag(Behaviours.UNIX_SHELL);
+        }
+        if (Behaviours.isDownloader(node)) {
+            trail.tag(Behaviours.INGRESS_TOOL_TRANSFER);
+        }
+        if (Behaviours.isMiner(node)) {
+            trail.tag(Behaviours.RESOURCE_HIJACKING);
+        }
+        if (Behaviours.isPermissionChange(node)) {
+            trail.tag(Behaviours.FILE_PERMISSIONS);
+        }
+        if (Behaviours.isHiddenDirectory(node)) {
+            trail.tag(Behaviours.HIDDEN_FILES);
+        }
+        if (Behaviours.isUserDiscovery(node)) {
+            trail.tag(Behaviours.USER_DISCOVERY);
+        }
+        if (Behaviours.isContainerTool(node)) {
+            trail.tag(Behaviours.CONTAINER_DISCOVERY);
+        }
+        if (Behaviours.isNsenterToHost(node)) {
+            trail.tag(Behaviours.ESCAPE_TO_HOST);
+        }
+        if (node.parent != null && node.parent.container.isPresent() && node.container.isEmpty()) {
+            trail.tag(Behaviours.ESCAPE_TO_HOST);
+            step(trail, time, node, "leaves the container for the host: " + node.label());
+            return;
+        }
+        step(trail, time, node, node.label());
+    }
+
+    private void onTaintedFlow(ProcessNode node, NetworkFlow flow) {
+        Trail trail = node.trail();
+        if (flow.direction() == NetworkFlow.Direction.INBOUND) {
+            return;
+        }
+        String remote = flow.remote().address();
+        String text = node.name() + " connects to " + flow.remote();
+
+        if (Behaviours.isPublicAddress(remote)) {
+            registerAttackerAddress(trail, remote);
+            if (Behaviours.isMinerPort(flow.remote().port())) {
+                trail.root().tag(Behaviours.RESOURCE_HIJACKING);
+                text += " (miner pool port)";
+            } else if (Behaviours.isShell(node.name())) {
+                trail.root().tag(Behaviours.APP_LAYER_PROTOCOL);
+                text += " (shell connected to a remote host)";
+            }
+        } else if (remote.equals(Behaviours.METADATA_ADDRESS)) {
+            trail.root().tag(Behaviours.CLOUD_METADATA);
+            trail.root().externalAddresses.add(remote);
+            text += " (instance metadata service)";
+        } else {
+            text = linkInternalFlow(node, flow, text);
+        }
+        step(trail.root(), flow.time(), node, text);
+    }
+
+    private String linkInternalFlow(ProcessNode node, NetworkFlow flow, String text) {
+        Trail trail = node.trail();
+        Optional<Service> service = inventory.serviceByIp(flow.remote().address());
+        if (service.isPresent()) {
+            Service s = service.get();
+            trail.services.add(s.namespace() + "/" + s.name());
+            if (isKubernetesApi(s)) {
+                openApiWindow(trail, flow);
+                return text + " (Kubernetes API)";
+            }
+            text += " (Service " + s.namespace() + "/" + s.name() + ")";
+        } else if (isKubernetesApiEndpoint(flow.remote())) {
+            openApiWindow(trail, flow);
+            return text + " (Kubernetes API)";
+        }
+        for (FlowAt accept : acceptsByClient.getOrDefault(flow.local(), List.of())) {
+            if (sameConnection(flow, accept.flow)) {
+                linkLateral(trail, accept);
+            }
+        }
+        return text;
+    }
+
+    private void linkAcceptToTaintedConnect(FlowAt accept) {
+        for (FlowAt connect : connectsByClient.getOrDefault(accept.flow.remote(), List.of())) {
+            if (connect.node.tainted && sameConnection(connect.flow, accept.flow)) {
+                linkLateral(connect.node.trail(), accept);
+            }
+        }
+    }
+
+    private void linkLateral(Trail trail, FlowAt accept) {
+        enter(accept.node, trail, accept.flow.source(), accept.flow.time());
+        Trail root = trail.root();
+        root.tag(Behaviours.EXPLOIT_REMOTE_SERVICE);
+        step(
+                root,
+                accept.flow.time(),
+                accept.node,
+                accept.node.name() + " accepts a connection from the trail (" + accept.flow.remote() + ")");
+    }
+
+    /**
+     * A connect and an accept are one connection when the client ends agree (the accept's remote
+     * is the connect's local end), the times agree within the clock skew, and the server end is
+     * the address dialled or a backend of the Service dialled.
+     */
+    private boolean sameConnection(NetworkFlow connect, NetworkFlow accept) {
+        if (!connect.local().equals(accept.remote())) {
+            return false;
+        }
+        Duration apart = Duration.between(connect.time(), accept.time()).abs();
+        if (apart.compareTo(config.clockSkew()) > 0) {
+            return false;
+        }
+        if (connect.remote().equals(accept.local())) {
+            return true;
+        }
+        return inventory
+                .serviceByIp(connect.remote().address())
+                .map(service -> inventory.endpointsOf(service, connect.remote().port()).stream()
+                        .anyMatch(e -> e.address().equals(accept.local().address())
+                                && e.port() == accept.local().port()))
+                .orElse(false);
+    }
+
+    private boolean isKubernetesApi(Service service) {
+        return service.namespace().equals("default") && service.name().equals("kubernetes");
+    }
+
+    private boolean isKubernetesApiEndpoint(Endpoint remote) {
+        return inventory.endpoints().stream()
+                .filter(e -> e.namespace().equals("default") && e.service().equals("kubernetes"))
+                .map(ServiceEndpoint::address)
+                .anyMatch(remote.address()::equals);
+    }
+
+    private void openApiWindow(Trail trail, NetworkFlow flow) {
+        Trail root = trail.root();
+        root.tag(Behaviours.CONTAINER_API);
+        root.tag(Behaviours.CONTAINER_DISCOVERY);
+        String source = flow.local().address();
+        ApiWindow window = new ApiWindow(
+                root, flow.time().minus(config.clockSkew()), flow.time().plus(config.apiCallWindow()));
+        apiWindowsBySource.computeIfAbsent(source, k -> new ArrayList<>(1)).add(window);
+        for (ApiCall call : apiCallsBySource.getOrDefault(source, List.of())) {
+            if (window.covers(call.time())) {
+                attachApiCall(root, call);
+            }
+        }
+    }
+
+    private void attachApiCall(Trail trail, ApiCall call) {
+        if (!trail.records.add(call.source())) {
+            return;
+        }
+        trail.identities.add(call.user());
+        trail.seen(call.time());
+        step(
+                trail,
+                call.time(),
+                null,
+                call.user() + " " + call.verb() + " " + call.requestUri() + " -> " + call.status());
+    }
+
+    private void registerAttackerAddress(Trail trail, String address) {
+        Trail root = trail.root();
+        if (!root.externalAddresses.add(address)) {
+            return;
+        }
+        trailsByAttackerAddress
+                .computeIfAbsent(address, k -> new ArrayList<>(1))
+                .add(root);
+        for (FlowAt earlier : List.copyOf(flowsToExternal.getOrDefault(address, List.of()))) {
+            if (!earlier.node.tainted && spansProcessScope(root, earlier.node)) {
+                enter(earlier.node, root, earlier.flow.source(), earlier.flow.time());
+                step(
+                        root.root(),
+                        earlier.flow.time(),
+                        earlier.node,
+                        earlier.node.name() + " connects to " + earlier.flow.remote() + " (attacker address)");
+            }
+        }
+    }
+
+    /** A flow to an address a trail already used joins that trail when it comes from its scope. */
+    private void joinTrailsUsingAddress(FlowAt at) {
+        if (at.node.tainted) {
+            return;
+        }
+        for (Trail trail : trailsByAttackerAddress.getOrDefault(at.flow.remote().address(), List.of())) {
+            Trail root = trail.root();
+            if (spansProcessScope(root, at.node)) {
+                enter(at.node, root, at.flow.source(), at.flow.time());
+                step(
+                        root.root(),
+                        at.flow.time(),
+                        at.node,
+                        at.node.name() + " connects to " + at.flow.remote() + " (attacker address)");
+                return;
+            }
+        }
+    }
+
+    /** Same container, or the same host for a process outside any container. */
+    private boolean spansProcessScope(Trail trail, ProcessNode node) {
+        Optional<String> container = node.containerId();
+        if (container.isPresent()) {
+            return spansContainer(trail, container.get());
+        }
+        return trail.members.stream()
+                .anyMatch(m -> m.container.isEmpty() && m.host().equals(node.host()));
+    }
+
+    private boolean spansContainer(Trail trail, String containerId) {
+        if (trail.extraContainers.contains(containerId)) {
+            return true;
+        }
+        return trail.members.stream()
+                .anyMatch(m -> m.containerId().filter(containerId::equals).isPresent());
+    }
+
+    private Trail newTrail() {
+        Trail trail = new Trail(trails.size());
+        trails.add(trail);
+        return trail;
+    }
+
+    /**
+     * Puts one record of a process on a trail without taking the whole process: the way in (the
+     * server that was exploited) keeps serving ordinary requests that are not part of the attack.
+     */
+    private void enter(ProcessNode node, Trail trail, SourceRecord record, Instant time) {
+        Trail root = trail.root();
+        if (node.trail == null) {
+            node.trail = root;
+            root.members.add(node);
+        } else if (node.trail() != root) {
+            root = Trail.union(node.trail(), root);
+            node.trail = root;
+        }
+        if (record != null) {
+            root.records.add(record);
+        }
+        root.seen(time);
+    }
+
+    /** Puts a process, every record about it and all its descendants on a trail. */
+    private void taint(ProcessNode start, Trail trail) {
+        Deque<ProcessNode> pending = new ArrayDeque<>();
+        pending.push(start);
+        while (!pending.isEmpty()) {
+            ProcessNode node = pending.pop();
+            if (node.tainted) {
+                continue;
+            }
+            Trail root = trail.root();
+            if (node.trail != null && node.trail() != root) {
+                root = Trail.union(node.trail(), root);
+            } else if (node.trail == null) {
+                root.members.add(node);
+            }
+            node.trail = root;
+            node.tainted = true;
+            root.records.addAll(node.records);
+            root.seen(node.start);
+            if (node.execSeen) {
+                classifyExec(node, node.start);
+            }
+            for (NetworkFlow flow : List.copyOf(node.flows)) {
+                onTaintedFlow(node, flow);
+            }
+            node.children.forEach(pending::push);
+        }
+    }
+
+    private void addRecord(ProcessNode node, SourceRecord record, Instant time) {
+        node.records.add(record);
+        if (node.tainted) {
+            Trail root = node.trail();
+            root.records.add(record);
+            root.seen(time);
+        }
+    }
+
+    private ProcessNode upsert(ProcessRef ref) {
+        ProcessKey key = ref.key();
+        ProcessNode node = nodes.get(key);
+        if (node == null) {
+            node = new ProcessNode(key, ref.startTime());
+            nodes.put(key, node);
+            nodesByHostPid
+                    .computeIfAbsent(hostPid(key.host(), key.pid()), k -> new ArrayList<>(1))
+                    .add(node);
+        }
+        node.describe(ref);
+        ProcessNode found = node;
+        ref.execId().ifPresent(id -> nodesByExecId.putIfAbsent(id, found));
+        return node;
+    }
+
+    private void link(ProcessNode child, ProcessNode parent) {
+        if (child.parent == parent || child == parent) {
+            return;
+        }
+        if (child.parent != null) {
+            child.parent.children.remove(child);
+        }
+        child.parent = parent;
+        parent.children.add(child);
+        if (parent.tainted && !child.tainted) {
+            taint(child, parent.trail());
+        } else if (child.execSeen) {
+            seedOnExec(child);
+        }
+    }
+
+    /**
+     * Finds the node another sensor built for the process a detection names: the exact key, or the
+     * same host and pid with a start time within a millisecond (GuardDuty's precision); else a new
+     * node whose parent is the newest live process with the detection's parent pid.
+     */
+    private ProcessNode findOrCreate(ProcessRef ref, Detection detection) {
+        ProcessNode exact = nodes.get(ref.key());
+        if (exact != null) {
+            return exact;
+        }
+        Optional<ProcessNode> near = ref.execId().map(nodesByExecId::get);
+        if (near.isPresent()) {
+            return near.get();
+        }
+        for (ProcessNode candidate : candidatesFor(ref)) {
+            if (Duration.between(candidate.start, ref.startTime()).abs().toMillis() <= 1) {
+                return candidate;
+            }
+        }
+        ProcessNode node = upsert(ref);
+        if (detection.parentPid().isPresent()) {
+            newestBefore(ref.host(), detection.parentPid().getAsLong(), ref.startTime())
+                    .ifPresent(parent -> link(node, parent));
+        }
+        return node;
+    }
+
+    private List<ProcessNode> candidatesFor(ProcessRef ref) {
+        List<ProcessNode> sameHost = nodesByHostPid.getOrDefault(hostPid(ref.host(), ref.pid()), List.of());
+        if (!sameHost.isEmpty() || ref.container().isEmpty()) {
+            return sameHost;
+        }
+        String container = ref.container().get().id().id();
+        return nodes.values().stream()
+                .filter(n -> n.key.pid() == ref.pid())
+                .filter(n -> n.containerId()
+                        .filter(id -> id.startsWith(container) || container.startsWith(id))
+                        .isPresent())
+                .toList();
+    }
+
+    private Optional<ProcessNode> newestBefore(String host, long pid, Instant time) {
+        return nodesByHostPid.getOrDefault(hostPid(host, pid), List.of()).stream()
+                .filter(n -> !n.start.isAfter(time))
+                .max((a, b) -> a.start.compareTo(b.start));
+    }
+
+    private static String hostPid(String host, long pid) {
+        return host + "/" + pid;
+    }
+
+    private void step(Trail trail, Instant time, ProcessNode node, String text) {
+        if (trail == null) {
+            return;
+        }
+        String host = node == null ? "" : node.host();
+        String container = node == null
+                ? ""
+                : node.container.map(StoryboardEngine::containerLabel).orElse("");
+        trail.root().steps.add(new Trail.Step(time == null ? Instant.EPOCH : time, host, container, text));
+    }
+
+    private static String containerLabel(io.sightline.event.ContainerContext context) {
+        return context.pod()
+                .map(Object::toString)
+                .orElse(context.name().orElse(context.id().shortId()));
+    }
+
+    record FlowAt(ProcessNode node, NetworkFlow flow) {}
+
+    record ApiWindow(Trail trail, Instant from, Instant to) {
+
+        boolean covers(Instant time) {
+            return !time.isBefore(from) && !time.isAfter(to);
+        }
+    }
+
+    record LooseDetection(Detection detection, Optional<ProcessNode> node) {}
+}

@@ -1,0 +1,285 @@
+package io.sightline.engine;
+
+import io.sightline.asset.ContainerAsset;
+import io.sightline.asset.Inventory;
+import io.sightline.event.ContainerContext;
+import io.sightline.event.Detection;
+import io.sightline.event.SourceRecord;
+import io.sightline.finding.Severity;
+import io.sightline.storyboard.Storyboard;
+import io.sightline.storyboard.Storyboard.ContainerEntity;
+import io.sightline.storyboard.Storyboard.TechniqueTag;
+import io.sightline.storyboard.Storyboard.TrailStep;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Turns the engine's trails into storyboards: entities resolved, severity explained. */
+final class StoryboardSnapshot {
+
+    private static final Set<Tactic> ADVANCED =
+            EnumSet.of(Tactic.INITIAL_ACCESS, Tactic.LATERAL_MOVEMENT, Tactic.PRIVILEGE_ESCALATION, Tactic.IMPACT);
+
+    private final Inventory inventory;
+    private final ImageRisk imageRisk;
+
+    StoryboardSnapshot(Inventory inventory, ImageRisk imageRisk) {
+        this.inventory = inventory;
+        this.imageRisk = imageRisk;
+    }
+
+    List<Storyboard> build(List<Trail> trails, List<StoryboardEngine.LooseDetection> loose) {
+        List<Storyboard> storyboards = new ArrayList<>();
+        trails.stream().filter(t -> !t.records.isEmpty()).map(this::fromTrail).forEach(storyboards::add);
+        storyboards.addAll(fromLooseDetections(loose));
+        storyboards.sort(Comparator.comparing(Storyboard::severity)
+                .reversed()
+                .thenComparing(Storyboard::firstSeen)
+                .thenComparing(Storyboard::id));
+        return storyboards;
+    }
+
+    private Storyboard fromTrail(Trail trail) {
+        Map<String, ContainerEntity> containers = new LinkedHashMap<>();
+        Set<String> hosts = new LinkedHashSet<>();
+        for (ProcessNode member : trail.members) {
+            hosts.add(member.host());
+            member.container.ifPresent(c -> containers.putIfAbsent(c.id().id(), entity(c, member.host())));
+        }
+        trail.extraContainers.forEach(id -> containers.computeIfAbsent(id, this::entityFromInventory));
+        containers.values().stream()
+                .map(ContainerEntity::host)
+                .filter(h -> !h.isEmpty())
+                .forEach(hosts::add);
+
+        List<String> digests = containers.values().stream()
+                .map(ContainerEntity::imageDigest)
+                .filter(d -> !d.isEmpty())
+                .distinct()
+                .toList();
+        List<String> reasons = new ArrayList<>();
+        Severity severity = severity(trail, digests, reasons);
+
+        return new Storyboard(
+                id(trail),
+                severity,
+                reasons,
+                Optional.ofNullable(trail.firstSeen).orElse(Instant.EPOCH),
+                Optional.ofNullable(trail.lastSeen).orElse(Instant.EPOCH),
+                List.copyOf(hosts),
+                List.copyOf(containers.values()),
+                digests,
+                List.copyOf(trail.services),
+                List.copyOf(trail.identities),
+                List.copyOf(trail.externalAddresses),
+                trail.techniques.values().stream()
+                        .map(t -> new TechniqueTag(t.id(), t.name(), t.tactic().label()))
+                        .toList(),
+                steps(trail),
+                trail.records.stream().sorted().toList());
+    }
+
+    /**
+     * Severity follows how far the attack got: a tactic from the advanced group (initial access,
+     * lateral movement, escape, impact) makes it high and two make it critical; credential access
+     * or persistence alone make it medium; execution or discovery alone low. A sensor's own rating
+     * can raise it, and so can a way in through a container whose image carries a high or
+     * critical vulnerability.
+     */
+    private Severity severity(Trail trail, List<String> digests, List<String> reasons) {
+        Set<Tactic> tactics = EnumSet.noneOf(Tactic.class);
+        trail.techniques.values().forEach(t -> tactics.add(t.tactic()));
+        Severity severity = tactics.isEmpty() ? Severity.INFO : Severity.LOW;
+        if (!tactics.isEmpty()) {
+            reasons.add("tactics reached: "
+                    + String.join(" → ", tactics.stream().map(Tactic::label).toList()));
+        }
+        if (tactics.contains(Tactic.CREDENTIAL_ACCESS) || tactics.contains(Tactic.PERSISTENCE)) {
+            severity = Severity.MEDIUM;
+        }
+        long advanced = tactics.stream().filter(ADVANCED::contains).count();
+        if (advanced >= 2) {
+            severity = Severity.CRITICAL;
+            reasons.add(advanced + " advanced tactics (initial access, lateral movement, escape, impact)");
+        } else if (advanced == 1) {
+            severity = Severity.HIGH;
+            reasons.add("one advanced tactic (initial access, lateral movement, escape or impact)");
+        }
+
+        for (String detection : trail.detections) {
+            Severity rated = Severity.parse(detection.substring(detection.indexOf(' ') + 1, detection.indexOf(':')));
+            if (rated.atLeast(Severity.MEDIUM) && rated.compareTo(severity) > 0) {
+                severity = rated;
+                reasons.add("raised by " + detection);
+            }
+        }
+
+        boolean entered = tactics.contains(Tactic.INITIAL_ACCESS) || tactics.contains(Tactic.LATERAL_MOVEMENT);
+        if (entered) {
+            for (String digest : digests) {
+                Optional<ImageRisk.Exposure> exposure = imageRisk.exposure(digest);
+                if (exposure.isPresent() && exposure.get().worst().atLeast(Severity.HIGH)) {
+                    reasons.add("the trail passes through image " + digest.substring(0, 19) + "… carrying "
+                            + exposure.get().worstId() + " ("
+                            + exposure.get().worst().label() + ")");
+                    if (severity.compareTo(Severity.CRITICAL) < 0) {
+                        severity = severity.raisedBy(1);
+                        reasons.add("raised one level for the vulnerable image on the way in");
+                    }
+                    break;
+                }
+            }
+        }
+        return severity;
+    }
+
+    private List<Storyboard> fromLooseDetections(List<StoryboardEngine.LooseDetection> loose) {
+        Map<String, List<Detection>> groups = new LinkedHashMap<>();
+        for (StoryboardEngine.LooseDetection item : loose) {
+            if (item.node().filter(n -> n.tainted).isPresent()) {
+                continue;
+            }
+            Detection d = item.detection();
+            String scope = d.container().map(c -> c.id().id()).orElse(d.host().orElse(""));
+            groups.computeIfAbsent(d.sensor() + "|" + d.rule() + "|" + scope, k -> new ArrayList<>())
+                    .add(d);
+        }
+        List<Storyboard> storyboards = new ArrayList<>();
+        for (List<Detection> group : groups.values()) {
+            storyboards.add(fromDetections(group));
+        }
+        return storyboards;
+    }
+
+    private Storyboard fromDetections(List<Detection> group) {
+        Detection first = group.getFirst();
+        Severity severity = group.stream()
+                .map(Detection::severity)
+                .max(Comparator.naturalOrder())
+                .orElseThrow();
+        if (severity == Severity.UNKNOWN) {
+            severity = Severity.INFO;
+        }
+        List<ContainerEntity> containers = first.container()
+                .map(c -> List.of(entity(c, first.host().orElse(""))))
+                .orElse(List.of());
+        List<TechniqueTag> techniques = group.stream()
+                .flatMap(d -> d.techniques().stream())
+                .distinct()
+                .map(id -> Techniques.byId(id)
+                        .map(t -> new TechniqueTag(t.id(), t.name(), t.tactic().label()))
+                        .orElse(new TechniqueTag(id, "", "")))
+                .toList();
+        List<TrailStep> steps = group.stream()
+                .map(d -> new TrailStep(
+                        d.time(),
+                        d.host().orElse(""),
+                        containers.isEmpty() ? "" : label(containers),
+                        d.sensor() + ": " + d.rule()))
+                .toList();
+        return new Storyboard(
+                "sb-" + hash(first.source().toString()),
+                severity,
+                List.of(first.sensor() + " rated it " + severity.label()
+                        + "; no suspicious activity around it was seen"),
+                group.stream()
+                        .map(Detection::time)
+                        .min(Comparator.naturalOrder())
+                        .orElseThrow(),
+                group.stream()
+                        .map(Detection::time)
+                        .max(Comparator.naturalOrder())
+                        .orElseThrow(),
+                first.host().map(List::of).orElse(List.of()),
+                containers,
+                containers.stream()
+                        .map(ContainerEntity::imageDigest)
+                        .filter(d -> !d.isEmpty())
+                        .toList(),
+                List.of(),
+                List.of(),
+                List.of(),
+                techniques,
+                steps,
+                group.stream().map(Detection::source).sorted().toList());
+    }
+
+    private static String label(List<ContainerEntity> containers) {
+        ContainerEntity c = containers.getFirst();
+        return c.pod().isEmpty() ? c.name() : c.namespace() + "/" + c.pod();
+    }
+
+    private List<TrailStep> steps(Trail trail) {
+        Set<String> seen = new LinkedHashSet<>();
+        return trail.steps.stream()
+                .sorted(Comparator.comparing(Trail.Step::time))
+                .filter(s -> seen.add(s.time() + s.text()))
+                .map(s -> new TrailStep(s.time(), s.host(), s.container(), s.text()))
+                .toList();
+    }
+
+    private ContainerEntity entity(ContainerContext context, String host) {
+        Optional<ContainerAsset> known = inventory.container(context.id().id());
+        String namespace = context.pod()
+                .map(p -> p.namespace())
+                .or(() -> known.flatMap(ContainerAsset::pod).map(p -> p.namespace()))
+                .orElse("");
+        String pod = context.pod()
+                .map(p -> p.name())
+                .or(() -> known.flatMap(ContainerAsset::pod).map(p -> p.name()))
+                .orElse("");
+        String digest = known.flatMap(ContainerAsset::imageDigest)
+                .or(context::imageDigest)
+                .orElse("");
+        String image =
+                context.image().or(() -> known.map(k -> k.image().toString())).orElse("");
+        String name = context.name().or(() -> known.map(ContainerAsset::name)).orElse("");
+        String id = known.map(k -> k.id().id()).orElse(context.id().id());
+        return new ContainerEntity(id, name, host, namespace, pod, image, digest);
+    }
+
+    private ContainerEntity entityFromInventory(String id) {
+        return inventory
+                .container(id)
+                .map(k -> new ContainerEntity(
+                        k.id().id(),
+                        k.name(),
+                        k.host().orElse(""),
+                        k.pod().map(p -> p.namespace()).orElse(""),
+                        k.pod().map(p -> p.name()).orElse(""),
+                        k.image().toString(),
+                        k.imageDigest().orElse("")))
+                .orElse(new ContainerEntity(id, "", "", "", "", "", ""));
+    }
+
+    private static String id(Trail trail) {
+        String seed = trail.members.isEmpty()
+                ? trail.records.stream()
+                        .sorted()
+                        .findFirst()
+                        .map(SourceRecord::toString)
+                        .orElse("empty")
+                : trail.members.getFirst().key.toString();
+        return "sb-" + hash(seed);
+    }
+
+    private static String hash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 5);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
+        }
+    }
+}

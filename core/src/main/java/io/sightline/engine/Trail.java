@@ -1,0 +1,96 @@
+package io.sightline.engine;
+
+import io.sightline.event.SourceRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The growing state of one storyboard: a union-find set, so that two trails that meet become one
+ * in near-constant time. Only the root holds the collections; {@link #root()} compresses paths.
+ */
+final class Trail {
+
+    private Trail parent;
+    final long sequence;
+    final Set<SourceRecord> records = new HashSet<>();
+    final List<ProcessNode> members = new ArrayList<>();
+    final Map<String, Technique> techniques = new LinkedHashMap<>();
+    final List<Step> steps = new ArrayList<>();
+    final Set<String> externalAddresses = new LinkedHashSet<>();
+    final Set<String> services = new LinkedHashSet<>();
+    final Set<String> identities = new LinkedHashSet<>();
+    final Set<String> extraContainers = new LinkedHashSet<>();
+    final List<String> detections = new ArrayList<>();
+    Instant firstSeen;
+    Instant lastSeen;
+
+    Trail(long sequence) {
+        this.sequence = sequence;
+    }
+
+    Trail root() {
+        Trail root = this;
+        while (root.parent != null) {
+            root = root.parent;
+        }
+        Trail walk = this;
+        while (walk.parent != null && walk.parent != root) {
+            Trail next = walk.parent;
+            walk.parent = root;
+            walk = next;
+        }
+        return root;
+    }
+
+    /** Merges two trails; the older one (lower sequence) stays the root so ids stay stable. */
+    static Trail union(Trail a, Trail b) {
+        Trail ra = a.root();
+        Trail rb = b.root();
+        if (ra == rb) {
+            return ra;
+        }
+        Trail keep = ra.sequence <= rb.sequence ? ra : rb;
+        Trail gone = keep == ra ? rb : ra;
+        gone.parent = keep;
+        keep.records.addAll(gone.records);
+        keep.members.addAll(gone.members);
+        gone.techniques.forEach(keep.techniques::putIfAbsent);
+        keep.steps.addAll(gone.steps);
+        keep.externalAddresses.addAll(gone.externalAddresses);
+        keep.services.addAll(gone.services);
+        keep.identities.addAll(gone.identities);
+        keep.extraContainers.addAll(gone.extraContainers);
+        keep.detections.addAll(gone.detections);
+        keep.seen(gone.firstSeen);
+        keep.seen(gone.lastSeen);
+        gone.records.clear();
+        gone.members.clear();
+        gone.steps.clear();
+        return keep;
+    }
+
+    void seen(Instant time) {
+        if (time == null) {
+            return;
+        }
+        if (firstSeen == null || time.isBefore(firstSeen)) {
+            firstSeen = time;
+        }
+        if (lastSeen == null || time.isAfter(lastSeen)) {
+            lastSeen = time;
+        }
+    }
+
+    void tag(Technique technique) {
+        techniques.putIfAbsent(technique.id(), technique);
+    }
+
+    /** One line of the compact trail shown to analysts. */
+    record Step(Instant time, String host, String container, String text) {}
+}

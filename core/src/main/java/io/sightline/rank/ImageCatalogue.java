@@ -1,0 +1,194 @@
+package io.sightline.rank;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sightline.asset.ContainerAsset;
+import io.sightline.asset.Inventory;
+import io.sightline.engine.ImageRisk;
+import io.sightline.finding.Finding;
+import io.sightline.finding.ScanReport;
+import io.sightline.finding.Severity;
+import io.sightline.image.ImageRef;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every image Sightline knows, from running containers and from scan reports, with the reports
+ * joined to the containers on the strongest identity both carry: repo digest, then config
+ * digest, then repository and tag (recorded as a weaker join).
+ */
+public final class ImageCatalogue implements ImageRisk {
+
+    private final List<Entry> entries = new ArrayList<>();
+    private final Map<String, Entry> byDigest = new HashMap<>();
+    private final Set<String> knownExploited;
+
+    private ImageCatalogue(Set<String> knownExploited) {
+        this.knownExploited = Set.copyOf(knownExploited);
+    }
+
+    /** Builds the catalogue; {@code knownExploited} holds CVE ids of CISA's KEV catalogue. */
+    public static ImageCatalogue build(
+            Inventory inventory, Collection<ScanReport> reports, Set<String> knownExploited) {
+        requireNonNull(inventory, "inventory is null");
+        requireNonNull(reports, "reports is null");
+        ImageCatalogue catalogue = new ImageCatalogue(knownExploited);
+        inventory.containers().forEach(catalogue::addContainer);
+        reports.forEach(catalogue::addReport);
+        return catalogue;
+    }
+
+    public List<Entry> entries() {
+        return List.copyOf(entries);
+    }
+
+    public boolean isKnownExploited(Finding finding) {
+        return knownExploited.contains(finding.vulnerabilityKey())
+                || finding.aliases().stream().anyMatch(knownExploited::contains);
+    }
+
+    @Override
+    public Optional<Exposure> exposure(String digest) {
+        Entry entry = byDigest.get(digest);
+        if (entry == null || entry.findings.isEmpty()) {
+            return Optional.empty();
+        }
+        Finding worst = entry.findings.stream()
+                .max(Comparator.comparing(Finding::severity).thenComparing(f -> isKnownExploited(f) ? 1 : 0))
+                .orElseThrow();
+        int fixableSevere = (int) entry.findings.stream()
+                .filter(f -> f.fixable() && f.severity().atLeast(Severity.HIGH))
+                .map(Finding::vulnerabilityKey)
+                .distinct()
+                .count();
+        return Optional.of(new Exposure(worst.severity(), worst.vulnerabilityKey(), fixableSevere));
+    }
+
+    private void addContainer(ContainerAsset container) {
+        Optional<Entry> known = container
+                .imageDigest()
+                .map(byDigest::get)
+                .or(() -> container.configDigest().map(byDigest::get));
+        Entry entry = known.orElseGet(() -> newEntry(container.image()));
+        entry.containers.add(container);
+        container.imageDigest().ifPresent(d -> index(entry, d, true));
+        container.configDigest().ifPresent(d -> index(entry, d, false));
+    }
+
+    private void addReport(ScanReport report) {
+        Optional<Entry> byRepoDigest = report.repoDigests().stream()
+                .map(byDigest::get)
+                .filter(e -> e != null)
+                .findFirst();
+        Optional<Entry> byConfig = report.configDigest().map(byDigest::get);
+        Optional<Entry> byTag = report.image().flatMap(this::byReference);
+
+        Entry entry;
+        String how;
+        if (byRepoDigest.isPresent()) {
+            entry = byRepoDigest.get();
+            how = "digest";
+        } else if (byConfig.isPresent()) {
+            entry = byConfig.get();
+            how = "config-digest";
+        } else if (byTag.isPresent() && report.repoDigests().isEmpty()) {
+            entry = byTag.get();
+            how = "tag";
+        } else {
+            entry = newEntry(report.image().orElse(ImageRef.parse("unknown/" + report.file())));
+            how = "none";
+        }
+        entry.reports.add(report);
+        entry.findings.addAll(report.findings());
+        entry.joins.add(how);
+        report.repoDigests().forEach(d -> index(entry, d, true));
+        report.configDigest().ifPresent(d -> index(entry, d, false));
+    }
+
+    private Optional<Entry> byReference(ImageRef ref) {
+        return entries.stream()
+                .filter(e -> e.image.name().equals(ref.name()) && e.image.tag().equals(ref.tag()))
+                .findFirst();
+    }
+
+    private Entry newEntry(ImageRef image) {
+        Entry entry = new Entry(image);
+        entries.add(entry);
+        return entry;
+    }
+
+    private void index(Entry entry, String digest, boolean repoDigest) {
+        byDigest.putIfAbsent(digest, entry);
+        if (repoDigest) {
+            entry.repoDigests.add(digest);
+        } else if (entry.configDigest.isEmpty()) {
+            entry.configDigest = Optional.of(digest);
+        }
+    }
+
+    /** One image: its digests, its running containers and every finding reported for it. */
+    public static final class Entry {
+
+        private final ImageRef image;
+        private final Set<String> repoDigests = new LinkedHashSet<>();
+        private Optional<String> configDigest = Optional.empty();
+        private final List<ContainerAsset> containers = new ArrayList<>();
+        private final List<ScanReport> reports = new ArrayList<>();
+        private final List<Finding> findings = new ArrayList<>();
+        private final Set<String> joins = new LinkedHashSet<>();
+
+        private Entry(ImageRef image) {
+            this.image = image;
+        }
+
+        public ImageRef image() {
+            return image;
+        }
+
+        public List<String> repoDigests() {
+            return List.copyOf(repoDigests);
+        }
+
+        public Optional<String> configDigest() {
+            return configDigest;
+        }
+
+        public List<ContainerAsset> containers() {
+            return List.copyOf(containers);
+        }
+
+        public List<ScanReport> reports() {
+            return List.copyOf(reports);
+        }
+
+        public List<Finding> findings() {
+            return List.copyOf(findings);
+        }
+
+        /** The weakest join among its reports, since the list is only as sure as that. */
+        public String joinedBy() {
+            if (joins.isEmpty()) {
+                return "none";
+            }
+            for (String weakest : List.of("none", "tag", "config-digest")) {
+                if (joins.contains(weakest)) {
+                    return containers.isEmpty() && weakest.equals("none") ? "no running container" : weakest;
+                }
+            }
+            return "digest";
+        }
+
+        public Set<String> allDigests() {
+            Set<String> all = new LinkedHashSet<>(repoDigests);
+            configDigest.ifPresent(all::add);
+            return all;
+        }
+    }
+}

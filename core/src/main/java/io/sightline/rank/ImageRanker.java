@@ -1,0 +1,206 @@
+package io.sightline.rank;
+
+import io.sightline.finding.Finding;
+import io.sightline.finding.Severity;
+import io.sightline.storyboard.Storyboard;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Ranks images by build-time risk and runtime participation, every term kept as a factor.
+ *
+ * <p>Build-time risk grows with the logarithm of the weighted vulnerabilities (each CVE counted
+ * once per image however many packages carry it), so an image with a thousand old CVEs does not
+ * bury one that is under attack. Runtime participation dominates: an image whose containers took
+ * part in a storyboard gains points by the storyboard's severity, most for the container where
+ * the trail began.
+ */
+public final class ImageRanker {
+
+    private static final Map<Severity, Double> VULNERABILITY_WEIGHT = Map.of(
+            Severity.CRITICAL, 10.0,
+            Severity.HIGH, 5.0,
+            Severity.MEDIUM, 2.0,
+            Severity.LOW, 0.5,
+            Severity.INFO, 0.1,
+            Severity.UNKNOWN, 0.1);
+    private static final Map<Severity, Double> STORYBOARD_WEIGHT = Map.of(
+            Severity.CRITICAL, 100.0,
+            Severity.HIGH, 60.0,
+            Severity.MEDIUM, 20.0,
+            Severity.LOW, 2.0,
+            Severity.INFO, 0.0,
+            Severity.UNKNOWN, 0.0);
+
+    private final ImageCatalogue catalogue;
+
+    public ImageRanker(ImageCatalogue catalogue) {
+        this.catalogue = catalogue;
+    }
+
+    public List<RankedImage> rank(List<Storyboard> storyboards) {
+        List<Scored> scored = new ArrayList<>();
+        for (ImageCatalogue.Entry entry : catalogue.entries()) {
+            scored.add(score(entry, storyboards));
+        }
+        scored.sort(Comparator.comparingDouble(Scored::score)
+                .reversed()
+                .thenComparing(s -> s.entry.image().toString()));
+
+        List<RankedImage> ranked = new ArrayList<>();
+        for (int i = 0; i < scored.size(); i++) {
+            Scored s = scored.get(i);
+            ImageCatalogue.Entry e = s.entry;
+            ranked.add(new RankedImage(
+                    i + 1,
+                    e.image().toString(),
+                    e.repoDigests(),
+                    e.configDigest(),
+                    Math.round(s.score * 100) / 100.0,
+                    s.factors,
+                    counts(e.findings()),
+                    fixes(e.findings()),
+                    e.containers(),
+                    s.storyboards,
+                    e.reports().stream().map(r -> r.file()).toList(),
+                    e.joinedBy()));
+        }
+        return ranked;
+    }
+
+    private Scored score(ImageCatalogue.Entry entry, List<Storyboard> storyboards) {
+        List<RankedImage.Factor> factors = new ArrayList<>();
+        double score = 0;
+
+        Map<String, Finding> byVulnerability = uniqueVulnerabilities(entry.findings());
+        double weighted = 0;
+        int kev = 0;
+        for (Finding finding : byVulnerability.values()) {
+            double weight = VULNERABILITY_WEIGHT.get(finding.severity()) * (finding.fixable() ? 1.0 : 0.3);
+            if (catalogue.isKnownExploited(finding)) {
+                weight *= 3;
+                kev++;
+            }
+            weighted += weight;
+        }
+        if (weighted > 0) {
+            double points = 10 * Math.log10(1 + weighted);
+            score += points;
+            factors.add(new RankedImage.Factor(
+                    "build-time risk",
+                    round(points),
+                    byVulnerability.size() + " distinct vulnerabilities, weighted by severity and fix availability"));
+        }
+        if (kev > 0) {
+            factors.add(new RankedImage.Factor("known exploited", 0, kev + " in CISA KEV (weight tripled above)"));
+        }
+
+        int running = entry.containers().size();
+        if (running > 0) {
+            double points = 2 * Math.log(1 + running) / Math.log(2);
+            score += points;
+            factors.add(new RankedImage.Factor("running containers", round(points), running + " running"));
+        }
+
+        List<String> involved = new ArrayList<>();
+        Set<String> digests = entry.allDigests();
+        for (Storyboard storyboard : storyboards) {
+            Optional<Integer> position = positionIn(storyboard, digests);
+            if (position.isEmpty()) {
+                continue;
+            }
+            involved.add(storyboard.id());
+            double points = STORYBOARD_WEIGHT.get(storyboard.severity()) / (1 + position.get());
+            score += points;
+            String role = position.get() == 0 ? "where the trail began" : "reached by the trail";
+            factors.add(new RankedImage.Factor(
+                    "storyboard " + storyboard.id(),
+                    round(points),
+                    storyboard.severity().label() + " storyboard, " + role));
+        }
+        return new Scored(entry, score, factors, involved);
+    }
+
+    private static Optional<Integer> positionIn(Storyboard storyboard, Set<String> digests) {
+        List<String> order = storyboard.containers().stream()
+                .map(Storyboard.ContainerEntity::imageDigest)
+                .distinct()
+                .toList();
+        for (int i = 0; i < order.size(); i++) {
+            if (digests.contains(order.get(i))) {
+                return Optional.of(i);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Map<String, Finding> uniqueVulnerabilities(List<Finding> findings) {
+        Map<String, Finding> unique = new LinkedHashMap<>();
+        for (Finding finding : findings) {
+            unique.merge(
+                    finding.vulnerabilityKey(), finding, (a, b) -> b.severity().compareTo(a.severity()) > 0 ? b : a);
+        }
+        return unique;
+    }
+
+    private static Map<Severity, Integer> counts(List<Finding> findings) {
+        Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
+        uniqueVulnerabilities(findings).values().forEach(f -> counts.merge(f.severity(), 1, Integer::sum));
+        return counts;
+    }
+
+    /** One upgrade per package: the highest of the nearest fixes of its vulnerabilities. */
+    static List<PackageFix> fixes(List<Finding> findings) {
+        Map<String, List<Finding>> byPackage = new LinkedHashMap<>();
+        for (Finding finding : findings) {
+            if (finding.fixable()) {
+                String key = finding.pkg().name() + "@" + finding.pkg().version();
+                byPackage.computeIfAbsent(key, k -> new ArrayList<>()).add(finding);
+            }
+        }
+        List<PackageFix> fixes = new ArrayList<>();
+        for (List<Finding> group : byPackage.values()) {
+            Finding any = group.getFirst();
+            Map<String, String> nearest = new HashMap<>();
+            for (Finding f : group) {
+                Versions.nearestFix(f.pkg().version(), f.fixedVersion().orElseThrow())
+                        .ifPresent(v ->
+                                nearest.merge(f.vulnerabilityKey(), v, (a, b) -> Versions.compare(a, b) >= 0 ? a : b));
+            }
+            if (nearest.isEmpty()) {
+                continue;
+            }
+            Finding worst =
+                    group.stream().max(Comparator.comparing(Finding::severity)).orElseThrow();
+            String all = nearest.values().stream().max(Versions.ORDER).orElseThrow();
+            fixes.add(new PackageFix(
+                    any.pkg().name(),
+                    any.pkg().ecosystem(),
+                    any.pkg().version(),
+                    all,
+                    nearest.getOrDefault(worst.vulnerabilityKey(), all),
+                    worst.vulnerabilityKey(),
+                    worst.severity(),
+                    nearest.keySet().stream().sorted().toList()));
+        }
+        fixes.sort(Comparator.comparing(PackageFix::worst)
+                .reversed()
+                .thenComparing(f -> -f.vulnerabilities().size())
+                .thenComparing(PackageFix::packageName));
+        return fixes;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    private record Scored(
+            ImageCatalogue.Entry entry, double score, List<RankedImage.Factor> factors, List<String> storyboards) {}
+}
