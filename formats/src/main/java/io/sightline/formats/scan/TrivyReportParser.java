@@ -1,0 +1,124 @@
+package io.sightline.formats.scan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sightline.event.SkippedRecord;
+import io.sightline.finding.Finding;
+import io.sightline.finding.PackageRef;
+import io.sightline.finding.ScanReport;
+import io.sightline.formats.Fields;
+import io.sightline.formats.RecordException;
+import io.sightline.image.ImageRef;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Reads Trivy's JSON report ({@code trivy image --format json}, SchemaVersion 2). The image is
+ * identified by {@code Metadata.RepoDigests} (registry manifest digests), {@code Metadata.ImageID}
+ * (the config digest, a different value) and the first repo tag or the artifact name. Stateless
+ * and thread safe.
+ */
+public final class TrivyReportParser {
+
+    static final String SCANNER = "trivy";
+
+    private static final String EXPECTED = "Trivy JSON (SchemaVersion 2 with ArtifactName and Results)";
+    private static final String CONTAINER_IMAGE = "container_image";
+
+    private TrivyReportParser() {}
+
+    public static boolean accepts(JsonNode root) {
+        return mismatch(root).isEmpty();
+    }
+
+    public static ScanReport parse(JsonNode root, String file, List<SkippedRecord> skipped) throws RecordException {
+        Optional<String> mismatch = mismatch(root);
+        if (mismatch.isPresent()) {
+            throw new RecordException(mismatch.get());
+        }
+        ReportBuilder report = new ReportBuilder(file, SCANNER, skipped);
+        JsonNode metadata = root.path("Metadata");
+        report.image(image(root));
+        Fields.texts(metadata, "RepoDigests").forEach(entry -> report.repoDigest("Metadata.RepoDigests", entry));
+        report.configDigest("Metadata.ImageID", Fields.text(metadata, "ImageID"));
+        JsonNode results = root.path("Results");
+        for (int index = 0; index < results.size(); index++) {
+            readResult(results.get(index), "Results[" + index + "]", report);
+        }
+        return report.build();
+    }
+
+    private static Optional<String> mismatch(JsonNode root) {
+        if (!root.isObject() || !root.has("SchemaVersion")) {
+            return Optional.of("expected " + EXPECTED + ", got " + ReportShapes.describe(root));
+        }
+        JsonNode schemaVersion = root.path("SchemaVersion");
+        if (!schemaVersion.isIntegralNumber() || schemaVersion.asInt() != 2) {
+            return Optional.of("expected " + EXPECTED + ", got SchemaVersion " + schemaVersion);
+        }
+        if (!root.path("ArtifactName").isTextual()) {
+            return Optional.of("expected " + EXPECTED + ", got SchemaVersion 2 without a textual ArtifactName");
+        }
+        JsonNode results = root.path("Results");
+        // Trivy leaves Results out when nothing was found.
+        if (!results.isMissingNode() && !results.isNull() && !results.isArray()) {
+            return Optional.of("field Results: expected an array, got " + results.getNodeType());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The first repo tag, else the artifact name when it is an image reference. A tarball scan
+     * ({@code trivy image --input alpine.tar.gz}) names the archive as ArtifactName; its RepoTags
+     * still hold the reference it was saved as.
+     */
+    private static Optional<ImageRef> image(JsonNode root) {
+        List<String> candidates = new ArrayList<>(Fields.texts(root, "Metadata.RepoTags"));
+        if (Fields.text(root, "ArtifactType").orElse(CONTAINER_IMAGE).equals(CONTAINER_IMAGE)) {
+            Fields.text(root, "ArtifactName").ifPresent(candidates::add);
+        }
+        return ImageIdentity.firstReference(candidates);
+    }
+
+    private static void readResult(JsonNode result, String where, ReportBuilder report) {
+        // Type is the package type: an OS family (alpine, debian, ubuntu) or a language type (jar, gomod).
+        String ecosystem = Fields.text(result, "Type").orElse("unknown");
+        report.readEach(result.path("Vulnerabilities"), where + ".Vulnerabilities", entry -> finding(entry, ecosystem));
+    }
+
+    // TODO: Status (not_affected, will_not_fix, ...) is dropped because Finding has no field for it;
+    // a not_affected finding therefore counts like an affected one until the core model carries it.
+    private static Finding finding(JsonNode entry, String ecosystem) throws RecordException {
+        String id = Fields.requiredText(entry, "VulnerabilityID");
+        PackageRef pkg = new PackageRef(
+                Fields.requiredText(entry, "PkgName"),
+                Fields.requiredText(entry, "InstalledVersion"),
+                ecosystem,
+                Fields.text(entry, "PkgIdentifier.PURL"));
+        return new Finding(
+                id,
+                FindingFields.aliases(id, Fields.texts(entry, "VendorIDs")),
+                pkg,
+                Fields.text(entry, "FixedVersion"),
+                FindingFields.severity(entry, "Severity"),
+                cvssV3(entry.path("CVSS")),
+                Fields.text(entry, "Title").orElse(id),
+                SCANNER);
+    }
+
+    /** NVD's V3 score when present, else the first vendor's, in the order Trivy lists them. */
+    private static OptionalDouble cvssV3(JsonNode sources) {
+        OptionalDouble nvd = FindingFields.score(sources.path("nvd").path("V3Score"));
+        if (nvd.isPresent()) {
+            return nvd;
+        }
+        for (JsonNode source : sources) {
+            OptionalDouble score = FindingFields.score(source.path("V3Score"));
+            if (score.isPresent()) {
+                return score;
+            }
+        }
+        return OptionalDouble.empty();
+    }
+}
