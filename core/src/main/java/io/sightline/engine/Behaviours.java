@@ -48,6 +48,10 @@ final class Behaviours {
     private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "ash", "zsh", "ksh", "busybox");
     private static final Set<String> WEB_SERVERS =
             Set.of("httpd", "apache2", "nginx", "php-fpm", "lighttpd", "caddy", "uwsgi", "gunicorn");
+    /** They start shells by design: a login is not an exploit. */
+    private static final Set<String> LOGIN_SERVICES =
+            Set.of("sshd", "dropbear", "telnetd", "login", "su", "sudo", "runuser", "systemd", "init");
+
     private static final Set<String> DOWNLOADERS = Set.of("curl", "wget", "fetch", "tftp");
     private static final Set<String> USER_DISCOVERY_TOOLS = Set.of("id", "whoami", "uname", "hostname", "w");
     private static final Set<String> CONTAINER_TOOLS = Set.of("crictl", "ctr", "docker", "kubectl", "nerdctl");
@@ -68,9 +72,13 @@ final class Behaviours {
 
     /**
      * A process that serves requests: it accepted inbound connections, or it is a web server
-     * known to run CGI children. A shell under such a process is how a remote exploit shows.
+     * known to run CGI children, but never a login service. A shell under such a process is how a
+     * remote exploit shows.
      */
     static boolean isServer(ProcessNode node) {
+        if (LOGIN_SERVICES.contains(node.name())) {
+            return false;
+        }
         return node.acceptedInbound || WEB_SERVERS.contains(node.name());
     }
 

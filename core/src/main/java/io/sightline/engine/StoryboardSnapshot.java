@@ -34,6 +34,15 @@ final class StoryboardSnapshot {
     private final Inventory inventory;
     private final ImageRisk imageRisk;
 
+    private static final Set<Tactic> CORROBORATING = EnumSet.of(
+            Tactic.PERSISTENCE,
+            Tactic.PRIVILEGE_ESCALATION,
+            Tactic.CREDENTIAL_ACCESS,
+            Tactic.LATERAL_MOVEMENT,
+            Tactic.COMMAND_AND_CONTROL,
+            Tactic.EXFILTRATION,
+            Tactic.IMPACT);
+
     StoryboardSnapshot(Inventory inventory, ImageRisk imageRisk) {
         this.inventory = inventory;
         this.imageRisk = imageRisk;
@@ -100,6 +109,13 @@ final class StoryboardSnapshot {
     private Severity severity(Trail trail, List<String> digests, List<String> reasons) {
         Set<Tactic> tactics = EnumSet.noneOf(Tactic.class);
         trail.techniques.values().forEach(t -> tactics.add(t.tactic()));
+        boolean corroborated = tactics.stream().anyMatch(CORROBORATING::contains)
+                || trail.detections.stream().anyMatch(d -> detectionSeverity(d).atLeast(Severity.MEDIUM));
+        if (tactics.contains(Tactic.INITIAL_ACCESS) && !corroborated) {
+            tactics.remove(Tactic.INITIAL_ACCESS);
+            reasons.add("a serving process ran a shell but nothing suspicious followed:"
+                    + " initial access suspected, not confirmed");
+        }
         Severity severity = tactics.isEmpty() ? Severity.INFO : Severity.LOW;
         if (!tactics.isEmpty()) {
             reasons.add("tactics reached: "
@@ -118,7 +134,7 @@ final class StoryboardSnapshot {
         }
 
         for (String detection : trail.detections) {
-            Severity rated = Severity.parse(detection.substring(detection.indexOf(' ') + 1, detection.indexOf(':')));
+            Severity rated = detectionSeverity(detection);
             if (rated.atLeast(Severity.MEDIUM) && rated.compareTo(severity) > 0) {
                 severity = rated;
                 reasons.add("raised by " + detection);
@@ -142,6 +158,11 @@ final class StoryboardSnapshot {
             }
         }
         return severity;
+    }
+
+    /** Detections are noted as {@code "<sensor> <severity>: <rule>"}. */
+    private static Severity detectionSeverity(String detection) {
+        return Severity.parse(detection.substring(detection.indexOf(' ') + 1, detection.indexOf(':')));
     }
 
     private List<Storyboard> fromLooseDetections(List<StoryboardEngine.LooseDetection> loose) {

@@ -1,0 +1,131 @@
+package io.sightline.cli;
+
+import io.sightline.engine.EngineConfig;
+import io.sightline.engine.StoryboardEngine;
+import io.sightline.formats.InputLoader;
+import io.sightline.formats.KevCatalogue;
+import io.sightline.rank.ImageCatalogue;
+import io.sightline.rank.ImageRanker;
+import io.sightline.rank.RankedImage;
+import io.sightline.storyboard.Storyboard;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sightline analyze}: files in, storyboards and a ranked fix list out. */
+@Command(
+        name = "analyze",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Reads inventory, scanner reports and sensor telemetry, stitches attack storyboards and ranks images.",
+            "A FOLDER laid out as inventory/, scans/, telemetry/ is read whole; each file's format is detected"
+                    + " by its content."
+        })
+final class AnalyzeCommand implements Callable<Integer> {
+
+    private static final List<String> LAYOUT = List.of("inventory", "scans", "telemetry");
+
+    @Parameters(arity = "0..1", paramLabel = "FOLDER", description = "folder with inventory/, scans/, telemetry/")
+    Path folder;
+
+    @Option(names = "--inventory", paramLabel = "PATH", description = "inventory file or folder (repeatable)")
+    List<Path> inventory = new ArrayList<>();
+
+    @Option(names = "--scans", paramLabel = "PATH", description = "scanner report file or folder (repeatable)")
+    List<Path> scans = new ArrayList<>();
+
+    @Option(names = "--events", paramLabel = "PATH", description = "telemetry file or folder (repeatable)")
+    List<Path> events = new ArrayList<>();
+
+    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+    String format;
+
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
+            description = "write to FILE instead of stdout")
+    Path output;
+
+    @Option(names = "--kev", paramLabel = "FILE", description = "CISA KEV catalogue JSON (default: the bundled copy)")
+    Path kev;
+
+    @Option(names = "--clock-skew", defaultValue = "PT5S", description = "cross-host clock skew (ISO-8601)")
+    Duration clockSkew;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new IllegalArgumentException("--format must be text or json, got '" + format + "'");
+        }
+        long started = System.nanoTime();
+        Path base = folder != null ? folder : Path.of(".");
+        InputLoader loader = new InputLoader(base);
+        loader.addDocuments(inputs());
+
+        Set<String> knownExploited = kev != null ? KevCatalogue.read(kev) : KevCatalogue.bundled();
+        ImageCatalogue catalogue = ImageCatalogue.build(loader.inventory(), loader.reports(), knownExploited);
+        StoryboardEngine engine = new StoryboardEngine(
+                loader.inventory(), catalogue, new EngineConfig(clockSkew, EngineConfig.DEFAULTS.apiCallWindow()));
+        loader.streamTelemetry(engine::accept);
+
+        List<Storyboard> storyboards = engine.storyboards();
+        List<RankedImage> images = new ImageRanker(catalogue).rank(storyboards);
+        Analysis analysis = new Analysis(
+                storyboards,
+                images,
+                loader.skipped(),
+                loader.files(),
+                engine.eventsSeen(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+        write(analysis);
+        return 0;
+    }
+
+    private List<Path> inputs() {
+        List<Path> paths = new ArrayList<>();
+        paths.addAll(inventory);
+        paths.addAll(scans);
+        paths.addAll(events);
+        if (folder != null) {
+            List<Path> layout = LAYOUT.stream()
+                    .map(folder::resolve)
+                    .filter(Files::isDirectory)
+                    .toList();
+            paths.addAll(layout.isEmpty() ? List.of(folder) : layout);
+        }
+        if (paths.isEmpty()) {
+            throw new IllegalArgumentException("nothing to analyze: give a FOLDER or --inventory/--scans/--events");
+        }
+        return paths;
+    }
+
+    private void write(Analysis analysis) throws IOException {
+        if (output == null) {
+            PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+            render(analysis, out);
+            out.flush();
+            return;
+        }
+        try (PrintStream out = new PrintStream(Files.newOutputStream(output), false, StandardCharsets.UTF_8)) {
+            render(analysis, out);
+        }
+    }
+
+    private void render(Analysis analysis, PrintStream out) throws IOException {
+        if (format.equals("json")) {
+            JsonReport.write(analysis, out);
+        } else {
+            TextReport.write(analysis, out);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.sightline.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sightline.asset.ContainerAsset;
+import io.sightline.event.SkippedRecord;
+import io.sightline.event.SourceRecord;
+import io.sightline.finding.Severity;
+import io.sightline.rank.PackageFix;
+import io.sightline.rank.RankedImage;
+import io.sightline.storyboard.Storyboard;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * The JSON document of {@code analyze --format json}; its shape is documented in
+ * docs/analysis-json.md and is what the server's storyboard API returns too.
+ */
+final class JsonReport {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private JsonReport() {}
+
+    static void write(Analysis analysis, OutputStream out) throws IOException {
+        ObjectNode root = MAPPER.createObjectNode();
+        ArrayNode storyboards = root.putArray("storyboards");
+        analysis.storyboards().forEach(s -> storyboards.add(storyboard(s)));
+        ArrayNode images = root.putArray("images");
+        analysis.images().forEach(i -> images.add(image(i)));
+        ArrayNode skipped = root.putArray("skipped");
+        analysis.skipped().forEach(s -> skipped.add(skipped(s)));
+        root.set("summary", summary(analysis));
+        MAPPER.writeValue(out, root);
+        out.write('\n');
+    }
+
+    static ObjectNode storyboard(Storyboard s) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("id", s.id());
+        node.put("severity", s.severity().label());
+        strings(node.putArray("severity_reasons"), s.severityReasons());
+        node.put("first_seen", s.firstSeen().toString());
+        node.put("last_seen", s.lastSeen().toString());
+        strings(node.putArray("hosts"), s.hosts());
+        ArrayNode containers = node.putArray("containers");
+        for (Storyboard.ContainerEntity c : s.containers()) {
+            ObjectNode container = containers.addObject();
+            container.put("container_id", c.id());
+            container.put("name", c.name());
+            container.put("host", c.host());
+            container.put("namespace", c.namespace());
+            container.put("pod", c.pod());
+            container.put("image", c.image());
+            container.put("image_digest", c.imageDigest());
+        }
+        strings(
+                node.putArray("pods"),
+                s.containers().stream()
+                        .filter(c -> !c.pod().isEmpty())
+                        .map(c -> c.namespace() + "/" + c.pod())
+                        .distinct()
+                        .toList());
+        strings(node.putArray("images"), s.imageDigests());
+        strings(node.putArray("services"), s.services());
+        strings(node.putArray("identities"), s.identities());
+        strings(node.putArray("external_addresses"), s.externalAddresses());
+        strings(
+                node.putArray("techniques"),
+                s.techniques().stream().map(Storyboard.TechniqueTag::id).toList());
+        ArrayNode tactics = node.putArray("technique_details");
+        for (Storyboard.TechniqueTag t : s.techniques()) {
+            tactics.addObject().put("id", t.id()).put("name", t.name()).put("tactic", t.tactic());
+        }
+        ArrayNode trail = node.putArray("trail");
+        for (Storyboard.TrailStep step : s.trail()) {
+            trail.addObject()
+                    .put("time", step.time().toString())
+                    .put("host", step.host())
+                    .put("container", step.container())
+                    .put("text", step.text());
+        }
+        ArrayNode records = node.putArray("records");
+        for (SourceRecord record : s.records()) {
+            records.addObject().put("file", record.file()).put("line", record.line());
+        }
+        return node;
+    }
+
+    static ObjectNode image(RankedImage i) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("rank", i.rank());
+        node.put("image", i.image());
+        node.put("digest", i.repoDigests().isEmpty() ? "" : i.repoDigests().getFirst());
+        strings(node.putArray("repo_digests"), i.repoDigests());
+        node.put("config_digest", i.configDigest().orElse(""));
+        node.put("score", i.score());
+        node.put("joined_by", i.joinedBy());
+        ArrayNode factors = node.putArray("factors");
+        for (RankedImage.Factor f : i.factors()) {
+            factors.addObject().put("name", f.name()).put("points", f.points()).put("detail", f.detail());
+        }
+        ObjectNode counts = node.putObject("vulnerabilities");
+        for (Map.Entry<Severity, Integer> count : i.vulnerabilityCounts().entrySet()) {
+            counts.put(count.getKey().label(), count.getValue());
+        }
+        ArrayNode fixes = node.putArray("fixes");
+        for (PackageFix fix : i.fixes()) {
+            ObjectNode f = fixes.addObject();
+            f.put("package", fix.packageName());
+            f.put("ecosystem", fix.ecosystem());
+            f.put("installed_version", fix.installedVersion());
+            f.put("fixed_version", fix.fixedVersion());
+            f.put("minimum_fix_for_worst", fix.minimumFixForWorst());
+            f.put("worst", fix.worstId());
+            f.put("worst_severity", fix.worst().label());
+            strings(f.putArray("vulnerabilities"), fix.vulnerabilities());
+        }
+        ArrayNode containers = node.putArray("containers");
+        for (ContainerAsset c : i.containers()) {
+            ObjectNode container = containers.addObject();
+            container.put("container_id", c.id().id());
+            container.put("name", c.name());
+            container.put("host", c.host().orElse(""));
+            container.put("namespace", c.pod().map(p -> p.namespace()).orElse(""));
+            container.put("pod", c.pod().map(p -> p.name()).orElse(""));
+        }
+        strings(node.putArray("storyboards"), i.storyboards());
+        strings(node.putArray("reports"), i.reports());
+        return node;
+    }
+
+    private static ObjectNode skipped(SkippedRecord s) {
+        return MAPPER.createObjectNode()
+                .put("file", s.file())
+                .put("line", s.line())
+                .put("reason", s.reason());
+    }
+
+    private static ObjectNode summary(Analysis analysis) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("events", analysis.events());
+        node.put("elapsed_ms", analysis.elapsedMillis());
+        node.put("records_skipped", analysis.skipped().size());
+        node.put(
+                "images_flagged_by_scanners",
+                TextReport.flagged(analysis.images()).size());
+        node.put(
+                "images_needing_action",
+                TextReport.needingAction(analysis.images(), analysis.storyboards())
+                        .size());
+        ArrayNode files = node.putArray("files");
+        analysis.files()
+                .forEach(f -> files.addObject()
+                        .put("file", f.file())
+                        .put("format", f.format())
+                        .put("records", f.records())
+                        .put("skipped", f.skipped()));
+        return node;
+    }
+
+    private static void strings(ArrayNode array, Collection<String> values) {
+        values.forEach(array::add);
+    }
+}

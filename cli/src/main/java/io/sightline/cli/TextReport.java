@@ -1,0 +1,159 @@
+package io.sightline.cli;
+
+import io.sightline.event.SkippedRecord;
+import io.sightline.finding.Severity;
+import io.sightline.formats.InputLoader;
+import io.sightline.rank.PackageFix;
+import io.sightline.rank.RankedImage;
+import io.sightline.storyboard.Storyboard;
+import java.io.PrintStream;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** The human-readable report of {@code analyze}: storyboards, the fix list, a summary. */
+final class TextReport {
+
+    private static final int TRAIL_STEPS_SHOWN = 40;
+    private static final int IMAGES_SHOWN = 10;
+
+    private TextReport() {}
+
+    static void write(Analysis analysis, PrintStream out) {
+        writeStoryboards(analysis.storyboards(), out);
+        writeImages(analysis.images(), out);
+        writeSummary(analysis, out);
+    }
+
+    /** Images whose scanners reported a high or critical vulnerability. */
+    static List<RankedImage> flagged(List<RankedImage> images) {
+        return images.stream()
+                .filter(i -> i.vulnerabilityCounts().getOrDefault(Severity.CRITICAL, 0)
+                                + i.vulnerabilityCounts().getOrDefault(Severity.HIGH, 0)
+                        > 0)
+                .toList();
+    }
+
+    /**
+     * Images that need action now: they took part in a storyboard of medium severity or more, or
+     * they run with a known-exploited vulnerability that has a fix.
+     */
+    static List<RankedImage> needingAction(List<RankedImage> images, List<Storyboard> storyboards) {
+        Set<String> serious = storyboards.stream()
+                .filter(s -> s.severity().atLeast(Severity.MEDIUM))
+                .map(Storyboard::id)
+                .collect(Collectors.toSet());
+        return images.stream()
+                .filter(i -> i.storyboards().stream().anyMatch(serious::contains)
+                        || (!i.containers().isEmpty()
+                                && !i.fixes().isEmpty()
+                                && i.factors().stream().anyMatch(f -> f.name().equals("known exploited"))))
+                .toList();
+    }
+
+    private static void writeStoryboards(List<Storyboard> storyboards, PrintStream out) {
+        out.println("STORYBOARDS (" + storyboards.size() + ")");
+        if (storyboards.isEmpty()) {
+            out.println("  none: no attack trail was found");
+        }
+        for (Storyboard s : storyboards) {
+            out.println();
+            out.printf(
+                    "%s  %s  %s .. %s  %d records%n",
+                    s.id(),
+                    s.severity().label().toUpperCase(),
+                    time(s.firstSeen()),
+                    time(s.lastSeen()),
+                    s.records().size());
+            out.println("  hosts:      " + String.join(", ", s.hosts()));
+            List<String> containers = s.containers().stream()
+                    .map(c -> (c.pod().isEmpty() ? c.name() : c.namespace() + "/" + c.pod() + "/" + c.name())
+                            + (c.image().isEmpty() ? "" : " (" + c.image() + ")"))
+                    .toList();
+            if (!containers.isEmpty()) {
+                out.println("  containers: " + String.join(", ", containers));
+            }
+            if (!s.imageDigests().isEmpty()) {
+                out.println("  images:     " + String.join(", ", s.imageDigests()));
+            }
+            if (!s.externalAddresses().isEmpty()) {
+                out.println("  addresses:  " + String.join(", ", s.externalAddresses()));
+            }
+            if (!s.identities().isEmpty()) {
+                out.println("  identities: " + String.join(", ", s.identities()));
+            }
+            out.println("  techniques: "
+                    + s.techniques().stream()
+                            .map(t -> t.id() + (t.name().isEmpty() ? "" : " " + t.name()))
+                            .collect(Collectors.joining(", ")));
+            out.println("  why " + s.severity().label() + ": " + String.join("; ", s.severityReasons()));
+            out.println("  trail:");
+            s.trail().stream()
+                    .limit(TRAIL_STEPS_SHOWN)
+                    .forEach(step -> out.printf(
+                            "    %s  %-28s %s%n",
+                            time(step.time()),
+                            shorten(step.container().isEmpty() ? step.host() : step.container()),
+                            step.text()));
+            if (s.trail().size() > TRAIL_STEPS_SHOWN) {
+                out.println("    ... " + (s.trail().size() - TRAIL_STEPS_SHOWN) + " more steps (see --format json)");
+            }
+        }
+        out.println();
+    }
+
+    private static void writeImages(List<RankedImage> images, PrintStream out) {
+        out.println("RANKED IMAGES (" + images.size() + ", top " + Math.min(IMAGES_SHOWN, images.size()) + " shown)");
+        for (RankedImage image : images.stream().limit(IMAGES_SHOWN).toList()) {
+            out.println();
+            out.printf("#%d  %s  score %.2f%n", image.rank(), image.image(), image.score());
+            if (!image.repoDigests().isEmpty()) {
+                out.println(
+                        "    digest:  " + image.repoDigests().getFirst() + "  (joined by " + image.joinedBy() + ")");
+            }
+            out.println("    running: " + image.containers().size() + " container(s)"
+                    + (image.storyboards().isEmpty() ? "" : "; storyboards " + String.join(", ", image.storyboards())));
+            for (RankedImage.Factor factor : image.factors()) {
+                out.printf("    %+7.2f  %s: %s%n", factor.points(), factor.name(), factor.detail());
+            }
+            for (PackageFix fix : image.fixes().stream().limit(5).toList()) {
+                out.printf(
+                        "    upgrade %s %s -> %s (clears %s; %s needs %s)%n",
+                        fix.packageName(),
+                        fix.installedVersion(),
+                        fix.fixedVersion(),
+                        String.join(" ", fix.vulnerabilities()),
+                        fix.worstId(),
+                        fix.minimumFixForWorst());
+            }
+        }
+        out.println();
+    }
+
+    private static void writeSummary(Analysis analysis, PrintStream out) {
+        out.println("SUMMARY");
+        for (InputLoader.FileSummary file : analysis.files()) {
+            out.printf(
+                    "  %-48s %-24s %6d read %4d skipped%n", file.file(), file.format(), file.records(), file.skipped());
+        }
+        for (SkippedRecord skipped : analysis.skipped()) {
+            out.println("  skipped " + skipped);
+        }
+        out.printf(
+                "  %d events in %d ms; images flagged by scanners: %d; images that need action: %d%n",
+                analysis.events(),
+                analysis.elapsedMillis(),
+                flagged(analysis.images()).size(),
+                needingAction(analysis.images(), analysis.storyboards()).size());
+    }
+
+    private static String time(java.time.Instant instant) {
+        return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    private static String shorten(String text) {
+        return text.length() > 28 ? text.substring(0, 27) + "…" : text;
+    }
+}

@@ -1,0 +1,226 @@
+package io.sightline.formats;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sightline.asset.Inventory;
+import io.sightline.event.Detection;
+import io.sightline.event.RuntimeEvent;
+import io.sightline.event.SkippedRecord;
+import io.sightline.finding.ScanReport;
+import io.sightline.formats.inventory.DockerInspectParser;
+import io.sightline.formats.inventory.Ec2InstancesParser;
+import io.sightline.formats.inventory.EksClusterParser;
+import io.sightline.formats.inventory.KubernetesListParser;
+import io.sightline.formats.scan.GrypeReportParser;
+import io.sightline.formats.scan.SnykContainerParser;
+import io.sightline.formats.scan.TrivyReportParser;
+import io.sightline.formats.telemetry.ReadSummary;
+import io.sightline.formats.telemetry.TelemetryReader;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads an analysis input: inventory files, scanner reports and sensor telemetry, each file's
+ * format detected by its content. Inventory and reports are read first, whole; telemetry is then
+ * streamed to the sink, third-party detections last so that they find the process nodes the
+ * process sensors built.
+ */
+public final class InputLoader {
+
+    private static final Logger log = LoggerFactory.getLogger(InputLoader.class);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final Path base;
+    private final Inventory inventory = new Inventory();
+    private final List<ScanReport> reports = new ArrayList<>();
+    private final List<FileSummary> files = new ArrayList<>();
+    private final List<SkippedRecord> skipped = new ArrayList<>();
+    private final List<Path> telemetry = new ArrayList<>();
+
+    /** @param base the folder that file names in evidence are relative to */
+    public InputLoader(Path base) {
+        this.base = requireNonNull(base, "base is null").toAbsolutePath().normalize();
+    }
+
+    /** Reads every regular file under the given paths (files or folders), sorted by path. */
+    public void addDocuments(List<Path> paths) {
+        for (Path path : expand(paths)) {
+            addDocument(path);
+        }
+        inventory.linkImages();
+    }
+
+    /** Streams the telemetry found so far into the sink, detections after every other record. */
+    public void streamTelemetry(Consumer<RuntimeEvent> sink) {
+        List<Detection> detections = new ArrayList<>();
+        Consumer<RuntimeEvent> holdDetections = event -> {
+            if (event instanceof Detection detection) {
+                detections.add(detection);
+            } else {
+                sink.accept(event);
+            }
+        };
+        for (Path path : telemetry) {
+            ReadSummary summary = TelemetryReader.read(path, relative(path), holdDetections);
+            files.add(new FileSummary(
+                    relative(path),
+                    summary.format(),
+                    summary.accepted(),
+                    summary.skipped().size()));
+            skipped.addAll(summary.skipped());
+        }
+        detections.forEach(sink);
+    }
+
+    public Inventory inventory() {
+        return inventory;
+    }
+
+    public List<ScanReport> reports() {
+        return List.copyOf(reports);
+    }
+
+    public List<FileSummary> files() {
+        return List.copyOf(files);
+    }
+
+    public List<SkippedRecord> skipped() {
+        return List.copyOf(skipped);
+    }
+
+    private void addDocument(Path path) {
+        String name = relative(path);
+        if (looksLikeJsonLines(path)) {
+            telemetry.add(path);
+            return;
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(path.toFile());
+        } catch (JsonProcessingException e) {
+            telemetry.add(path);
+            return;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        }
+        if (root == null || root.isMissingNode()) {
+            files.add(new FileSummary(name, "empty", 0, 0));
+            return;
+        }
+        List<SkippedRecord> problems = new ArrayList<>();
+        try {
+            String format = parseDocument(root, name, problems);
+            if (format.isEmpty()) {
+                telemetry.add(path);
+                return;
+            }
+            files.add(new FileSummary(name, format, 1, problems.size()));
+        } catch (RecordException e) {
+            problems.add(new SkippedRecord(name, 0, e.getMessage() + "; file skipped"));
+            files.add(new FileSummary(name, "rejected", 0, 1));
+        }
+        problems.forEach(p -> log.warn("file={} line={} reason={}", p.file(), p.line(), p.reason()));
+        skipped.addAll(problems);
+    }
+
+    /** The format name it was parsed as, or empty when it is not a document format. */
+    private String parseDocument(JsonNode root, String name, List<SkippedRecord> problems) throws RecordException {
+        if (TrivyReportParser.accepts(root)) {
+            reports.add(TrivyReportParser.parse(root, name, problems));
+            return "trivy";
+        }
+        if (GrypeReportParser.accepts(root)) {
+            reports.add(GrypeReportParser.parse(root, name, problems));
+            return "grype";
+        }
+        if (SnykContainerParser.accepts(root)) {
+            reports.add(SnykContainerParser.parse(root, name, problems));
+            return "snyk";
+        }
+        if (KubernetesListParser.accepts(root)) {
+            KubernetesListParser.parse(root, name, inventory, problems);
+            return "kubernetes";
+        }
+        if (Ec2InstancesParser.accepts(root)) {
+            Ec2InstancesParser.parse(root, name, inventory, problems);
+            return "ec2-describe-instances";
+        }
+        if (EksClusterParser.accepts(root)) {
+            EksClusterParser.parse(root, name, inventory, problems);
+            return "eks-describe-cluster";
+        }
+        if (DockerInspectParser.accepts(root)) {
+            DockerInspectParser.parse(root, name, inventory, problems);
+            return "docker-inspect";
+        }
+        return "";
+    }
+
+    /** JSON Lines: the first line is a whole JSON object by itself and more lines follow. */
+    private static boolean looksLikeJsonLines(Path path) {
+        try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            String first = reader.readLine();
+            while (first != null && first.isBlank()) {
+                first = reader.readLine();
+            }
+            if (first == null || !first.trim().startsWith("{")) {
+                return first == null && path.getFileName().toString().endsWith(".jsonl");
+            }
+            try {
+                MAPPER.readTree(first);
+                return reader.readLine() != null
+                        || path.getFileName().toString().endsWith(".jsonl");
+            } catch (JsonProcessingException e) {
+                return !first.trim().equals("{")
+                        && !first.trim().endsWith(",")
+                        && !first.trim().endsWith("[");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        }
+    }
+
+    private List<Path> expand(List<Path> paths) {
+        List<Path> found = new ArrayList<>();
+        for (Path path : paths) {
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> walk = Files.walk(path)) {
+                    walk.filter(Files::isRegularFile)
+                            .filter(p -> !p.getFileName().toString().startsWith("."))
+                            .sorted()
+                            .forEach(found::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot list " + path, e);
+                }
+            } else if (Files.isRegularFile(path)) {
+                found.add(path);
+            } else {
+                throw new IllegalArgumentException("no such file or folder: " + path);
+            }
+        }
+        return found;
+    }
+
+    private String relative(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        return absolute.startsWith(base) ? base.relativize(absolute).toString() : absolute.toString();
+    }
+
+    /** What was read from one file. */
+    public record FileSummary(String file, String format, int records, int skipped) {}
+}
