@@ -161,6 +161,62 @@ public final class Inventory {
                 || servicesByIp.containsKey(address);
     }
 
+    /**
+     * Completes each container's image digests from the images added: a missing repo digest from
+     * the image whose config digest matches (Docker's {@code Image} is the config digest; the repo
+     * digest is in {@code docker image inspect}'s {@code RepoDigests}), a missing config digest from
+     * the image of its repo digest. Call once after every inventory file is read; the order in which
+     * containers and images were added does not matter, and calling it again changes nothing.
+     */
+    public void linkImages() {
+        containersByShortId.replaceAll((shortId, container) -> withLinkedImage(container));
+        pods.replaceAll((key, pod) -> new Pod(
+                pod.key(),
+                pod.uid(),
+                pod.node(),
+                pod.ips(),
+                pod.serviceAccount(),
+                pod.workload(),
+                pod.hostNetwork(),
+                pod.containers().stream().map(this::withLinkedImage).toList()));
+        podsByIp.replaceAll((ip, pod) -> pods.get(pod.key()));
+    }
+
+    private ContainerAsset withLinkedImage(ContainerAsset container) {
+        // An image pulled from two repositories has two repo digests; the first is as good a name.
+        Optional<String> imageDigest = container
+                .imageDigest()
+                .or(() -> container
+                        .configDigest()
+                        .flatMap(this::imageByConfig)
+                        .flatMap(image -> image.repoDigests().stream().findFirst()));
+        Optional<String> configDigest = container
+                .configDigest()
+                .or(() ->
+                        container.imageDigest().flatMap(this::imageByRepoDigest).flatMap(ImageInfo::configDigest));
+        if (imageDigest.equals(container.imageDigest()) && configDigest.equals(container.configDigest())) {
+            return container;
+        }
+        return new ContainerAsset(
+                container.id(),
+                container.name(),
+                container.host(),
+                container.pod(),
+                container.image(),
+                imageDigest,
+                configDigest,
+                container.initContainer(),
+                container.privileged());
+    }
+
+    private Optional<ImageInfo> imageByConfig(String configDigest) {
+        return image(configDigest).filter(image -> image.configDigest().equals(Optional.of(configDigest)));
+    }
+
+    private Optional<ImageInfo> imageByRepoDigest(String repoDigest) {
+        return image(repoDigest).filter(image -> image.repoDigests().contains(repoDigest));
+    }
+
     private static Host mergeHosts(Host known, Host added) {
         List<String> addresses = new ArrayList<>(known.addresses());
         added.addresses().stream().filter(a -> !addresses.contains(a)).forEach(addresses::add);
