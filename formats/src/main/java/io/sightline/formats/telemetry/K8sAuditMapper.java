@@ -1,0 +1,100 @@
+package io.sightline.formats.telemetry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sightline.asset.PodKey;
+import io.sightline.event.ApiCall;
+import io.sightline.event.RuntimeEvent;
+import io.sightline.event.SourceRecord;
+import io.sightline.formats.Fields;
+import io.sightline.formats.RecordException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Maps one Kubernetes audit {@code Event} ({@code audit.k8s.io/v1} or {@code v1beta1}) to an
+ * {@link ApiCall}. Events captured before {@code apiVersion} was written into each line (the 2018
+ * Falco test traces) are recognised by {@code kind}, {@code auditID} and {@code stage}.
+ */
+public final class K8sAuditMapper {
+
+    private static final String POD_NAME_EXTRA = "authentication.kubernetes.io/pod-name";
+    private static final String SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:";
+
+    private K8sAuditMapper() {}
+
+    public static boolean accepts(JsonNode record) {
+        return record.isObject()
+                && record.path("kind").asText().equals("Event")
+                && record.path("auditID").isTextual()
+                && record.path("stage").isTextual()
+                && (!record.has("apiVersion")
+                        || record.path("apiVersion").asText().startsWith("audit.k8s.io/"));
+    }
+
+    public static List<RuntimeEvent> map(JsonNode record, SourceRecord source) throws RecordException {
+        try {
+            return List.of(apiCall(record, source));
+        } catch (RecordException e) {
+            throw new RecordException("k8s-audit event: " + e.getMessage());
+        }
+    }
+
+    private static ApiCall apiCall(JsonNode record, SourceRecord source) throws RecordException {
+        String user = Fields.requiredText(record, "user.username");
+        return new ApiCall(
+                source,
+                time(record),
+                Fields.requiredText(record, "auditID"),
+                Fields.requiredText(record, "stage"),
+                user,
+                Fields.texts(record, "sourceIPs"),
+                Fields.text(record, "userAgent").orElse(""),
+                Fields.requiredText(record, "verb"),
+                Fields.requiredText(record, "requestURI"),
+                Fields.text(record, "objectRef.resource"),
+                Fields.text(record, "objectRef.subresource"),
+                Fields.text(record, "objectRef.namespace"),
+                Fields.text(record, "objectRef.name"),
+                (int) Fields.number(record, "responseStatus.code").orElse(0),
+                tokenPod(record, user));
+    }
+
+    /** When the stage was reached; events of older API servers carry only some of the stamps. */
+    private static Instant time(JsonNode record) throws RecordException {
+        Optional<Instant> time = Fields.instant(record, "stageTimestamp");
+        if (time.isEmpty()) {
+            time = Fields.instant(record, "requestReceivedTimestamp");
+        }
+        if (time.isEmpty()) {
+            time = Fields.instant(record, "timestamp");
+        }
+        return time.orElseThrow(() -> new RecordException(
+                "missing field stageTimestamp (also looked for requestReceivedTimestamp and timestamp)"));
+    }
+
+    /**
+     * The pod a bound service-account token was issued to. The pod's namespace is not in {@code
+     * user.extra}; it is the service account's, from {@code system:serviceaccount:<ns>:<name>}.
+     */
+    private static Optional<PodKey> tokenPod(JsonNode record, String user) {
+        // The key holds dots, so it is looked up whole rather than as a dotted path.
+        JsonNode podNames = record.path("user").path("extra").path(POD_NAME_EXTRA);
+        Optional<String> pod = podNames.isArray()
+                        && podNames.path(0).isTextual()
+                        && !podNames.path(0).asText().isEmpty()
+                ? Optional.of(podNames.path(0).asText())
+                : Optional.empty();
+        Optional<String> namespace = serviceAccountNamespace(user);
+        return pod.flatMap(name -> namespace.map(ns -> new PodKey(ns, name)));
+    }
+
+    private static Optional<String> serviceAccountNamespace(String user) {
+        if (!user.startsWith(SERVICE_ACCOUNT_PREFIX)) {
+            return Optional.empty();
+        }
+        String rest = user.substring(SERVICE_ACCOUNT_PREFIX.length());
+        int colon = rest.indexOf(':');
+        return colon > 0 ? Optional.of(rest.substring(0, colon)) : Optional.empty();
+    }
+}

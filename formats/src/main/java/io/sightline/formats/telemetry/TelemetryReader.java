@@ -1,0 +1,390 @@
+package io.sightline.formats.telemetry;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sightline.event.RuntimeEvent;
+import io.sightline.event.SkippedRecord;
+import io.sightline.event.SourceRecord;
+import io.sightline.formats.RecordException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a runtime telemetry file (Tetragon, Falco, Kubernetes audit, GuardDuty) into {@link
+ * RuntimeEvent}s, recognising the format of each record by its content.
+ *
+ * <p>A file is either JSON Lines (one record per line, blank lines ignored) or a JSON document: one
+ * pretty-printed record, an array of records, a wrapper object whose only array holds the records
+ * (GuardDuty's {@code {"Findings":[...]}}, a Kubernetes {@code EventList}), or several such values
+ * one after another. Line numbers are 1-based; in a document a record's line is the line where its
+ * value starts.
+ *
+ * <p>Bad input costs only itself: a line that is not JSON, a record of no known format and a record
+ * its format rejects each become a {@link SkippedRecord}, logged at warn with file, line and reason
+ * (never the record), and reading goes on with the next record. Only an unreadable file throws.
+ *
+ * <p>Stateless and thread safe; a JSON Lines file is streamed, a document is held in memory.
+ */
+public final class TelemetryReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TelemetryReader.class);
+
+    /** For one line: {@code {"a":1} x} is a broken line, not a record. */
+    private static final ObjectMapper LINE_JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    /** For a document read value by value, where the next value is no trailing garbage. */
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final List<Format> FORMATS = List.of(
+            new Format("tetragon", TetragonMapper::accepts, TetragonMapper::map),
+            new Format("falco", FalcoMapper::accepts, FalcoMapper::map),
+            new Format("k8s-audit", K8sAuditMapper::accepts, K8sAuditMapper::map),
+            new Format("guardduty", GuardDutyMapper::accepts, GuardDutyMapper::map));
+
+    private TelemetryReader() {}
+
+    /**
+     * Reads {@code path} and hands every event to {@code sink} in file order.
+     *
+     * @param file the name SourceRecords and skipped records carry, relative to the analysed folder
+     *     ({@code telemetry/tetragon.jsonl})
+     * @throws UncheckedIOException when the file cannot be read at all
+     */
+    public static ReadSummary read(Path path, String file, Consumer<RuntimeEvent> sink) {
+        Run run = new Run(file, sink);
+        try {
+            readInto(path, run);
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot read telemetry file " + file + " (" + path + "): " + e.getMessage(), e);
+        }
+        return run.summary();
+    }
+
+    private static void readInto(Path path, Run run) throws IOException {
+        Optional<String> firstLine = firstNonBlankLine(path);
+        if (firstLine.isEmpty()) {
+            return;
+        }
+        if (parsesAlone(firstLine.get())) {
+            readLines(path, run);
+            return;
+        }
+        Document document = readDocument(path);
+        if (document.failure().isPresent()
+                && linesThatParseAlone(path) > document.records().size()) {
+            // A JSON Lines file whose first line is cut short: the document parse stops there,
+            // while the lines after it are fine on their own.
+            readLines(path, run);
+            return;
+        }
+        document.records().forEach(run::record);
+        document.failure().ifPresent(failure -> run.skip(failure.line(), failure.reason()));
+    }
+
+    private static void readLines(Path path, Run run) throws IOException {
+        try (BufferedReader reader = open(path)) {
+            int number = 0;
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                number++;
+                String text = number == 1 ? stripByteOrderMark(line) : line;
+                if (!text.isBlank()) {
+                    run.line(number, text);
+                }
+            }
+        }
+    }
+
+    private static Document readDocument(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path);
+                JsonParser parser = JSON.createParser(in)) {
+            return new DocumentReader(parser).read();
+        }
+    }
+
+    private static List<Located> unwrap(JsonNode root, int line, Map<String, List<Located>> arrays) {
+        if (!root.isObject() || recognised(root) || arrays.size() != 1) {
+            return List.of(new Located(line, root));
+        }
+        List<Located> elements = arrays.values().iterator().next();
+        return elements.stream().allMatch(element -> element.node().isObject())
+                ? elements
+                : List.of(new Located(line, root));
+    }
+
+    /** Records inside one JSON line: the line itself, the elements of an array, or of a wrapper. */
+    private static List<Located> recordsOnLine(int line, JsonNode value) {
+        if (value.isArray()) {
+            List<Located> elements = new ArrayList<>();
+            value.forEach(element -> elements.add(new Located(line, element)));
+            return elements;
+        }
+        Map<String, List<Located>> arrays = new LinkedHashMap<>();
+        value.properties().forEach(field -> {
+            if (field.getValue().isArray()) {
+                arrays.put(field.getKey(), recordsOnLine(line, field.getValue()));
+            }
+        });
+        return unwrap(value, line, arrays);
+    }
+
+    private static boolean recognised(JsonNode record) {
+        return FORMATS.stream().anyMatch(format -> format.accepts().test(record));
+    }
+
+    private static Optional<String> firstNonBlankLine(Path path) throws IOException {
+        try (BufferedReader reader = open(path)) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                String text = stripByteOrderMark(line);
+                if (!text.isBlank()) {
+                    return Optional.of(text);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    private static int linesThatParseAlone(Path path) throws IOException {
+        try (BufferedReader reader = open(path)) {
+            int count = 0;
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (!line.isBlank() && parsesAlone(stripByteOrderMark(line))) {
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+
+    /** Whether the line alone is a JSON object or array: the shape of a JSON Lines record. */
+    private static boolean parsesAlone(String line) {
+        try {
+            return LINE_JSON.readTree(line).isContainerNode();
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    /** Malformed UTF-8 in a broken line becomes U+FFFD instead of failing the whole file. */
+    private static BufferedReader open(Path path) throws IOException {
+        return new BufferedReader(new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8));
+    }
+
+    private static String stripByteOrderMark(String line) {
+        return line.startsWith("\uFEFF") ? line.substring(1) : line;
+    }
+
+    /** Jackson's message without the source location it appends, which names no useful source here. */
+    private static String describe(JsonProcessingException e) {
+        String message = String.valueOf(e.getOriginalMessage());
+        int newline = message.indexOf('\n');
+        String firstLine = newline >= 0 ? message.substring(0, newline) : message;
+        int marker = firstLine.indexOf(" (start marker at");
+        return (marker >= 0 ? firstLine.substring(0, marker) : firstLine).strip();
+    }
+
+    private static String unknownFormat(JsonNode node) {
+        String expected = "expected a Tetragon event, Falco alert, Kubernetes audit Event or GuardDuty finding";
+        if (!node.isObject()) {
+            return "no known format: " + expected + ", got a JSON "
+                    + node.getNodeType().name().toLowerCase(Locale.ROOT) + "; record skipped";
+        }
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        String shown = names.size() > 8 ? names.subList(0, 8) + " and " + (names.size() - 8) + " more" : "" + names;
+        return "no known format: " + expected + ", got an object with fields " + shown + "; record skipped";
+    }
+
+    @FunctionalInterface
+    private interface Mapper {
+        List<RuntimeEvent> map(JsonNode record, SourceRecord source) throws RecordException;
+    }
+
+    private record Format(String name, Predicate<JsonNode> accepts, Mapper mapper) {}
+
+    private record Located(int line, JsonNode node) {}
+
+    private record Failure(int line, String reason) {}
+
+    private record Document(List<Located> records, Optional<Failure> failure) {}
+
+    /**
+     * Reads the top-level values of a document with the streaming parser, so that every record
+     * keeps the line its value starts on. When the JSON breaks, the records read so far are kept
+     * and the failure points at the line where the unreadable value starts.
+     */
+    private static final class DocumentReader {
+
+        private final JsonParser parser;
+        private final List<Located> records = new ArrayList<>();
+        private final Map<String, List<Located>> rootArrays = new LinkedHashMap<>();
+        private int valueStart = 1;
+
+        DocumentReader(JsonParser parser) {
+            this.parser = parser;
+        }
+
+        Document read() throws IOException {
+            try {
+                for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                    valueStart = line();
+                    records.addAll(readRootValue(token));
+                }
+                return new Document(records, Optional.empty());
+            } catch (JsonProcessingException e) {
+                salvageWrapperElements();
+                String reason = "not valid JSON: " + describe(e) + "; the rest of the document is not read";
+                return new Document(records, Optional.of(new Failure(valueStart, reason)));
+            }
+        }
+
+        private List<Located> readRootValue(JsonToken token) throws IOException {
+            return switch (token) {
+                case START_ARRAY -> {
+                    readArrayElements(records);
+                    yield List.of();
+                }
+                case START_OBJECT -> readRootObject(valueStart);
+                default -> List.of(new Located(valueStart, parser.readValueAsTree()));
+            };
+        }
+
+        /** Reads the elements of the array the parser stands on, each with the line it starts on. */
+        private void readArrayElements(List<Located> into) throws IOException {
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                valueStart = line();
+                into.add(new Located(valueStart, parser.readValueAsTree()));
+            }
+        }
+
+        /**
+         * Reads a top-level object field by field so that the elements of its arrays keep their
+         * own lines: a wrapper such as {@code {"Findings":[...]}} is only known to be one once it
+         * is whole.
+         */
+        private List<Located> readRootObject(int line) throws IOException {
+            ObjectNode root = JSON.createObjectNode();
+            rootArrays.clear();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                if (parser.nextToken() == JsonToken.START_ARRAY) {
+                    List<Located> elements = new ArrayList<>();
+                    rootArrays.put(name, elements);
+                    readArrayElements(elements);
+                    valueStart = line;
+                    ArrayNode array = root.putArray(name);
+                    elements.forEach(element -> array.add(element.node()));
+                } else {
+                    root.set(name, parser.readValueAsTree());
+                }
+            }
+            List<Located> unwrapped = unwrap(root, line, new LinkedHashMap<>(rootArrays));
+            rootArrays.clear();
+            return unwrapped;
+        }
+
+        /** A wrapper cut short still holds whole records in its one array. */
+        private void salvageWrapperElements() {
+            if (rootArrays.size() == 1) {
+                rootArrays.values().iterator().next().stream()
+                        .filter(element -> element.node().isObject())
+                        .forEach(records::add);
+            }
+        }
+
+        private int line() {
+            return Math.max(1, parser.currentTokenLocation().getLineNr());
+        }
+    }
+
+    /** The state of one read: counts, skipped records and the formats seen so far. */
+    private static final class Run {
+
+        private final String file;
+        private final Consumer<RuntimeEvent> sink;
+        private final List<SkippedRecord> skipped = new ArrayList<>();
+        private final Set<String> formats = new LinkedHashSet<>();
+        private int accepted;
+
+        Run(String file, Consumer<RuntimeEvent> sink) {
+            this.file = file;
+            this.sink = sink;
+        }
+
+        void line(int number, String text) {
+            JsonNode value;
+            try {
+                value = LINE_JSON.readTree(text);
+            } catch (JsonProcessingException e) {
+                skip(number, "not valid JSON: " + describe(e) + "; line skipped");
+                return;
+            }
+            recordsOnLine(number, value).forEach(this::record);
+        }
+
+        void record(Located located) {
+            Optional<Format> format = FORMATS.stream()
+                    .filter(candidate -> candidate.accepts().test(located.node()))
+                    .findFirst();
+            if (format.isEmpty()) {
+                skip(located.line(), unknownFormat(located.node()));
+                return;
+            }
+            map(format.get(), located);
+        }
+
+        private void map(Format format, Located located) {
+            List<RuntimeEvent> events;
+            try {
+                events = format.mapper().map(located.node(), new SourceRecord(file, located.line()));
+            } catch (RecordException e) {
+                skip(located.line(), e.getMessage() + "; record skipped");
+                return;
+            } catch (IllegalArgumentException | DateTimeException e) {
+                skip(located.line(), format.name() + ": invalid value: " + e.getMessage() + "; record skipped");
+                return;
+            }
+            accepted++;
+            formats.add(format.name());
+            events.forEach(sink);
+        }
+
+        void skip(int line, String reason) {
+            LOG.warn("Skipped telemetry record file={} line={} reason={}", file, line, reason);
+            skipped.add(new SkippedRecord(file, line, reason));
+        }
+
+        ReadSummary summary() {
+            String format = formats.isEmpty() ? "none" : String.join("+", formats);
+            return new ReadSummary(file, format, accepted, skipped);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.sightline.formats.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sightline.event.ApiCall;
+import io.sightline.event.Detection;
+import io.sightline.event.ProcessExec;
+import io.sightline.event.SkippedRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TelemetryReaderTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path folder;
+
+    private final String falcoAlert = firstLine("falco/channels.md.L170.json");
+    private final String auditEvent = firstLine("k8s-audit/exec_pod.json");
+    private final String tetragonExec = firstLine("tetragon/events.json");
+
+    @Test
+    void emptyFileHasNoRecords() throws IOException {
+        ReadSummary summary = read("").summary();
+
+        assertThat(summary.accepted()).isZero();
+        assertThat(summary.skipped()).isEmpty();
+        assertThat(summary.format()).isEqualTo("none");
+    }
+
+    @Test
+    void blankLinesAreNotRecords() throws IOException {
+        TelemetryFiles.Read read = read("\n   \n" + falcoAlert + "\n\n" + auditEvent + "\n\n");
+
+        assertThat(read.summary().accepted()).isEqualTo(2);
+        assertThat(read.summary().skipped()).isEmpty();
+        assertThat(read.events()).extracting(event -> event.source().line()).containsExactly(3, 5);
+    }
+
+    @Test
+    void brokenLineInTheMiddleCostsNeitherNeighbour() throws IOException {
+        String cut = tetragonExec.substring(0, 300);
+
+        TelemetryFiles.Read read = read(falcoAlert + "\n" + cut + "\n" + auditEvent + "\n");
+
+        assertThat(read.summary().accepted()).isEqualTo(2);
+        assertThat(read.at(1, Detection.class).rule()).isEqualTo("Terminal shell in container");
+        assertThat(read.at(3, ApiCall.class).auditId()).isEqualTo("ca1ed9f4-7bf4-4c85-81a8-1b11253d1ba6");
+        assertThat(read.summary().skipped()).singleElement().satisfies(skipped -> {
+            assertThat(skipped.line()).isEqualTo(2);
+            assertThat(skipped.reason())
+                    .startsWith("not valid JSON: Unexpected end-of-input")
+                    .endsWith("; line skipped")
+                    .doesNotContain("REDACTED");
+        });
+        assertThat(read.summary().format()).isEqualTo("falco+k8s-audit");
+    }
+
+    @Test
+    void jsonLinesWhoseFirstLineIsCutShortIsStillReadLineByLine() throws IOException {
+        String cut = tetragonExec.substring(0, tetragonExec.length() / 2);
+
+        TelemetryFiles.Read read = read(cut + "\n" + tetragonExec + "\n" + falcoAlert + "\n");
+
+        assertThat(read.summary().accepted()).isEqualTo(2);
+        assertThat(read.skippedLines()).containsExactly(1);
+        assertThat(read.at(2, ProcessExec.class).process().pid()).isEqualTo(68_790);
+    }
+
+    @Test
+    void exporterLogLineInTheStreamIsSkippedWithJacksonsReason() throws IOException {
+        String logLine = "time=\"2024-11-14T09:14:20Z\" level=warning msg=\"Failed to write event\"";
+
+        TelemetryFiles.Read read = read(tetragonExec + "\n" + logLine + "\n" + tetragonExec + "\n");
+
+        assertThat(read.summary().accepted()).isEqualTo(2);
+        assertThat(read.summary().skipped())
+                .singleElement()
+                .extracting(SkippedRecord::reason)
+                .asString()
+                .startsWith("not valid JSON: Unrecognized token 'time'");
+    }
+
+    @Test
+    void prettyPrintedSingleRecordIsOneRecordOnItsFirstLine() {
+        TelemetryFiles.Read read = TelemetryFiles.readCorpus("tetragon/nc_process_exec.json");
+
+        assertThat(read.summary().accepted()).isEqualTo(1);
+        assertThat(read.summary().skipped()).isEmpty();
+        assertThat(read.at(1, ProcessExec.class).process().executable()).isEqualTo("/usr/bin/nc");
+    }
+
+    @Test
+    void topLevelArrayGivesEachElementTheLineItStartsOn() throws IOException {
+        TelemetryFiles.Read read = read("[\n" + falcoAlert + ",\n\n" + auditEvent + "\n]\n");
+
+        assertThat(read.summary().accepted()).isEqualTo(2);
+        assertThat(read.events()).extracting(event -> event.source().line()).containsExactly(2, 4);
+    }
+
+    @Test
+    void wrapperObjectIsUnwrappedAndAnEmptyOneHasNoRecords() throws IOException {
+        String eventList = "{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"items\":[\n" + auditEvent
+                + ",\n" + firstLine("k8s-audit/attach_pod.json") + "\n]}\n";
+
+        TelemetryFiles.Read events = read(eventList);
+        TelemetryFiles.Read noFindings = read("{\"Findings\":[\n]}\n");
+
+        assertThat(events.summary().accepted()).isEqualTo(2);
+        assertThat(events.events()).extracting(event -> event.source().line()).containsExactly(2, 3);
+        assertThat(noFindings.summary().accepted()).isZero();
+        assertThat(noFindings.summary().skipped()).isEmpty();
+    }
+
+    @Test
+    void documentCutShortKeepsTheRecordsBeforeTheCutAndReportsWhereItBroke() throws IOException {
+        String cut = auditEvent.substring(0, 120);
+
+        TelemetryFiles.Read read = read("{\"items\":[\n" + falcoAlert + ",\n" + cut + "\n");
+
+        assertThat(read.summary().accepted()).isEqualTo(1);
+        assertThat(read.at(2, Detection.class).sensor()).isEqualTo("falco");
+        assertThat(read.summary().skipped()).singleElement().satisfies(skipped -> {
+            assertThat(skipped.line()).isEqualTo(3);
+            assertThat(skipped.reason())
+                    .startsWith("not valid JSON: ")
+                    .endsWith("; the rest of the document is not read");
+        });
+    }
+
+    @Test
+    void recordOfNoKnownFormatNamesItsFieldsButNotItsValues() throws IOException {
+        TelemetryFiles.Read read = read("{\"hello\":\"secret value\",\"n\":1}\n42\n");
+
+        assertThat(read.summary().accepted()).isZero();
+        assertThat(read.summary().skipped())
+                .extracting(SkippedRecord::reason)
+                .containsExactly(
+                        "no known format: expected a Tetragon event, Falco alert, Kubernetes audit Event or"
+                                + " GuardDuty finding, got an object with fields [hello, n]; record skipped",
+                        "no known format: expected a Tetragon event, Falco alert, Kubernetes audit Event or"
+                                + " GuardDuty finding, got a JSON number; record skipped");
+    }
+
+    @Test
+    void recordItsFormatRejectsIsSkippedWithTheMissingField() throws IOException {
+        ObjectNode exec = (ObjectNode) JSON.readTree(tetragonExec);
+        ((ObjectNode) exec.path("process_exec").path("process")).remove("exec_id");
+
+        TelemetryFiles.Read read = read(tetragonExec + "\n" + JSON.writeValueAsString(exec) + "\n");
+
+        assertThat(read.summary().accepted()).isEqualTo(1);
+        assertThat(read.summary().skipped())
+                .containsExactly(new SkippedRecord(
+                        "telemetry/test.jsonl",
+                        2,
+                        "tetragon process_exec: missing field process.exec_id; record skipped"));
+    }
+
+    private TelemetryFiles.Read read(String content) throws IOException {
+        Path path = folder.resolve("test.jsonl");
+        Files.writeString(path, content, StandardCharsets.UTF_8);
+        return TelemetryFiles.read(path, "telemetry/test.jsonl");
+    }
+
+    private static String firstLine(String corpusFile) {
+        try {
+            return Files.readAllLines(TelemetryFiles.corpus(corpusFile)).getFirst();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read test resource " + corpusFile, e);
+        }
+    }
+}
