@@ -64,9 +64,9 @@ final class ProcessNode {
         return trail == null ? null : trail.root();
     }
 
-    /** A short label for trails: {@code curl -fsSL http://…}. */
+    /** A short label for trails, credentials masked: {@code curl -H "Authorization: Bearer <redacted>"}. */
     String label() {
-        String text = arguments.isEmpty() ? name() : name() + " " + arguments;
+        String text = arguments.isEmpty() ? name() : name() + " " + Redaction.mask(arguments);
         return text.length() > 90 ? text.substring(0, 87) + "..." : text;
     }
 }

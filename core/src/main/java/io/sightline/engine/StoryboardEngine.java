@@ -324,12 +324,12 @@ public final class StoryboardEngine {
 
         if (Behaviours.isPublicAddress(remote)) {
             registerAttackerAddress(trail, remote);
-            if (Behaviours.isMinerPort(flow.remote().port())) {
-                trail.root().tag(Behaviours.RESOURCE_HIJACKING);
-                text += " (miner pool port)";
-            } else if (Behaviours.isShell(node.name())) {
+            if (Behaviours.isShell(node.name())) {
                 trail.root().tag(Behaviours.APP_LAYER_PROTOCOL);
                 text += " (shell connected to a remote host)";
+            } else if (Behaviours.isMinerPort(flow.remote().port())) {
+                trail.root().tag(Behaviours.RESOURCE_HIJACKING);
+                text += " (miner pool port)";
             }
         } else if (remote.equals(Behaviours.METADATA_ADDRESS)) {
             trail.root().tag(Behaviours.CLOUD_METADATA);
@@ -654,16 +654,8 @@ public final class StoryboardEngine {
             return;
         }
         String host = node == null ? "" : node.host();
-        String container = node == null
-                ? ""
-                : node.container.map(StoryboardEngine::containerLabel).orElse("");
+        String container = node == null ? "" : node.containerId().orElse("");
         trail.root().steps.add(new Trail.Step(time == null ? Instant.EPOCH : time, host, container, text));
-    }
-
-    private static String containerLabel(io.sightline.event.ContainerContext context) {
-        return context.pod()
-                .map(Object::toString)
-                .orElse(context.name().orElse(context.id().shortId()));
     }
 
     record FlowAt(ProcessNode node, NetworkFlow flow) {}

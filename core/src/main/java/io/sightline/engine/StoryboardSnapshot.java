@@ -246,8 +246,19 @@ final class StoryboardSnapshot {
         return trail.steps.stream()
                 .sorted(Comparator.comparing(Trail.Step::time))
                 .filter(s -> seen.add(s.time() + s.text()))
-                .map(s -> new TrailStep(s.time(), s.host(), s.container(), s.text()))
+                .map(s -> new TrailStep(s.time(), s.host(), containerLabel(s.container()), s.text()))
                 .toList();
+    }
+
+    /** {@code namespace/pod} for a pod's container, else the container's name, else its short id. */
+    private String containerLabel(String containerId) {
+        if (containerId.isEmpty()) {
+            return "";
+        }
+        return inventory
+                .container(containerId)
+                .map(c -> c.pod().map(Object::toString).orElse(c.name()))
+                .orElse(containerId.substring(0, Math.min(12, containerId.length())));
     }
 
     private ContainerEntity entity(ContainerContext context, String host) {
