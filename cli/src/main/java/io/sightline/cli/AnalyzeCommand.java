@@ -1,13 +1,9 @@
 package io.sightline.cli;
 
 import io.sightline.engine.EngineConfig;
-import io.sightline.engine.StoryboardEngine;
-import io.sightline.formats.InputLoader;
 import io.sightline.formats.KevCatalogue;
-import io.sightline.rank.ImageCatalogue;
-import io.sightline.rank.ImageRanker;
-import io.sightline.rank.RankedImage;
-import io.sightline.storyboard.Storyboard;
+import io.sightline.formats.pipeline.AnalysisPipeline;
+import io.sightline.formats.pipeline.AnalysisResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +28,6 @@ import picocli.CommandLine.Parameters;
                     + " by its content."
         })
 final class AnalyzeCommand implements Callable<Integer> {
-
-    private static final List<String> LAYOUT = List.of("inventory", "scans", "telemetry");
 
     @Parameters(arity = "0..1", paramLabel = "FOLDER", description = "folder with inventory/, scans/, telemetry/")
     Path folder;
@@ -67,26 +61,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (!format.equals("text") && !format.equals("json")) {
             throw new IllegalArgumentException("--format must be text or json, got '" + format + "'");
         }
-        long started = System.nanoTime();
         Path base = folder != null ? folder : Path.of(".");
-        InputLoader loader = new InputLoader(base);
-        loader.addDocuments(inputs());
-
         Set<String> knownExploited = kev != null ? KevCatalogue.read(kev) : KevCatalogue.bundled();
-        ImageCatalogue catalogue = ImageCatalogue.build(loader.inventory(), loader.reports(), knownExploited);
-        StoryboardEngine engine = new StoryboardEngine(
-                loader.inventory(), catalogue, new EngineConfig(clockSkew, EngineConfig.DEFAULTS.apiCallWindow()));
-        loader.streamTelemetry(engine::accept);
-
-        List<Storyboard> storyboards = engine.storyboards();
-        List<RankedImage> images = new ImageRanker(catalogue).rank(storyboards);
-        Analysis analysis = new Analysis(
-                storyboards,
-                images,
-                loader.skipped(),
-                loader.files(),
-                engine.eventsSeen(),
-                Duration.ofNanos(System.nanoTime() - started).toMillis());
+        EngineConfig config = new EngineConfig(clockSkew, EngineConfig.DEFAULTS.apiCallWindow());
+        AnalysisResult analysis = AnalysisPipeline.run(base, inputs(), knownExploited, config);
         write(analysis);
         return 0;
     }
@@ -97,11 +75,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         paths.addAll(scans);
         paths.addAll(events);
         if (folder != null) {
-            List<Path> layout = LAYOUT.stream()
-                    .map(folder::resolve)
-                    .filter(Files::isDirectory)
-                    .toList();
-            paths.addAll(layout.isEmpty() ? List.of(folder) : layout);
+            paths.addAll(AnalysisPipeline.layout(folder));
         }
         if (paths.isEmpty()) {
             throw new IllegalArgumentException("nothing to analyze: give a FOLDER or --inventory/--scans/--events");
@@ -109,7 +83,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         return paths;
     }
 
-    private void write(Analysis analysis) throws IOException {
+    private void write(AnalysisResult analysis) throws IOException {
         if (output == null) {
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             render(analysis, out);
@@ -121,7 +95,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
     }
 
-    private void render(Analysis analysis, PrintStream out) throws IOException {
+    private void render(AnalysisResult analysis, PrintStream out) throws IOException {
         if (format.equals("json")) {
             JsonReport.write(analysis, out);
         } else {

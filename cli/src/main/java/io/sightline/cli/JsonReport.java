@@ -8,6 +8,7 @@ import io.sightline.asset.ContainerAsset;
 import io.sightline.event.SkippedRecord;
 import io.sightline.event.SourceRecord;
 import io.sightline.finding.Severity;
+import io.sightline.formats.pipeline.AnalysisResult;
 import io.sightline.rank.PackageFix;
 import io.sightline.rank.RankedImage;
 import io.sightline.storyboard.Storyboard;
@@ -26,7 +27,7 @@ final class JsonReport {
 
     private JsonReport() {}
 
-    static void write(Analysis analysis, OutputStream out) throws IOException {
+    static void write(AnalysisResult analysis, OutputStream out) throws IOException {
         ObjectNode root = MAPPER.createObjectNode();
         ArrayNode storyboards = root.putArray("storyboards");
         analysis.storyboards().forEach(s -> storyboards.add(storyboard(s)));
@@ -141,7 +142,7 @@ final class JsonReport {
                 .put("reason", s.reason());
     }
 
-    private static ObjectNode summary(Analysis analysis) {
+    private static ObjectNode summary(AnalysisResult analysis) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("events", analysis.events());
         node.put("elapsed_ms", analysis.elapsedMillis());

@@ -3,6 +3,7 @@ package io.sightline.cli;
 import io.sightline.event.SkippedRecord;
 import io.sightline.finding.Severity;
 import io.sightline.formats.InputLoader;
+import io.sightline.formats.pipeline.AnalysisResult;
 import io.sightline.rank.PackageFix;
 import io.sightline.rank.RankedImage;
 import io.sightline.storyboard.Storyboard;
@@ -21,7 +22,7 @@ final class TextReport {
 
     private TextReport() {}
 
-    static void write(Analysis analysis, PrintStream out) {
+    static void write(AnalysisResult analysis, PrintStream out) {
         writeStoryboards(analysis.storyboards(), out);
         writeImages(analysis.images(), out);
         writeSummary(analysis, out);
@@ -132,7 +133,7 @@ final class TextReport {
         out.println();
     }
 
-    private static void writeSummary(Analysis analysis, PrintStream out) {
+    private static void writeSummary(AnalysisResult analysis, PrintStream out) {
         out.println("SUMMARY");
         for (InputLoader.FileSummary file : analysis.files()) {
             out.printf(

@@ -1,15 +1,19 @@
-package io.sightline.cli;
+package io.sightline.formats.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sightline.asset.Inventory;
 import io.sightline.event.SkippedRecord;
 import io.sightline.formats.InputLoader;
+import io.sightline.rank.ImageCatalogue;
 import io.sightline.rank.RankedImage;
 import io.sightline.storyboard.Storyboard;
 import java.util.List;
 
-/** The outcome of one {@code analyze} run: what the text and JSON outputs are made from. */
-record Analysis(
+/** What one analysis produced: storyboards, the ranked images, and what was read or skipped. */
+public record AnalysisResult(
+        Inventory inventory,
+        ImageCatalogue catalogue,
         List<Storyboard> storyboards,
         List<RankedImage> images,
         List<SkippedRecord> skipped,
@@ -17,11 +21,12 @@ record Analysis(
         long events,
         long elapsedMillis) {
 
-    Analysis {
+    public AnalysisResult {
+        requireNonNull(inventory, "inventory is null");
+        requireNonNull(catalogue, "catalogue is null");
         storyboards = List.copyOf(storyboards);
         images = List.copyOf(images);
         skipped = List.copyOf(skipped);
         files = List.copyOf(files);
-        requireNonNull(files, "files is null");
     }
 }

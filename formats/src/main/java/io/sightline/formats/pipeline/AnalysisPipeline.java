@@ -1,0 +1,60 @@
+package io.sightline.formats.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sightline.engine.EngineConfig;
+import io.sightline.engine.StoryboardEngine;
+import io.sightline.formats.InputLoader;
+import io.sightline.rank.ImageCatalogue;
+import io.sightline.rank.ImageRanker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The main job as one call: read inventory, scan reports and telemetry, stitch storyboards, rank
+ * images. The CLI's {@code analyze}, {@code gate} and {@code remediate --from} share it.
+ */
+public final class AnalysisPipeline {
+
+    private AnalysisPipeline() {}
+
+    /**
+     * @param base the folder evidence file names are relative to
+     * @param inputs files or folders to read, formats detected by content
+     * @param knownExploited CVE ids of the KEV catalogue
+     */
+    public static AnalysisResult run(Path base, List<Path> inputs, Set<String> knownExploited, EngineConfig config) {
+        requireNonNull(inputs, "inputs is null");
+        long started = System.nanoTime();
+
+        InputLoader loader = new InputLoader(base);
+        loader.addDocuments(inputs);
+
+        ImageCatalogue catalogue = ImageCatalogue.build(loader.inventory(), loader.reports(), knownExploited);
+        StoryboardEngine engine = new StoryboardEngine(loader.inventory(), catalogue, config);
+        loader.streamTelemetry(engine::accept);
+
+        var storyboards = engine.storyboards();
+        var images = new ImageRanker(catalogue).rank(storyboards);
+        return new AnalysisResult(
+                loader.inventory(),
+                catalogue,
+                storyboards,
+                images,
+                loader.skipped(),
+                loader.files(),
+                engine.eventsSeen(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    /** The inputs of a folder laid out as inventory/, scans/, telemetry/, or the folder itself. */
+    public static List<Path> layout(Path folder) {
+        List<Path> parts = List.of("inventory", "scans", "telemetry").stream()
+                .map(folder::resolve)
+                .filter(java.nio.file.Files::isDirectory)
+                .toList();
+        return parts.isEmpty() ? List.of(folder) : parts;
+    }
+}
