@@ -4,6 +4,7 @@ import io.sightline.engine.EngineConfig;
 import io.sightline.formats.KevCatalogue;
 import io.sightline.formats.pipeline.AnalysisPipeline;
 import io.sightline.formats.pipeline.AnalysisResult;
+import io.sightline.formats.report.ReportJson;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +98,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     private void render(AnalysisResult analysis, PrintStream out) throws IOException {
         if (format.equals("json")) {
-            JsonReport.write(analysis, out);
+            ReportJson.write(analysis, out);
         } else {
             TextReport.write(analysis, out);
         }

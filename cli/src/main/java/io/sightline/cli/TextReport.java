@@ -1,9 +1,9 @@
 package io.sightline.cli;
 
 import io.sightline.event.SkippedRecord;
-import io.sightline.finding.Severity;
 import io.sightline.formats.InputLoader;
 import io.sightline.formats.pipeline.AnalysisResult;
+import io.sightline.formats.report.ImageAttention;
 import io.sightline.rank.PackageFix;
 import io.sightline.rank.RankedImage;
 import io.sightline.storyboard.Storyboard;
@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The human-readable report of {@code analyze}: storyboards, the fix list, a summary. */
@@ -26,32 +25,6 @@ final class TextReport {
         writeStoryboards(analysis.storyboards(), out);
         writeImages(analysis.images(), out);
         writeSummary(analysis, out);
-    }
-
-    /** Images whose scanners reported a high or critical vulnerability. */
-    static List<RankedImage> flagged(List<RankedImage> images) {
-        return images.stream()
-                .filter(i -> i.vulnerabilityCounts().getOrDefault(Severity.CRITICAL, 0)
-                                + i.vulnerabilityCounts().getOrDefault(Severity.HIGH, 0)
-                        > 0)
-                .toList();
-    }
-
-    /**
-     * Images that need action now: they took part in a storyboard of medium severity or more, or
-     * they run with a known-exploited vulnerability that has a fix.
-     */
-    static List<RankedImage> needingAction(List<RankedImage> images, List<Storyboard> storyboards) {
-        Set<String> serious = storyboards.stream()
-                .filter(s -> s.severity().atLeast(Severity.MEDIUM))
-                .map(Storyboard::id)
-                .collect(Collectors.toSet());
-        return images.stream()
-                .filter(i -> i.storyboards().stream().anyMatch(serious::contains)
-                        || (!i.containers().isEmpty()
-                                && !i.fixes().isEmpty()
-                                && i.factors().stream().anyMatch(f -> f.name().equals("known exploited"))))
-                .toList();
     }
 
     private static void writeStoryboards(List<Storyboard> storyboards, PrintStream out) {
@@ -146,8 +119,9 @@ final class TextReport {
                 "  %d events in %d ms; images flagged by scanners: %d; images that need action: %d%n",
                 analysis.events(),
                 analysis.elapsedMillis(),
-                flagged(analysis.images()).size(),
-                needingAction(analysis.images(), analysis.storyboards()).size());
+                ImageAttention.flagged(analysis.images()).size(),
+                ImageAttention.needingAction(analysis.images(), analysis.storyboards())
+                        .size());
     }
 
     private static String time(java.time.Instant instant) {

@@ -11,13 +11,6 @@ import io.sightline.event.Detection;
 import io.sightline.event.RuntimeEvent;
 import io.sightline.event.SkippedRecord;
 import io.sightline.finding.ScanReport;
-import io.sightline.formats.inventory.DockerInspectParser;
-import io.sightline.formats.inventory.Ec2InstancesParser;
-import io.sightline.formats.inventory.EksClusterParser;
-import io.sightline.formats.inventory.KubernetesListParser;
-import io.sightline.formats.scan.GrypeReportParser;
-import io.sightline.formats.scan.SnykContainerParser;
-import io.sightline.formats.scan.TrivyReportParser;
 import io.sightline.formats.telemetry.ReadSummary;
 import io.sightline.formats.telemetry.TelemetryReader;
 import java.io.BufferedReader;
@@ -140,35 +133,8 @@ public final class InputLoader {
 
     /** The format name it was parsed as, or empty when it is not a document format. */
     private String parseDocument(JsonNode root, String name, List<SkippedRecord> problems) throws RecordException {
-        if (TrivyReportParser.accepts(root)) {
-            reports.add(TrivyReportParser.parse(root, name, problems));
-            return "trivy";
-        }
-        if (GrypeReportParser.accepts(root)) {
-            reports.add(GrypeReportParser.parse(root, name, problems));
-            return "grype";
-        }
-        if (SnykContainerParser.accepts(root)) {
-            reports.add(SnykContainerParser.parse(root, name, problems));
-            return "snyk";
-        }
-        if (KubernetesListParser.accepts(root)) {
-            KubernetesListParser.parse(root, name, inventory, problems);
-            return "kubernetes";
-        }
-        if (Ec2InstancesParser.accepts(root)) {
-            Ec2InstancesParser.parse(root, name, inventory, problems);
-            return "ec2-describe-instances";
-        }
-        if (EksClusterParser.accepts(root)) {
-            EksClusterParser.parse(root, name, inventory, problems);
-            return "eks-describe-cluster";
-        }
-        if (DockerInspectParser.accepts(root)) {
-            DockerInspectParser.parse(root, name, inventory, problems);
-            return "docker-inspect";
-        }
-        return "";
+        return DocumentParser.parse(root, name, inventory, reports::add, problems)
+                .orElse("");
     }
 
     /** JSON Lines: the first line is a whole JSON object by itself and more lines follow. */

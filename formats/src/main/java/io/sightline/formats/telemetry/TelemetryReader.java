@@ -1,5 +1,7 @@
 package io.sightline.formats.telemetry;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -8,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sightline.event.RuntimeEvent;
 import io.sightline.event.SkippedRecord;
@@ -87,6 +90,101 @@ public final class TelemetryReader {
                     "cannot read telemetry file " + file + " (" + path + "): " + e.getMessage(), e);
         }
         return run.summary();
+    }
+
+    /**
+     * Reads {@code path} and hands every raw record (a JSON value with the line it starts on) to
+     * {@code sink} in file order, without mapping it: for tools that forward records as they are,
+     * such as {@code sightline replay}. Lines that are not JSON are left out.
+     *
+     * @throws UncheckedIOException when the file cannot be read at all
+     */
+    public static void readRecords(Path path, Consumer<RawRecord> sink) {
+        Run run = new Run(path.toString(), event -> {}, sink);
+        try {
+            readInto(path, run);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read telemetry file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The format of one record ({@code tetragon}, {@code falco}, {@code k8s-audit}, {@code guardduty}), if known. */
+    public static Optional<String> formatOf(JsonNode record) {
+        return FORMATS.stream()
+                .filter(format -> format.accepts().test(record))
+                .map(Format::name)
+                .findFirst();
+    }
+
+    /**
+     * Maps one record of a known format into events, as a file read would.
+     *
+     * @throws RecordException naming what is wrong when the record is of no known format or its
+     *     format rejects it
+     */
+    public static List<RuntimeEvent> mapRecord(JsonNode record, SourceRecord source) throws RecordException {
+        Optional<Format> format = FORMATS.stream()
+                .filter(candidate -> candidate.accepts().test(record))
+                .findFirst();
+        if (format.isEmpty()) {
+            throw new RecordException(unknownFormat(record));
+        }
+        try {
+            return format.get().mapper().map(record, source);
+        } catch (IllegalArgumentException | DateTimeException e) {
+            throw new RecordException(format.get().name() + ": invalid value: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The records of one JSON Lines text or JSON document held in memory, each with its 1-based
+     * line (for JSON Lines) or position: a single record, an array, a wrapper object whose only
+     * array holds the records ({@code EventList}, {@code {"Findings":[...]}}), or one record per
+     * line. A line that is not JSON becomes a {@link RawRecord} whose node is missing and whose
+     * {@code problem} says why.
+     */
+    public static List<RawRecord> splitRecords(String text) {
+        List<RawRecord> records = new ArrayList<>();
+        String body = stripByteOrderMark(text.strip());
+        if (body.isEmpty()) {
+            return records;
+        }
+        try {
+            JsonNode whole = LINE_JSON.readTree(body);
+            List<Located> located = recordsOnLine(1, whole);
+            for (int i = 0; i < located.size(); i++) {
+                records.add(new RawRecord(i + 1, located.get(i).node(), ""));
+            }
+            return records;
+        } catch (JsonProcessingException notOneValue) {
+            String[] lines = body.split("\r?\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                if (lines[i].isBlank()) {
+                    continue;
+                }
+                try {
+                    for (Located located : recordsOnLine(i + 1, LINE_JSON.readTree(lines[i]))) {
+                        records.add(new RawRecord(records.size() + 1, located.node(), ""));
+                    }
+                } catch (JsonProcessingException e) {
+                    records.add(new RawRecord(
+                            records.size() + 1, MissingNode.getInstance(), "not valid JSON: " + describe(e)));
+                }
+            }
+            return records;
+        }
+    }
+
+    /**
+     * One record as read, before mapping. {@code line} is its line in a file, or its 1-based
+     * position in a request body; {@code problem} is empty unless the record could not be read.
+     */
+    public record RawRecord(int line, JsonNode node, String problem) {
+
+        public RawRecord {
+            requireNonNull(node, "node is null");
+            requireNonNull(problem, "problem is null");
+        }
     }
 
     private static void readInto(Path path, Run run) throws IOException {
@@ -330,6 +428,7 @@ public final class TelemetryReader {
 
         private final String file;
         private final Consumer<RuntimeEvent> sink;
+        private final Optional<Consumer<RawRecord>> rawSink;
         private final List<SkippedRecord> skipped = new ArrayList<>();
         private final Set<String> formats = new LinkedHashSet<>();
         private int accepted;
@@ -337,6 +436,13 @@ public final class TelemetryReader {
         Run(String file, Consumer<RuntimeEvent> sink) {
             this.file = file;
             this.sink = sink;
+            this.rawSink = Optional.empty();
+        }
+
+        Run(String file, Consumer<RuntimeEvent> sink, Consumer<RawRecord> rawSink) {
+            this.file = file;
+            this.sink = sink;
+            this.rawSink = Optional.of(rawSink);
         }
 
         void line(int number, String text) {
@@ -351,6 +457,10 @@ public final class TelemetryReader {
         }
 
         void record(Located located) {
+            if (rawSink.isPresent()) {
+                rawSink.get().accept(new RawRecord(located.line(), located.node(), ""));
+                return;
+            }
             Optional<Format> format = FORMATS.stream()
                     .filter(candidate -> candidate.accepts().test(located.node()))
                     .findFirst();

@@ -1,4 +1,4 @@
-package io.sightline.cli;
+package io.sightline.formats.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -18,16 +18,17 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * The JSON document of {@code analyze --format json}; its shape is documented in
- * docs/analysis-json.md and is what the server's storyboard API returns too.
+ * The JSON shapes of {@code analyze --format json}, documented in docs/analysis-json.md. The CLI
+ * writes the whole document; the server's API returns the same storyboard and image objects.
+ * Stateless and thread safe.
  */
-final class JsonReport {
+public final class ReportJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private JsonReport() {}
+    private ReportJson() {}
 
-    static void write(AnalysisResult analysis, OutputStream out) throws IOException {
+    public static void write(AnalysisResult analysis, OutputStream out) throws IOException {
         ObjectNode root = MAPPER.createObjectNode();
         ArrayNode storyboards = root.putArray("storyboards");
         analysis.storyboards().forEach(s -> storyboards.add(storyboard(s)));
@@ -40,7 +41,8 @@ final class JsonReport {
         out.write('\n');
     }
 
-    static ObjectNode storyboard(Storyboard s) {
+    /** One storyboard, evidence records included. */
+    public static ObjectNode storyboard(Storyboard s) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("id", s.id());
         node.put("severity", s.severity().label());
@@ -92,7 +94,8 @@ final class JsonReport {
         return node;
     }
 
-    static ObjectNode image(RankedImage i) {
+    /** One ranked image with its factors, fixes and containers. */
+    public static ObjectNode image(RankedImage i) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("rank", i.rank());
         node.put("image", i.image());
@@ -149,10 +152,10 @@ final class JsonReport {
         node.put("records_skipped", analysis.skipped().size());
         node.put(
                 "images_flagged_by_scanners",
-                TextReport.flagged(analysis.images()).size());
+                ImageAttention.flagged(analysis.images()).size());
         node.put(
                 "images_needing_action",
-                TextReport.needingAction(analysis.images(), analysis.storyboards())
+                ImageAttention.needingAction(analysis.images(), analysis.storyboards())
                         .size());
         ArrayNode files = node.putArray("files");
         analysis.files()

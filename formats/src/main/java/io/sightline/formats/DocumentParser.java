@@ -1,0 +1,99 @@
+package io.sightline.formats;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sightline.asset.Inventory;
+import io.sightline.event.SkippedRecord;
+import io.sightline.finding.ScanReport;
+import io.sightline.formats.inventory.DockerInspectParser;
+import io.sightline.formats.inventory.Ec2InstancesParser;
+import io.sightline.formats.inventory.EksClusterParser;
+import io.sightline.formats.inventory.KubernetesListParser;
+import io.sightline.formats.scan.GrypeReportParser;
+import io.sightline.formats.scan.SnykContainerParser;
+import io.sightline.formats.scan.TrivyReportParser;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Recognises and parses one whole JSON document: a scanner report (Trivy, Grype, Snyk) or an
+ * inventory document (kubectl JSON, EC2 describe-instances, EKS clusters, docker inspect). The
+ * file loader and the server's upload endpoints share it.
+ */
+public final class DocumentParser {
+
+    private DocumentParser() {}
+
+    /** What kind of document a format is. */
+    public enum Kind {
+        SCAN,
+        INVENTORY
+    }
+
+    /** The kind and format name of a document, if it is one Sightline parses. */
+    public static Optional<Recognised> recognise(JsonNode root) {
+        requireNonNull(root, "root is null");
+        if (TrivyReportParser.accepts(root)) {
+            return Optional.of(new Recognised(Kind.SCAN, "trivy"));
+        }
+        if (GrypeReportParser.accepts(root)) {
+            return Optional.of(new Recognised(Kind.SCAN, "grype"));
+        }
+        if (SnykContainerParser.accepts(root)) {
+            return Optional.of(new Recognised(Kind.SCAN, "snyk"));
+        }
+        if (KubernetesListParser.accepts(root)) {
+            return Optional.of(new Recognised(Kind.INVENTORY, "kubernetes"));
+        }
+        if (Ec2InstancesParser.accepts(root)) {
+            return Optional.of(new Recognised(Kind.INVENTORY, "ec2-describe-instances"));
+        }
+        if (EksClusterParser.accepts(root)) {
+            return Optional.of(new Recognised(Kind.INVENTORY, "eks-describe-cluster"));
+        }
+        if (DockerInspectParser.accepts(root)) {
+            return Optional.of(new Recognised(Kind.INVENTORY, "docker-inspect"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Parses a document into the inventory or into a report handed to {@code reports}.
+     *
+     * @param name the file name evidence and skipped records carry
+     * @param problems receives the records of the document that were skipped
+     * @return the format name, or empty when the document is of no known format (nothing is read)
+     * @throws RecordException when the document is of a known format but unreadable as a whole
+     */
+    public static Optional<String> parse(
+            JsonNode root, String name, Inventory inventory, Consumer<ScanReport> reports, List<SkippedRecord> problems)
+            throws RecordException {
+        Optional<Recognised> recognised = recognise(root);
+        if (recognised.isEmpty()) {
+            return Optional.empty();
+        }
+        String format = recognised.get().format();
+        switch (format) {
+            case "trivy" -> reports.accept(TrivyReportParser.parse(root, name, problems));
+            case "grype" -> reports.accept(GrypeReportParser.parse(root, name, problems));
+            case "snyk" -> reports.accept(SnykContainerParser.parse(root, name, problems));
+            case "kubernetes" -> KubernetesListParser.parse(root, name, inventory, problems);
+            case "ec2-describe-instances" -> Ec2InstancesParser.parse(root, name, inventory, problems);
+            case "eks-describe-cluster" -> EksClusterParser.parse(root, name, inventory, problems);
+            case "docker-inspect" -> DockerInspectParser.parse(root, name, inventory, problems);
+            default -> throw new IllegalStateException("recognised format without a parser: " + format);
+        }
+        return Optional.of(format);
+    }
+
+    /** A document's kind and format name. */
+    public record Recognised(Kind kind, String format) {
+
+        public Recognised {
+            requireNonNull(kind, "kind is null");
+            requireNonNull(format, "format is null");
+        }
+    }
+}
