@@ -1,0 +1,125 @@
+package io.sightline.store;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One JDBC connection to the store, migrated by Flyway on open: SQLite (a file under the data
+ * folder, the embedded default) or PostgreSQL ({@code jdbc:postgresql://...}, credentials as URL
+ * parameters).
+ *
+ * <p>Thread safe: every unit of work runs under this object's lock on the one connection. The
+ * server writes from ingest threads one batch at a time and reads the log from the engine thread,
+ * so one connection is enough; SQLite runs in WAL mode with a busy timeout so that {@code
+ * sightline token create} can write while a server holds the file.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final String SQLITE_FILE = "sightline.db";
+
+    private final String url;
+    private final Connection connection;
+
+    private Database(String url, Connection connection) {
+        this.url = url;
+        this.connection = connection;
+    }
+
+    /** The JDBC URL of the embedded store in {@code dataDir}, created if missing. */
+    public static String sqliteUrl(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data folder " + dataDir, e);
+        }
+        return "jdbc:sqlite:" + dataDir.toAbsolutePath().resolve(SQLITE_FILE);
+    }
+
+    /**
+     * Connects and brings the schema up to date.
+     *
+     * @throws StoreException when the database cannot be reached or migrated
+     */
+    public static Database open(String url) {
+        requireNonNull(url, "url is null");
+        if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException(
+                    "unsupported store URL '" + redact(url) + "': expected jdbc:sqlite:FILE or jdbc:postgresql://...");
+        }
+        Flyway.configure()
+                .dataSource(url, null, null)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        try {
+            Connection connection = DriverManager.getConnection(url);
+            if (url.startsWith("jdbc:sqlite:")) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("PRAGMA journal_mode=WAL");
+                    statement.execute("PRAGMA synchronous=FULL");
+                    statement.execute("PRAGMA busy_timeout=10000");
+                }
+            }
+            connection.setAutoCommit(false);
+            LOG.info("Store opened url={}", redact(url));
+            return new Database(url, connection);
+        } catch (SQLException e) {
+            throw new StoreException("cannot connect to the store " + redact(url) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction, committed when it returns and rolled back when it throws. */
+    public synchronized <T> T transaction(Work<T> work) {
+        try {
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException e) {
+            rollback();
+            throw new StoreException("store " + redact(url) + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            rollback();
+            throw e;
+        }
+    }
+
+    /** The URL with any password parameter masked, fit for a log line. */
+    public static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.warn("Closing the store failed url={} cause={}", redact(url), e.getMessage());
+        }
+    }
+
+    private void rollback() {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            LOG.warn("Rollback failed url={} cause={}", redact(url), e.getMessage());
+        }
+    }
+
+    /** A unit of work on the connection. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+}

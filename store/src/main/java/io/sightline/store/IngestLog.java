@@ -1,0 +1,141 @@
+package io.sightline.store;
+
+import static java.util.Objects.requireNonNull;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The append-only log of everything the server acknowledged. An entry is committed before the
+ * request that brought it is answered, and replaying the log in {@code seq} order rebuilds the
+ * engine's state.
+ *
+ * <p>Thread safe. Sequence numbers are assigned here, under the database lock, so one server owns
+ * a store at a time: two servers appending to one PostgreSQL database would collide on {@code
+ * seq} (the primary key refuses the second, nothing is overwritten).
+ */
+public final class IngestLog {
+
+    private static final int PAGE = 2_000;
+
+    private final Database database;
+    private final Map<String, Long> streamSeqs = new HashMap<>();
+    private long lastSeq;
+
+    public IngestLog(Database database) {
+        this.database = requireNonNull(database, "database is null");
+        this.lastSeq = database.transaction(IngestLog::maxSeq);
+    }
+
+    /** The seq of the last entry, 0 when the log is empty. */
+    public synchronized long lastSeq() {
+        return lastSeq;
+    }
+
+    /**
+     * Appends entries in one transaction and returns them placed, in order. When this returns the
+     * entries are committed.
+     */
+    public synchronized List<LogEntry> append(List<LogEntry.Pending> pending) {
+        requireNonNull(pending, "pending is null");
+        Instant now = Instant.now();
+        List<LogEntry> placed = database.transaction(connection -> {
+            List<LogEntry> entries = new ArrayList<>(pending.size());
+            Map<String, Long> next = new HashMap<>();
+            long seq = lastSeq;
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO ingest_log (seq, stream, stream_seq, kind, name, received_at, body)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (LogEntry.Pending p : pending) {
+                    long streamSeq = next.computeIfAbsent(p.stream(), s -> streamSeq(connection, s)) + 1;
+                    next.put(p.stream(), streamSeq);
+                    LogEntry entry = new LogEntry(++seq, p.stream(), streamSeq, p.kind(), p.name(), now, p.body());
+                    insert.setLong(1, entry.seq());
+                    insert.setString(2, entry.stream());
+                    insert.setLong(3, entry.streamSeq());
+                    insert.setString(4, entry.kind().name());
+                    insert.setString(5, entry.name());
+                    insert.setString(6, now.toString());
+                    insert.setString(7, entry.body());
+                    insert.addBatch();
+                    entries.add(entry);
+                }
+                insert.executeBatch();
+            }
+            return entries;
+        });
+        if (!placed.isEmpty()) {
+            lastSeq = placed.getLast().seq();
+            placed.forEach(e -> streamSeqs.put(e.stream(), e.streamSeq()));
+        }
+        return placed;
+    }
+
+    /** Hands every entry with {@code from <= seq <= to} to {@code sink} in seq order, a page at a time. */
+    public void read(long from, long to, Consumer<LogEntry> sink) {
+        long next = from;
+        while (next <= to) {
+            long start = next;
+            List<LogEntry> page = database.transaction(connection -> page(connection, start, to));
+            if (page.isEmpty()) {
+                return;
+            }
+            page.forEach(sink);
+            next = page.getLast().seq() + 1;
+        }
+    }
+
+    private long streamSeq(Connection connection, String stream) {
+        Long known = streamSeqs.get(stream);
+        if (known != null) {
+            return known;
+        }
+        try (PreparedStatement query =
+                connection.prepareStatement("SELECT MAX(stream_seq) FROM ingest_log WHERE stream = ?")) {
+            query.setString(1, stream);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the last sequence of stream " + stream + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long maxSeq(Connection connection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT MAX(seq) FROM ingest_log");
+                ResultSet rows = query.executeQuery()) {
+            return rows.next() ? rows.getLong(1) : 0;
+        }
+    }
+
+    private static List<LogEntry> page(Connection connection, long from, long to) throws SQLException {
+        List<LogEntry> entries = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT seq, stream, stream_seq, kind, name, received_at, body FROM ingest_log"
+                        + " WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT " + PAGE)) {
+            query.setLong(1, from);
+            query.setLong(2, to);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    entries.add(new LogEntry(
+                            rows.getLong(1),
+                            rows.getString(2),
+                            rows.getLong(3),
+                            LogEntry.Kind.valueOf(rows.getString(4)),
+                            rows.getString(5),
+                            Instant.parse(rows.getString(6)),
+                            rows.getString(7)));
+                }
+            }
+        }
+        return entries;
+    }
+}

@@ -1,0 +1,2 @@
+/** Durable state of the server: the append-only ingest log and API tokens, over JDBC. */
+package io.sightline.store;
