@@ -1,0 +1,44 @@
+package io.sightline.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sightline.engine.EngineConfig;
+import java.util.Set;
+
+/**
+ * How a server runs.
+ *
+ * @param host the address to listen on
+ * @param port the port; 0 picks a free one
+ * @param storeUrl a {@code jdbc:sqlite:} or {@code jdbc:postgresql:} URL
+ * @param queueCapacity records ingest may put ahead of the engine before it answers 429
+ * @param knownExploited CVE ids of the KEV catalogue
+ */
+public record ServerConfig(
+        String host, int port, String storeUrl, int queueCapacity, EngineConfig engine, Set<String> knownExploited) {
+
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_QUEUE_CAPACITY = 100_000;
+
+    public ServerConfig {
+        requireNonNull(host, "host is null");
+        requireNonNull(storeUrl, "storeUrl is null");
+        requireNonNull(engine, "engine is null");
+        knownExploited = Set.copyOf(knownExploited);
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("queue capacity must be at least 1, got " + queueCapacity);
+        }
+    }
+
+    public ServerConfig withPort(int newPort) {
+        return new ServerConfig(host, newPort, storeUrl, queueCapacity, engine, knownExploited);
+    }
+
+    public ServerConfig withQueueCapacity(int capacity) {
+        return new ServerConfig(host, port, storeUrl, capacity, engine, knownExploited);
+    }
+}

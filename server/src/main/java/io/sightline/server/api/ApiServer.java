@@ -1,0 +1,378 @@
+package io.sightline.server.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.sightline.finding.Finding;
+import io.sightline.finding.ScanReport;
+import io.sightline.formats.DocumentParser;
+import io.sightline.formats.report.ReportJson;
+import io.sightline.server.ingest.IngestException;
+import io.sightline.server.ingest.IngestService;
+import io.sightline.server.ingest.Sensor;
+import io.sightline.server.live.EngineLoop;
+import io.sightline.server.live.View;
+import io.sightline.store.IngestLog;
+import io.sightline.store.Role;
+import io.sightline.store.TokenStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side: ingest endpoints, the REST API under {@code /api/v1/}, its OpenAPI document and
+ * the event stream. Resources are thin: they read the engine's latest {@link View} or hand bodies
+ * to {@link IngestService}. Every request needs a bearer token; the route says which roles may
+ * use it.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final String ROLE = "sightline.role";
+    private static final String JSON = "application/json";
+    private static final long MAX_REQUEST_BYTES = 64L * 1024 * 1024;
+    private static final int RETRY_AFTER_SECONDS = 1;
+
+    private final EngineLoop engine;
+    private final IngestService ingest;
+    private final IngestLog log;
+    private final TokenStore tokens;
+    private final EventStream events = new EventStream();
+    private final List<Route> routes = new ArrayList<>();
+    private final Instant started = Instant.now();
+    private final Javalin app;
+
+    public ApiServer(EngineLoop engine, IngestLog log, TokenStore tokens) {
+        this.engine = requireNonNull(engine, "engine is null");
+        this.log = requireNonNull(log, "log is null");
+        this.tokens = requireNonNull(tokens, "tokens is null");
+        this.ingest = new IngestService(engine);
+        engine.addListener(events::publish);
+        this.app = Javalin.create(this::configure);
+    }
+
+    /** Starts listening; port 0 picks a free port (see {@link #port()}). */
+    public void start(String host, int port) {
+        app.start(host, port);
+        LOG.info("Listening host={} port={}", host, app.port());
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** The routes registered, as the OpenAPI document lists them. */
+    public List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
+    @Override
+    public void close() {
+        events.close();
+        app.stop();
+    }
+
+    private void configure(JavalinConfig config) {
+        config.startup.showJavalinBanner = false;
+        config.http.maxRequestSize = MAX_REQUEST_BYTES;
+        config.routes.before(this::authenticate);
+        config.routes.beforeMatched(this::authorize);
+        config.routes.exception(ApiException.class, (e, ctx) -> {
+            ObjectNode body = ApiJson.error(e.code(), e.getMessage());
+            e.skipped().ifPresent(skipped -> ((ObjectNode) body.get("error")).set("skipped", skipped));
+            ctx.status(e.status()).contentType(JSON).result(body.toString());
+        });
+        config.routes.exception(
+                EngineLoop.QueueFullException.class,
+                (e, ctx) -> ctx.status(429)
+                        .header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS))
+                        .contentType(JSON)
+                        .result(ApiJson.error("engine_busy", e.getMessage()).toString()));
+        config.routes.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty() || !JSON.equals(ctx.contentType())) {
+                ctx.contentType(JSON)
+                        .result(ApiJson.error("not_found", "no route " + ctx.method() + " " + ctx.path())
+                                .toString());
+            }
+        });
+
+        get(
+                config,
+                "/api/v1/status",
+                Access.READ,
+                "Ingest health: log and engine progress, records per stream",
+                this::status);
+        get(
+                config,
+                "/api/v1/storyboards",
+                Access.READ,
+                "Storyboards, most severe first (summaries)",
+                this::storyboards);
+        get(
+                config,
+                "/api/v1/storyboards/{id}",
+                Access.READ,
+                "One storyboard, its full trail and evidence records",
+                this::storyboard);
+        get(
+                config,
+                "/api/v1/images",
+                Access.READ,
+                "Ranked images with the factors behind each score and the fix list",
+                this::images);
+        get(
+                config,
+                "/api/v1/findings",
+                Access.READ,
+                "Scanner findings; ?image=DIGEST and ?severity=LEVEL filter",
+                this::findings);
+        get(
+                config,
+                "/api/v1/assets",
+                Access.READ,
+                "Asset counts",
+                ctx -> json(ctx, ApiJson.assetCounts(engine.view())));
+        get(
+                config,
+                "/api/v1/assets/clusters",
+                Access.READ,
+                "Clusters",
+                ctx -> list(ctx, "clusters", engine.view().assets().clusters(), ApiJson::cluster));
+        get(
+                config,
+                "/api/v1/assets/nodes",
+                Access.READ,
+                "Nodes and hosts",
+                ctx -> list(ctx, "nodes", engine.view().assets().hosts(), ApiJson::host));
+        get(
+                config,
+                "/api/v1/assets/workloads",
+                Access.READ,
+                "Workloads and their pods",
+                ctx -> json(
+                        ctx,
+                        wrap(
+                                "workloads",
+                                ApiJson.workloads(engine.view().assets().pods()))));
+        get(
+                config,
+                "/api/v1/assets/pods",
+                Access.READ,
+                "Pods",
+                ctx -> list(ctx, "pods", engine.view().assets().pods(), ApiJson::pod));
+        get(
+                config,
+                "/api/v1/assets/containers",
+                Access.READ,
+                "Containers",
+                ctx -> list(ctx, "containers", engine.view().assets().containers(), ApiJson::container));
+        get(
+                config,
+                "/api/v1/assets/images",
+                Access.READ,
+                "Images known from containers and scan reports",
+                ctx -> list(ctx, "images", engine.view().catalogue().entries(), ApiJson::catalogueImage));
+        get(config, "/api/v1/openapi.json", Access.READ, "This document", ctx -> json(ctx, OpenApi.document(routes)));
+        routes.add(new Route(
+                "GET",
+                "/api/v1/events",
+                Access.READ,
+                "Server-sent events of storyboard changes: created, grew, severity_changed, merged (send Accept: text/event-stream)",
+                "text/event-stream"));
+        config.routes.sse(
+                "/api/v1/events", client -> events.join(client, engine.view().appliedSeq()), Access.READ);
+
+        for (Sensor sensor : Sensor.values()) {
+            post(
+                    config,
+                    "/api/v1/ingest/" + sensor.path(),
+                    Access.INGEST,
+                    "Ingest " + sensor.path() + " records",
+                    ctx -> json(ctx, ApiJson.ingest(ingest.telemetry(sensor, ctx.body()))));
+        }
+        post(
+                config,
+                "/api/v1/ingest/scans",
+                Access.INGEST,
+                "Upload one scanner report (Trivy, Grype, Snyk JSON); ?name= names it in evidence",
+                ctx -> uploadDocument(ctx, DocumentParser.Kind.SCAN));
+        post(
+                config,
+                "/api/v1/ingest/inventory",
+                Access.INGEST,
+                "Upload one inventory document (kubectl JSON, EC2, EKS, docker inspect); ?name= names it",
+                ctx -> uploadDocument(ctx, DocumentParser.Kind.INVENTORY));
+        post(
+                config,
+                "/api/v1/tokens",
+                Access.ADMIN,
+                "Create a token: {\"role\": \"ingest|viewer|operator|admin\"}; the token is shown once",
+                this::createToken);
+    }
+
+    private void get(JavalinConfig config, String path, Access access, String summary, Handler handler) {
+        routes.add(new Route("GET", path, access, summary, JSON));
+        config.routes.get(path, handler, access);
+    }
+
+    private void post(JavalinConfig config, String path, Access access, String summary, IngestHandler handler) {
+        routes.add(new Route("POST", path, access, summary, JSON));
+        config.routes.post(
+                path,
+                ctx -> {
+                    try {
+                        handler.handle(ctx);
+                    } catch (IngestException e) {
+                        throw new ApiException(400, e.code(), e.getMessage(), Optional.of(ApiJson.skips(e.skipped())));
+                    }
+                },
+                access);
+    }
+
+    private void authenticate(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ApiException(401, "unauthenticated", "a token is required: send Authorization: Bearer <token>");
+        }
+        Optional<Role> role = tokens.verify(header.substring(7).strip());
+        if (role.isEmpty()) {
+            ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            throw new ApiException(401, "invalid_token", "the token is not known to this server");
+        }
+        ctx.attribute(ROLE, role.get());
+    }
+
+    private void authorize(Context ctx) {
+        Role role = ctx.attribute(ROLE);
+        if (role == null) {
+            throw new ApiException(401, "unauthenticated", "a token is required: send Authorization: Bearer <token>");
+        }
+        boolean allowed = ctx.routeRoles().stream().anyMatch(r -> r instanceof Access access && access.grantedTo(role));
+        if (!allowed) {
+            throw new ApiException(
+                    403, "forbidden", "a " + role.label() + " token may not " + ctx.method() + " " + ctx.path());
+        }
+    }
+
+    private void status(Context ctx) {
+        View view = engine.view();
+        ObjectNode node = ApiJson.MAPPER.createObjectNode();
+        node.put("log_seq", log.lastSeq());
+        node.put("applied_seq", view.appliedSeq());
+        node.put("replaying_log", engine.replaying());
+        node.put("queued", engine.queued());
+        node.put("queue_capacity", engine.capacity());
+        node.put("events", view.events());
+        long seconds = Math.max(1, Duration.between(started, Instant.now()).toSeconds());
+        node.put("uptime_seconds", seconds);
+        ObjectNode accepted = node.putObject("accepted");
+        ingest.accepted().forEach(accepted::put);
+        long acceptedTotal =
+                ingest.accepted().values().stream().mapToLong(Long::longValue).sum();
+        node.put("records_per_second", (double) acceptedTotal / seconds);
+        ObjectNode skipped = node.putObject("skipped");
+        ingest.skipped().forEach(skipped::put);
+        node.put("engine_skipped", view.skipped());
+        node.put("storyboards", view.storyboards().size());
+        node.put("event_stream_clients", events.clients());
+        json(ctx, node);
+    }
+
+    private void storyboards(Context ctx) {
+        list(ctx, "storyboards", engine.view().storyboards(), ApiJson::storyboardSummary);
+    }
+
+    private void storyboard(Context ctx) {
+        String id = ctx.pathParam("id");
+        json(
+                ctx,
+                engine.view()
+                        .storyboard(id)
+                        .map(ReportJson::storyboard)
+                        .orElseThrow(() -> new ApiException(404, "not_found", "no storyboard " + id)));
+    }
+
+    private void images(Context ctx) {
+        list(ctx, "images", engine.view().images(), ReportJson::image);
+    }
+
+    private void findings(Context ctx) {
+        View view = engine.view();
+        Optional<String> image = Optional.ofNullable(ctx.queryParam("image"));
+        Optional<String> severity = Optional.ofNullable(ctx.queryParam("severity"));
+        ArrayNode findings = ApiJson.MAPPER.createArrayNode();
+        for (ScanReport report : view.reports()) {
+            if (image.isPresent()
+                    && !report.repoDigests().contains(image.get())
+                    && !report.configDigest().equals(image)
+                    && !report.image().map(Object::toString).equals(image)) {
+                continue;
+            }
+            for (Finding f : report.findings()) {
+                if (severity.isEmpty() || f.severity().label().equals(severity.get())) {
+                    findings.add(ApiJson.finding(report, f, view.catalogue().isKnownExploited(f)));
+                }
+            }
+        }
+        json(ctx, wrap("findings", findings));
+    }
+
+    private void uploadDocument(Context ctx, DocumentParser.Kind kind)
+            throws IngestException, EngineLoop.QueueFullException {
+        String name = Optional.ofNullable(ctx.queryParam("name")).orElse("");
+        json(ctx, ApiJson.ingest(ingest.document(kind, name, ctx.body())));
+    }
+
+    private void createToken(Context ctx) {
+        JsonNode body;
+        try {
+            body = ApiJson.MAPPER.readTree(ctx.body());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ApiException(400, "invalid_json", "expected {\"role\": \"...\"}: " + e.getOriginalMessage());
+        }
+        Role role;
+        try {
+            role = Role.parse(body == null ? "" : body.path("role").asText());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "invalid_role", e.getMessage());
+        }
+        String token = tokens.create(role);
+        LOG.info("Token created role={}", role.label());
+        ctx.status(201);
+        json(ctx, ApiJson.MAPPER.createObjectNode().put("role", role.label()).put("token", token));
+    }
+
+    private static <T> void list(
+            Context ctx, String key, java.util.Collection<T> values, Function<T, ObjectNode> render) {
+        ArrayNode array = ApiJson.MAPPER.createArrayNode();
+        values.forEach(v -> array.add(render.apply(v)));
+        json(ctx, wrap(key, array));
+    }
+
+    private static ObjectNode wrap(String key, ArrayNode array) {
+        ObjectNode node = ApiJson.MAPPER.createObjectNode();
+        node.set(key, array);
+        return node;
+    }
+
+    private static void json(Context ctx, JsonNode node) {
+        ctx.contentType(JSON).result(node.toString());
+    }
+
+    @FunctionalInterface
+    private interface IngestHandler {
+        void handle(Context ctx) throws IngestException, EngineLoop.QueueFullException;
+    }
+}

@@ -1,0 +1,85 @@
+package io.sightline.server.live;
+
+import io.sightline.event.SourceRecord;
+import io.sightline.storyboard.Storyboard;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Diffs consecutive storyboard snapshots into changes: created, grew (more evidence), severity
+ * changed and merged. A storyboard that disappears was merged: the engine keeps the older id, and
+ * the survivor is the storyboard that now holds the vanished one's first record.
+ *
+ * <p>Cost per snapshot: linear in the number of storyboards, plus the records of survivors when
+ * something merged. Not thread safe: the engine thread owns it.
+ */
+final class ChangeDetector {
+
+    private Map<String, Storyboard> previous = Map.of();
+
+    List<StoryboardChange> next(List<Storyboard> current) {
+        Map<String, Storyboard> now = new LinkedHashMap<>();
+        current.forEach(s -> now.put(s.id(), s));
+        List<StoryboardChange> changes = new ArrayList<>();
+        Map<String, List<String>> mergedInto = mergedInto(now);
+        for (Storyboard s : current) {
+            Storyboard before = previous.get(s.id());
+            List<String> merged = mergedInto.getOrDefault(s.id(), List.of());
+            if (before == null) {
+                changes.add(change(StoryboardChange.Type.CREATED, s, Optional.empty(), merged));
+                continue;
+            }
+            if (!merged.isEmpty()) {
+                changes.add(change(StoryboardChange.Type.MERGED, s, Optional.empty(), merged));
+            } else if (s.records().size() > before.records().size()) {
+                changes.add(change(StoryboardChange.Type.GREW, s, Optional.empty(), List.of()));
+            }
+            if (s.severity() != before.severity()) {
+                changes.add(
+                        change(StoryboardChange.Type.SEVERITY_CHANGED, s, Optional.of(before.severity()), List.of()));
+            }
+        }
+        previous = now;
+        return changes;
+    }
+
+    private Map<String, List<String>> mergedInto(Map<String, Storyboard> now) {
+        List<Storyboard> gone =
+                previous.values().stream().filter(s -> !now.containsKey(s.id())).toList();
+        if (gone.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Set<SourceRecord>> recordsOf = new HashMap<>();
+        Map<String, List<String>> merged = new HashMap<>();
+        for (Storyboard vanished : gone) {
+            if (vanished.records().isEmpty()) {
+                continue;
+            }
+            SourceRecord first = vanished.records().getFirst();
+            for (Storyboard survivor : now.values()) {
+                Set<SourceRecord> records =
+                        recordsOf.computeIfAbsent(survivor.id(), id -> new HashSet<>(survivor.records()));
+                if (records.contains(first)) {
+                    merged.computeIfAbsent(survivor.id(), id -> new ArrayList<>())
+                            .add(vanished.id());
+                    break;
+                }
+            }
+        }
+        return merged;
+    }
+
+    private static StoryboardChange change(
+            StoryboardChange.Type type,
+            Storyboard s,
+            Optional<io.sightline.finding.Severity> previousSeverity,
+            List<String> merged) {
+        return new StoryboardChange(type, s.id(), s.severity(), s.records().size(), previousSeverity, merged);
+    }
+}

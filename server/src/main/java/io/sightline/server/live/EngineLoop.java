@@ -1,0 +1,244 @@
+package io.sightline.server.live;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sightline.engine.EngineConfig;
+import io.sightline.store.IngestLog;
+import io.sightline.store.LogEntry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns the engine. On start it replays the ingest log written before this
+ * process began; then it applies entries as ingest appends them, in log order, a batch at a time,
+ * and after each batch publishes a new {@link View} and the storyboard changes.
+ *
+ * <p>Invariants: an entry is in the queue only after the log committed it, and entries enter the
+ * queue in seq order (appending and enqueueing happen under one lock), so the engine sees exactly
+ * the order a later replay of the log will see. The queue is bounded by permits: {@link #submit}
+ * refuses when fewer than the batch's size are free, before anything is written.
+ *
+ * <p>Thread safe.
+ */
+public final class EngineLoop implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngineLoop.class);
+    private static final int BATCH = 1_000;
+    private static final int REPLAY_PUBLISH_EVERY = 10_000;
+
+    private final IngestLog log;
+    private final Workspace workspace;
+    private final int capacity;
+    private final Semaphore permits;
+    private final LinkedBlockingQueue<LogEntry> queue = new LinkedBlockingQueue<>();
+    private final ChangeDetector changes = new ChangeDetector();
+    private final List<Consumer<List<StoryboardChange>>> listeners = new CopyOnWriteArrayList<>();
+    private final Object appendLock = new Object();
+    private final ReentrantLock progressLock = new ReentrantLock();
+    private final Condition progressed = progressLock.newCondition();
+    private final ReentrantLock holdLock = new ReentrantLock();
+    private final long replayTo;
+    private final Thread thread;
+    private volatile View view;
+    private volatile boolean replaying = true;
+    private volatile boolean stopped;
+
+    public EngineLoop(IngestLog log, Set<String> knownExploited, EngineConfig config, int capacity) {
+        this.log = requireNonNull(log, "log is null");
+        if (capacity < 1) {
+            throw new IllegalArgumentException("queue capacity must be at least 1, got " + capacity);
+        }
+        this.capacity = capacity;
+        this.permits = new Semaphore(capacity);
+        this.workspace = new Workspace(knownExploited, config);
+        this.view = workspace.view();
+        this.replayTo = log.lastSeq();
+        this.thread = Thread.ofPlatform().name("sightline-engine").unstarted(this::run);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /**
+     * Writes the entries to the log and queues them for the engine.
+     *
+     * @return the entries as placed in the log
+     * @throws QueueFullException when the engine is behind by more than the capacity allows;
+     *     nothing was written
+     */
+    public List<LogEntry> submit(List<LogEntry.Pending> pending) throws QueueFullException {
+        requireNonNull(pending, "pending is null");
+        if (pending.isEmpty()) {
+            return List.of();
+        }
+        if (pending.size() > capacity) {
+            throw new IllegalArgumentException(
+                    "a batch of " + pending.size() + " records is more than the queue holds (" + capacity + ")");
+        }
+        if (stopped || !permits.tryAcquire(pending.size())) {
+            throw new QueueFullException(queue.size(), capacity);
+        }
+        try {
+            synchronized (appendLock) {
+                List<LogEntry> placed = log.append(pending);
+                queue.addAll(placed);
+                return placed;
+            }
+        } catch (RuntimeException e) {
+            permits.release(pending.size());
+            throw e;
+        }
+    }
+
+    public View view() {
+        return view;
+    }
+
+    public boolean replaying() {
+        return replaying;
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public void addListener(Consumer<List<StoryboardChange>> listener) {
+        listeners.add(requireNonNull(listener, "listener is null"));
+    }
+
+    /** Waits until the engine applied every entry up to {@code seq}; false on timeout. */
+    public boolean awaitApplied(long seq, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        progressLock.lock();
+        try {
+            while (view.appliedSeq() < seq) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                progressed.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            progressLock.unlock();
+        }
+    }
+
+    /**
+     * Keeps the engine from starting another batch until the returned handle is closed: for
+     * tests that need the queue to fill.
+     */
+    AutoCloseable hold() {
+        holdLock.lock();
+        return holdLock::unlock;
+    }
+
+    /** Stops the thread; entries still queued are in the log and are applied on the next start. */
+    @Override
+    public void close() {
+        stopped = true;
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        try {
+            replayLog();
+            List<LogEntry> batch = new ArrayList<>(BATCH);
+            while (!stopped) {
+                batch.add(queue.take());
+                holdLock.lockInterruptibly();
+                try {
+                    queue.drainTo(batch, BATCH - 1);
+                    batch.forEach(workspace::apply);
+                } finally {
+                    holdLock.unlock();
+                }
+                permits.release(batch.size());
+                batch.clear();
+                publish();
+            }
+        } catch (InterruptedException e) {
+            LOG.info("Engine thread stopped appliedSeq={} queued={}", workspace.appliedSeq(), queue.size());
+        } catch (RuntimeException e) {
+            LOG.error("Engine thread failed appliedSeq={}; ingest stops being applied", workspace.appliedSeq(), e);
+            stopped = true;
+        }
+    }
+
+    private void replayLog() {
+        if (replayTo == 0) {
+            replaying = false;
+            LOG.info("Ingest log empty; engine started fresh");
+            return;
+        }
+        long started = System.nanoTime();
+        LOG.info("Replaying ingest log entries={}", replayTo);
+        long[] count = {0};
+        log.read(1, replayTo, entry -> {
+            if (stopped) {
+                throw new IllegalStateException("engine stopped during log replay at seq " + entry.seq());
+            }
+            workspace.apply(entry);
+            if (++count[0] % REPLAY_PUBLISH_EVERY == 0) {
+                publish();
+            }
+        });
+        replaying = false;
+        publish();
+        LOG.info(
+                "Replayed ingest log entries={} elapsedMs={}",
+                count[0],
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    private void publish() {
+        View next = workspace.view();
+        List<StoryboardChange> changed = changes.next(next.storyboards());
+        progressLock.lock();
+        try {
+            view = next;
+            progressed.signalAll();
+        } finally {
+            progressLock.unlock();
+        }
+        if (!changed.isEmpty()) {
+            for (Consumer<List<StoryboardChange>> listener : listeners) {
+                try {
+                    listener.accept(changed);
+                } catch (RuntimeException e) {
+                    LOG.warn("Storyboard change listener failed cause={}", e.toString());
+                }
+            }
+        }
+    }
+
+    /** The engine is behind: the caller should retry later. */
+    public static final class QueueFullException extends Exception {
+
+        private static final long serialVersionUID = 1L;
+
+        QueueFullException(int queued, int capacity) {
+            super("the engine is behind: " + queued + " of " + capacity + " queued records waiting; retry later");
+        }
+    }
+}
