@@ -5,7 +5,7 @@ import io.sightline.store.Role;
 import java.util.Set;
 
 /** What a route needs, and which token roles grant it. Ingest tokens can only ingest. */
-enum Access implements RouteRole {
+public enum Access implements RouteRole {
     READ(Set.of(Role.VIEWER, Role.OPERATOR, Role.ADMIN)),
     INGEST(Set.of(Role.INGEST, Role.OPERATOR, Role.ADMIN)),
     ADMIN(Set.of(Role.ADMIN));

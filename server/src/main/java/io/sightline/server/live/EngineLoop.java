@@ -143,9 +143,16 @@ public final class EngineLoop implements AutoCloseable {
      * Keeps the engine from starting another batch until the returned handle is closed: for
      * tests that need the queue to fill.
      */
-    AutoCloseable hold() {
+    public Hold holdForTest() {
         holdLock.lock();
         return holdLock::unlock;
+    }
+
+    /** A hold on the engine thread; closing it lets the engine go on. */
+    @FunctionalInterface
+    public interface Hold extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** Stops the thread; entries still queued are in the log and are applied on the next start. */

@@ -1,0 +1,109 @@
+package io.sightline.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sightline.server.api.Route;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tokens and roles on every route, and the OpenAPI document listing every route. */
+class ApiAccessTest {
+
+    @TempDir
+    Path dir;
+
+    private TestServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestServer.start(TestServer.storeUrl("sqlite", dir));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void everyRouteRefusesRequestsWithoutAValidToken() throws Exception {
+        List<String> refused = new ArrayList<>();
+        for (Route route : server.server.api().routes()) {
+            String path = route.path().replace("{id}", "sb-0000000000");
+            for (String token : new String[] {null, "sl_0123456789ab_wrong", "not-a-token"}) {
+                HttpResponse<String> response =
+                        route.method().equals("GET") ? server.get(path, token) : server.post(path, token, "{}");
+                assertThat(response.statusCode())
+                        .as("%s %s with token %s", route.method(), path, token)
+                        .isEqualTo(401);
+                refused.add(route.method() + " " + path);
+            }
+        }
+        assertThat(refused).hasSizeGreaterThan(40);
+        assertThat(server.get("/api/v1/no-such-route", null).statusCode()).isEqualTo(401);
+        assertThat(server.get("/", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void anIngestTokenCanOnlyIngest() throws Exception {
+        for (Route route : server.server.api().routes()) {
+            String path = route.path().replace("{id}", "sb-0000000000");
+            int status = route.method().equals("GET")
+                    ? server.get(path, server.ingest).statusCode()
+                    : server.post(path, server.ingest, "{}").statusCode();
+            if (path.startsWith("/api/v1/ingest/")) {
+                assertThat(status).as("%s %s", route.method(), path).isNotIn(401, 403);
+            } else {
+                assertThat(status).as("%s %s", route.method(), path).isEqualTo(403);
+            }
+        }
+    }
+
+    @Test
+    void viewersReadButCannotIngestOrCreateTokens() throws Exception {
+        assertThat(server.get("/api/v1/storyboards", server.viewer).statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> ingest = server.post("/api/v1/ingest/falco", server.viewer, "{}");
+        assertThat(ingest.statusCode()).isEqualTo(403);
+        assertThat(ingest.body()).contains("\"code\":\"forbidden\"").contains("a viewer token may not POST");
+        assertThat(server.post("/api/v1/tokens", server.viewer, "{\"role\":\"admin\"}")
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(server.post("/api/v1/tokens", server.operator, "{\"role\":\"admin\"}")
+                        .statusCode())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void adminsCreateTokensThatWorkAtOnce() throws Exception {
+        HttpResponse<String> created = server.post("/api/v1/tokens", server.admin, "{\"role\":\"viewer\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        String token = TestServer.JSON.readTree(created.body()).path("token").asText();
+        assertThat(server.get("/api/v1/status", token).statusCode()).isEqualTo(200);
+        assertThat(server.post("/api/v1/tokens", server.admin, "{\"role\":\"root\"}")
+                        .body())
+                .contains("unknown role 'root': expected one of ingest, viewer, operator, admin");
+    }
+
+    @Test
+    void openApiListsEveryRoute() throws Exception {
+        JsonNode document = server.getJson("/api/v1/openapi.json");
+        assertThat(document.path("openapi").asText()).startsWith("3.");
+        for (Route route : server.server.api().routes()) {
+            assertThat(document.path("paths")
+                            .path(route.path())
+                            .has(route.method().toLowerCase(java.util.Locale.ROOT)))
+                    .as("%s %s in openapi.json", route.method(), route.path())
+                    .isTrue();
+        }
+        assertThat(document.path("paths").size()).isGreaterThanOrEqualTo(20);
+        assertThat(document.path("paths").has("/api/v1/events")).isTrue();
+        assertThat(document.path("paths").has("/api/v1/storyboards/{id}")).isTrue();
+    }
+}
