@@ -1,0 +1,250 @@
+package io.sightline.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sightline.event.RuntimeEvent;
+import io.sightline.event.SourceRecord;
+import io.sightline.formats.DocumentParser;
+import io.sightline.formats.RecordException;
+import io.sightline.formats.pipeline.AnalysisPipeline;
+import io.sightline.formats.telemetry.TelemetryReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Sends a scenario folder to a running server as its sensors would: inventory and scanner reports
+ * first, then every telemetry record in event-time order, paced at {@code speed} times real time
+ * ({@code 0}: as fast as the server takes them). Records due together are sent together, in
+ * batches per sensor. A 429 is waited out for its Retry-After and the batch sent again.
+ */
+final class Replayer {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SourceRecord PROBE = new SourceRecord("replay", 1);
+    private static final int MAX_RETRIES = 600;
+
+    private final URI server;
+    private final String token;
+    private final double speed;
+    private final int batchSize;
+    private final PrintStream progress;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    Replayer(URI server, String token, double speed, int batchSize, PrintStream progress) {
+        this.server = requireNonNull(server, "server is null");
+        this.token = requireNonNull(token, "token is null");
+        if (speed < 0) {
+            throw new IllegalArgumentException("--speed must be 0 or more, got " + speed);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch must be 1 or more, got " + batchSize);
+        }
+        this.speed = speed;
+        this.batchSize = batchSize;
+        this.progress = requireNonNull(progress, "progress is null");
+    }
+
+    /**
+     * What a replay sent. {@code evidence} maps each record the server took, as the server names it
+     * in evidence ({@code ingest/tetragon:12}), to the file and line it was read from.
+     */
+    record Summary(int documents, int records, int skippedByServer, Duration elapsed, Map<String, String> evidence) {}
+
+    Summary replay(Path folder) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        List<Path> files = files(folder);
+        List<Path> telemetry = new ArrayList<>();
+        int documents = 0;
+        for (Path file : files) {
+            Optional<DocumentParser.Recognised> document = recognise(file);
+            if (document.isEmpty()) {
+                telemetry.add(file);
+                continue;
+            }
+            String endpoint = document.get().kind() == DocumentParser.Kind.SCAN ? "scans" : "inventory";
+            String name = folder.relativize(file).toString();
+            send(
+                    "/api/v1/ingest/" + endpoint + "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8),
+                    Files.readString(file));
+            documents++;
+        }
+        List<Timed> records = timedRecords(folder, telemetry);
+        Map<String, String> evidence = new LinkedHashMap<>();
+        int skipped = sendPaced(records, evidence);
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        return new Summary(documents, records.size(), skipped, elapsed, evidence);
+    }
+
+    private int sendPaced(List<Timed> records, Map<String, String> evidence) throws IOException, InterruptedException {
+        if (records.isEmpty()) {
+            return 0;
+        }
+        Instant firstEvent = records.getFirst().time();
+        long wallStart = System.nanoTime();
+        int skipped = 0;
+        int next = 0;
+        while (next < records.size()) {
+            Timed head = records.get(next);
+            waitUntilDue(head, firstEvent, wallStart);
+            int end = next + 1;
+            while (end < records.size()
+                    && end - next < batchSize
+                    && records.get(end).sensor().equals(head.sensor())
+                    && isDue(records.get(end), firstEvent, wallStart)) {
+                end++;
+            }
+            StringBuilder body = new StringBuilder();
+            records.subList(next, end).forEach(r -> body.append(r.node()).append('\n'));
+            JsonNode answer = send("/api/v1/ingest/" + head.sensor(), body.toString());
+            skipped += answer.path("skipped").size()
+                    + answer.path("error").path("skipped").size();
+            noteEvidence(records.subList(next, end), answer, evidence);
+            next = end;
+        }
+        return skipped;
+    }
+
+    private static void noteEvidence(List<Timed> batch, JsonNode answer, Map<String, String> evidence) {
+        if (!answer.has("stream")) {
+            return;
+        }
+        Set<Integer> skipped = new HashSet<>();
+        answer.path("skipped").forEach(s -> skipped.add(s.path("index").asInt()));
+        long seq = answer.path("first_seq").asLong();
+        for (int i = 0; i < batch.size(); i++) {
+            if (!skipped.contains(i + 1)) {
+                evidence.put(
+                        answer.path("stream").asText() + ":" + seq++,
+                        batch.get(i).source().toString());
+            }
+        }
+    }
+
+    private void waitUntilDue(Timed record, Instant firstEvent, long wallStart) throws InterruptedException {
+        long dueIn = dueNanos(record, firstEvent) - (System.nanoTime() - wallStart);
+        if (dueIn > 0) {
+            // Pacing by event time is the point of a replay: this wait is the product, not a race.
+            Thread.sleep(Duration.ofNanos(dueIn));
+        }
+    }
+
+    private boolean isDue(Timed record, Instant firstEvent, long wallStart) {
+        return dueNanos(record, firstEvent) <= System.nanoTime() - wallStart;
+    }
+
+    private long dueNanos(Timed record, Instant firstEvent) {
+        if (speed == 0) {
+            return 0;
+        }
+        return (long) (Duration.between(firstEvent, record.time()).toNanos() / speed);
+    }
+
+    /** POSTs until the server takes it or refuses it for good; 400s are the server's per-record verdict. */
+    private JsonNode send(String path, String body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(server.resolve(path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        for (int attempt = 1; attempt <= MAX_RETRIES; attempt++) {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            int status = response.statusCode();
+            if (status == 200 || status == 400) {
+                if (status == 400) {
+                    progress.println("replay: " + path + " refused: " + response.body());
+                }
+                return JSON.readTree(response.body());
+            }
+            if (status == 429 || status == 503) {
+                long seconds = response.headers()
+                        .firstValue("Retry-After")
+                        .map(Long::parseLong)
+                        .orElse(1L);
+                Thread.sleep(Duration.ofSeconds(Math.max(1, seconds)));
+                continue;
+            }
+            throw new IOException("POST " + path + " answered " + status + ": " + response.body());
+        }
+        throw new IOException("POST " + path + " still refused after " + MAX_RETRIES + " attempts (429)");
+    }
+
+    private static List<Timed> timedRecords(Path folder, List<Path> telemetry) {
+        List<Timed> records = new ArrayList<>();
+        for (Path file : telemetry) {
+            String name = folder.relativize(file).toString();
+            TelemetryReader.readRecords(file, raw -> {
+                Optional<String> sensor = TelemetryReader.formatOf(raw.node());
+                if (sensor.isEmpty()) {
+                    return;
+                }
+                Instant time = eventTime(raw.node())
+                        .orElse(
+                                records.isEmpty()
+                                        ? Instant.EPOCH
+                                        : records.getLast().time());
+                records.add(
+                        new Timed(time, sensor.get(), raw.node(), new SourceRecord(name, raw.line()), records.size()));
+            });
+        }
+        records.sort(Comparator.comparing(Timed::time).thenComparingInt(Timed::order));
+        return records;
+    }
+
+    private static Optional<Instant> eventTime(JsonNode record) {
+        try {
+            return TelemetryReader.mapRecord(record, PROBE).stream()
+                    .map(RuntimeEvent::time)
+                    .min(Comparator.naturalOrder());
+        } catch (RecordException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<DocumentParser.Recognised> recognise(Path file) {
+        try {
+            return DocumentParser.recognise(JSON.readTree(file.toFile()));
+        } catch (IOException notOneDocument) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<Path> files(Path folder) {
+        List<Path> found = new ArrayList<>();
+        for (Path part : AnalysisPipeline.layout(folder)) {
+            try (Stream<Path> walk = Files.walk(part)) {
+                walk.filter(Files::isRegularFile)
+                        .filter(p -> !p.getFileName().toString().startsWith("."))
+                        .sorted()
+                        .forEach(found::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + part, e);
+            }
+        }
+        return found;
+    }
+
+    private record Timed(Instant time, String sensor, JsonNode node, SourceRecord source, int order) {}
+}

@@ -1,0 +1,76 @@
+package io.sightline.cli;
+
+import io.sightline.engine.EngineConfig;
+import io.sightline.formats.KevCatalogue;
+import io.sightline.server.ServerConfig;
+import io.sightline.server.SightlineServer;
+import io.sightline.store.Database;
+import io.sightline.store.TokenStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sightline serve}: the server with sensor ingest, the API and live storyboards. */
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the Sightline server: sensor ingest endpoints, the REST API under /api/v1/ and live storyboards.",
+            "State is kept in an embedded store under --data, or in PostgreSQL with --db; a restart replays it."
+        })
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "8080", description = "port to listen on (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(
+            names = "--host",
+            defaultValue = ServerConfig.DEFAULT_HOST,
+            description = "address to listen on (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--kev", paramLabel = "FILE", description = "CISA KEV catalogue JSON (default: the bundled copy)")
+    Path kev;
+
+    @Option(
+            names = "--queue-capacity",
+            defaultValue = "100000",
+            description =
+                    "records ingest may queue ahead of the engine before answering 429 (default: ${DEFAULT-VALUE})")
+    int queueCapacity;
+
+    @Option(names = "--clock-skew", defaultValue = "PT5S", description = "cross-host clock skew (ISO-8601)")
+    Duration clockSkew;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Set<String> knownExploited = kev != null ? KevCatalogue.read(kev) : KevCatalogue.bundled();
+        String url = store.url();
+        try (Database database = Database.open(url)) {
+            if (!new TokenStore(database).hasAdmin()) {
+                System.err.println("sightline: no admin token yet. Create one (it is shown once) with:");
+                System.err.println("  ./sightline token create --role admin " + store.asArguments());
+            }
+        }
+        EngineConfig engine = new EngineConfig(clockSkew, EngineConfig.DEFAULTS.apiCallWindow());
+        ServerConfig config = new ServerConfig(host, port, url, queueCapacity, engine, knownExploited);
+        SightlineServer server = SightlineServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }));
+        System.err.println("sightline: listening on http://" + host + ":" + server.port() + "/api/v1/ (Ctrl-C stops)");
+        stopped.await();
+        return 0;
+    }
+}

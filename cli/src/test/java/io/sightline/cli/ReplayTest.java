@@ -1,0 +1,171 @@
+package io.sightline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sightline.engine.EngineConfig;
+import io.sightline.formats.KevCatalogue;
+import io.sightline.formats.pipeline.AnalysisPipeline;
+import io.sightline.formats.pipeline.AnalysisResult;
+import io.sightline.formats.report.ReportJson;
+import io.sightline.server.ServerConfig;
+import io.sightline.server.SightlineServer;
+import io.sightline.store.Database;
+import io.sightline.store.Role;
+import io.sightline.store.TokenStore;
+import io.sightline.storyboard.Storyboard;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sightline replay} into a running server gives what {@code analyze} gives on the same
+ * folder, although the server sees the records in event-time order and names evidence by stream.
+ */
+class ReplayTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> KEV = KevCatalogue.bundled();
+
+    @TempDir
+    Path data;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void replayingLog4ShellAsFastAsAcceptedEqualsAnalyze() throws Exception {
+        Path folder = Path.of(System.getProperty("sightline.scenarios"), "log4shell-lateral");
+        AnalysisResult expected =
+                AnalysisPipeline.run(folder, AnalysisPipeline.layout(folder), KEV, EngineConfig.DEFAULTS);
+
+        // A small queue, so that the replay meets 429s and has to honour Retry-After.
+        ServerConfig config =
+                new ServerConfig("127.0.0.1", 0, Database.sqliteUrl(data), 600, EngineConfig.DEFAULTS, KEV);
+        try (SightlineServer server = SightlineServer.start(config)) {
+            String ingest = server.tokens().create(Role.INGEST);
+            String viewer = server.tokens().create(Role.VIEWER);
+            String url = "http://127.0.0.1:" + server.port() + "/";
+
+            Path evidenceMap = data.resolve("evidence.json");
+            int exit = Sightline.commandLine()
+                    .execute(
+                            "replay",
+                            folder.toString(),
+                            "--to",
+                            url,
+                            "--token",
+                            ingest,
+                            "--speed",
+                            "0",
+                            "--batch",
+                            "400",
+                            "--evidence-map",
+                            evidenceMap.toString());
+            assertThat(exit).isZero();
+            assertThat(server.awaitIngested(Duration.ofSeconds(60))).isTrue();
+            JsonNode evidence = JSON.readTree(evidenceMap.toFile());
+
+            JsonNode summaries = get(url, viewer, "api/v1/storyboards").path("storyboards");
+            List<String> severities = new ArrayList<>();
+            Map<List<String>, JsonNode> servedByRecords = new HashMap<>();
+            for (JsonNode summary : summaries) {
+                JsonNode full = get(
+                        url, viewer, "api/v1/storyboards/" + summary.path("id").asText());
+                severities.add(full.path("severity").asText());
+                List<String> records = new ArrayList<>();
+                full.path("records").forEach(r -> {
+                    String served =
+                            r.path("file").asText() + ":" + r.path("line").asInt();
+                    records.add(evidence.path(served).asText(served));
+                });
+                records.sort(null);
+                servedByRecords.put(records, full);
+            }
+            assertThat(severities)
+                    .isEqualTo(expected.storyboards().stream()
+                            .map(s -> s.severity().label())
+                            .toList());
+            for (Storyboard storyboard : expected.storyboards()) {
+                List<String> records = new ArrayList<>(
+                        storyboard.records().stream().map(Object::toString).toList());
+                records.sort(null);
+                JsonNode served = servedByRecords.get(records);
+                assertThat(served)
+                        .as("a served storyboard with the evidence of %s, named back to the files", storyboard.id())
+                        .isNotNull();
+                JsonNode analyzed = ReportJson.storyboard(storyboard);
+                for (String key :
+                        List.of("severity", "severity_reasons", "hosts", "containers", "external_addresses")) {
+                    assertThat(served.path(key))
+                            .as("%s of %s", key, storyboard.id())
+                            .isEqualTo(analyzed.path(key));
+                }
+                assertThat(strings(served.path("techniques")))
+                        .as("techniques of %s, in any order", storyboard.id())
+                        .containsExactlyInAnyOrderElementsOf(strings(analyzed.path("techniques")));
+            }
+
+            List<String> ranking = new ArrayList<>();
+            get(url, viewer, "api/v1/images")
+                    .path("images")
+                    .forEach(i -> ranking.add(i.path("rank").asInt() + " "
+                            + i.path("image").asText() + " " + i.path("score").asDouble()));
+            assertThat(ranking)
+                    .isEqualTo(expected.images().stream()
+                            .map(i -> i.rank() + " " + i.image() + " " + i.score())
+                            .toList());
+        }
+    }
+
+    @Test
+    void tokenCreatePrintsATokenTheStoreAccepts() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = Sightline.commandLine().execute("token", "create", "--role", "viewer", "--data", data.toString());
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(exit).isZero();
+        String token = out.toString(StandardCharsets.UTF_8).strip();
+        try (Database database = Database.open(Database.sqliteUrl(data))) {
+            assertThat(new TokenStore(database).verify(token)).contains(Role.VIEWER);
+        }
+        assertThat(Sightline.commandLine().execute("token", "create", "--role", "root", "--data", data.toString()))
+                .isNotZero();
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
+    }
+
+    private JsonNode get(String url, String token, String path) throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(url + path))
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode())
+                .as("GET %s: %s", path, response.body())
+                .isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+}
