@@ -71,7 +71,7 @@ class ApiAccessTest {
                 .isEqualTo(200);
         HttpResponse<String> ingest = server.post("/api/v1/ingest/falco", server.viewer, "{}");
         assertThat(ingest.statusCode()).isEqualTo(403);
-        assertThat(ingest.body()).contains("\"code\":\"forbidden\"").contains("a viewer token may not POST");
+        assertThat(ingest.body()).contains("\"code\":\"forbidden\"").contains("the viewer role may not POST");
         assertThat(server.post("/api/v1/tokens", server.viewer, "{\"role\":\"admin\"}")
                         .statusCode())
                 .isEqualTo(403);

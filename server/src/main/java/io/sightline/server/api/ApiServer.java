@@ -262,7 +262,7 @@ public final class ApiServer implements AutoCloseable {
         boolean allowed = ctx.routeRoles().stream().anyMatch(r -> r instanceof Access access && access.grantedTo(role));
         if (!allowed) {
             throw new ApiException(
-                    403, "forbidden", "a " + role.label() + " token may not " + ctx.method() + " " + ctx.path());
+                    403, "forbidden", "the " + role.label() + " role may not " + ctx.method() + " " + ctx.path());
         }
     }
 
