@@ -51,6 +51,16 @@ class ApiAccessTest {
     }
 
     @Test
+    void theUiShellIsServedWithoutATokenAndHoldsNoData() throws Exception {
+        HttpResponse<String> page = server.get("/ui/", null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>Sightline</title>").doesNotContain("sb-");
+        assertThat(server.get("/webjars/cytoscape/3.33.1/dist/cytoscape.min.js", null)
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
     void anIngestTokenCanOnlyIngest() throws Exception {
         for (Route route : server.server.api().routes()) {
             String path = route.path().replace("{id}", "sb-0000000000");

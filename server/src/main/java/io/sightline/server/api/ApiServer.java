@@ -9,6 +9,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.staticfiles.Location;
 import io.sightline.finding.Finding;
 import io.sightline.finding.ScanReport;
 import io.sightline.formats.DocumentParser;
@@ -43,6 +44,7 @@ public final class ApiServer implements AutoCloseable {
     private static final String JSON = "application/json";
     private static final long MAX_REQUEST_BYTES = 64L * 1024 * 1024;
     private static final int RETRY_AFTER_SECONDS = 1;
+    private static final String UI_PATH = "/ui";
 
     private final EngineLoop engine;
     private final IngestService ingest;
@@ -86,6 +88,13 @@ public final class ApiServer implements AutoCloseable {
     private void configure(JavalinConfig config) {
         config.startup.showJavalinBanner = false;
         config.http.maxRequestSize = MAX_REQUEST_BYTES;
+        // The UI's static files hold no data: the page asks for a token and sends it with every API call.
+        config.staticFiles.add(files -> {
+            files.hostedPath = UI_PATH;
+            files.directory = "/public";
+            files.location = Location.CLASSPATH;
+        });
+        config.staticFiles.enableWebjars();
         config.routes.before(this::authenticate);
         config.routes.beforeMatched(this::authorize);
         config.routes.exception(ApiException.class, (e, ctx) -> {
@@ -241,6 +250,9 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void authenticate(Context ctx) {
+        if (isUiAsset(ctx.path())) {
+            return;
+        }
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             ctx.header("WWW-Authenticate", "Bearer");
@@ -255,6 +267,9 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void authorize(Context ctx) {
+        if (isUiAsset(ctx.path())) {
+            return;
+        }
         Role role = ctx.attribute(ROLE);
         if (role == null) {
             throw new ApiException(401, "unauthenticated", "a token is required: send Authorization: Bearer <token>");
@@ -352,6 +367,10 @@ public final class ApiServer implements AutoCloseable {
         LOG.info("Token created role={}", role.label());
         ctx.status(201);
         json(ctx, ApiJson.MAPPER.createObjectNode().put("role", role.label()).put("token", token));
+    }
+
+    private static boolean isUiAsset(String path) {
+        return path.equals(UI_PATH) || path.startsWith(UI_PATH + "/") || path.startsWith("/webjars/");
     }
 
     private static <T> void list(

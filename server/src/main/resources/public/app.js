@@ -1,0 +1,278 @@
+// Sightline's web UI: plain JavaScript over the /api/v1/ REST API, no build step.
+'use strict';
+
+const SEVERITY_COLOURS = {critical: '#b0001e', high: '#e0542b', medium: '#d99a00', low: '#5a7bb5', info: '#8a94a6'};
+const LANE_COLOURS = ['#0b7fab', '#c2185b', '#2e7d32', '#6a1b9a', '#ef6c00', '#00838f', '#5d4037', '#283593'];
+const app = document.getElementById('app');
+let refreshCurrent = () => {};
+
+function token() { return sessionStorage.getItem('sightline.token'); }
+
+async function api(path) {
+  const response = await fetch('/api/v1/' + path, {headers: {Authorization: 'Bearer ' + token()}});
+  if (response.status === 401) { sessionStorage.removeItem('sightline.token'); showLogin('The token was refused.'); throw new Error('unauthorised'); }
+  if (!response.ok) { throw new Error((await response.json()).error.message); }
+  return response.json();
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === 'class') node.className = value;
+    else if (key.startsWith('on')) node.addEventListener(key.substring(2), value);
+    else node.setAttribute(key, value);
+  }
+  for (const child of children.flat()) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  return node;
+}
+
+const sev = s => el('span', {class: 'sev sev-' + s}, s);
+const time = t => t.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+
+function showLogin(message = '') {
+  const form = document.getElementById('login').content.cloneNode(true);
+  app.replaceChildren(form);
+  document.getElementById('login-error').textContent = message;
+  document.getElementById('login-form').addEventListener('submit', event => {
+    event.preventDefault();
+    sessionStorage.setItem('sightline.token', document.getElementById('token').value.trim());
+    startEvents();
+    route();
+  });
+}
+
+async function overview() {
+  const [status, storyboards, images, assets] = await Promise.all([
+    api('status'), api('storyboards'), api('images'), api('assets')]);
+  const bySeverity = {};
+  storyboards.storyboards.forEach(s => bySeverity[s.severity] = (bySeverity[s.severity] || 0) + 1);
+  const skipped = Object.values(status.skipped).reduce((a, b) => a + b, 0) + status.engine_skipped;
+  app.replaceChildren(
+    el('h1', {}, 'Overview'),
+    el('div', {class: 'cards', id: 'counts'},
+      ['critical', 'high', 'medium', 'low'].map(s => el('div', {class: 'card'}, el('b', {}, bySeverity[s] || 0), sev(s))),
+      Object.entries(assets).map(([k, v]) => el('div', {class: 'card'}, el('b', {}, v), k)),
+      el('div', {class: 'card', id: 'health'}, el('b', {}, status.records_per_second.toFixed(1)), 'records/s'),
+      el('div', {class: 'card'}, el('b', {}, skipped), 'skipped records'),
+      el('div', {class: 'card'}, el('b', {}, status.applied_seq + '/' + status.log_seq), 'applied/logged')),
+    el('h2', {}, 'Storyboards'),
+    el('table', {id: 'storyboards'},
+      el('tr', {}, ['Severity', 'Storyboard', 'Hosts', 'Pods', 'Techniques', 'Last seen', 'Records'].map(h => el('th', {}, h))),
+      storyboards.storyboards.map(s => el('tr', {},
+        el('td', {}, sev(s.severity)),
+        el('td', {}, el('a', {href: '#/storyboard/' + s.id}, s.id), el('div', {class: 'muted'}, s.severity_reasons[0] || '')),
+        el('td', {}, s.hosts.join(', ')), el('td', {}, s.pods.join(', ')),
+        el('td', {}, s.techniques.join(' ')), el('td', {}, time(s.last_seen)), el('td', {}, s.records)))),
+    el('h2', {}, 'Ranked images'),
+    el('table', {id: 'images'},
+      el('tr', {}, ['#', 'Image', 'Score', 'Running', 'Storyboards', 'Top fix'].map(h => el('th', {}, h))),
+      images.images.slice(0, 15).map(i => el('tr', {},
+        el('td', {}, i.rank),
+        el('td', {}, el('a', {href: '#/image/' + encodeURIComponent(i.digest || i.image)}, i.image)),
+        el('td', {}, i.score.toFixed(2)), el('td', {}, i.containers.length),
+        el('td', {}, i.storyboards.join(' ')),
+        el('td', {}, i.fixes.length ? i.fixes[0].package + ' → ' + i.fixes[0].fixed_version : '')))));
+}
+
+function laneOf(step) { return step.container || step.host || 'cloud'; }
+
+async function storyboard(id) {
+  const s = await api('storyboards/' + encodeURIComponent(id));
+  const images = (await api('images')).images;
+  const lanes = [...new Set(s.trail.map(laneOf))];
+  const colour = lane => LANE_COLOURS[lanes.indexOf(lane) % LANE_COLOURS.length];
+  const details = el('div', {id: 'details'}, el('p', {class: 'muted'}, 'Select a node to see what happened there.'));
+  app.replaceChildren(
+    el('h1', {}, sev(s.severity), ' ', s.id),
+    el('ul', {class: 'reasons', id: 'reasons'}, s.severity_reasons.map(r => el('li', {}, r))),
+    el('p', {class: 'muted'}, time(s.first_seen), ' → ', time(s.last_seen), ' · ', s.techniques.join(' '),
+      s.identities.length ? ' · identities ' + s.identities.join(', ') : ''),
+    el('div', {class: 'layout'}, el('div', {id: 'graph'}), details),
+    el('h2', {}, 'Timeline'),
+    timeline(s, lanes, colour, details, images));
+  drawGraph(s, lanes, colour, details, images);
+}
+
+function timeline(s, lanes, colour, details, images) {
+  const start = Date.parse(s.first_seen), span = Math.max(1, Date.parse(s.last_seen) - start);
+  const x = t => (2 + 96 * (Date.parse(t) - start) / span) + '%';
+  return el('div', {class: 'lanes', id: 'timeline'}, lanes.map(lane => {
+    const steps = s.trail.filter(step => laneOf(step) === lane);
+    const first = steps[0].time, last = steps[steps.length - 1].time;
+    return el('div', {class: 'lane'},
+      el('div', {class: 'lane-label', title: lane}, lane),
+      el('div', {class: 'lane-line', style: `left:${x(first)};width:calc(${x(last)} - ${x(first)} + 2px);background:${colour(lane)}`}),
+      steps.map(step => el('div', {class: 'stop', title: time(step.time) + ' ' + step.text,
+        style: `left:${x(step.time)};border-color:${colour(lane)}`,
+        onclick: () => showNode(details, s, lane, images)})));
+  }));
+}
+
+function drawGraph(s, lanes, colour, details, images) {
+  const elements = [];
+  const hosts = new Set(s.trail.map(step => step.host).filter(h => h));
+  s.hosts.forEach(h => hosts.add(h));
+  hosts.forEach(h => elements.push({data: {id: 'host:' + h, label: h, kind: 'host'}}));
+  lanes.forEach(lane => {
+    const step = s.trail.find(t => laneOf(t) === lane);
+    if (!hosts.has(lane)) {
+      elements.push({data: {id: 'lane:' + lane, label: lane, kind: 'container', colour: colour(lane),
+        parent: step.host ? 'host:' + step.host : undefined}});
+    }
+  });
+  const nodeOf = lane => hosts.has(lane) ? 'host:' + lane : 'lane:' + lane;
+  s.external_addresses.forEach(a => elements.push({data: {id: 'ext:' + a, label: a, kind: 'external'}}));
+  s.identities.forEach(i => elements.push({data: {id: 'id:' + i, label: i, kind: 'identity'}}));
+  const edges = new Set();
+  const edge = (source, target) => {
+    if (source !== target && !edges.has(source + '>' + target)) {
+      edges.add(source + '>' + target);
+      elements.push({data: {id: 'edge' + edges.size, source, target}});
+    }
+  };
+  let previous = null;
+  for (const step of s.trail) {
+    const lane = laneOf(step);
+    if (previous && previous !== lane) edge(nodeOf(previous), nodeOf(lane));
+    s.external_addresses.filter(a => step.text.includes(a)).forEach(a => edge(nodeOf(lane), 'ext:' + a));
+    previous = lane;
+  }
+  const cy = cytoscape({
+    container: document.getElementById('graph'), elements,
+    layout: {name: 'breadthfirst', directed: true, padding: 20, spacingFactor: 1.1},
+    style: [
+      {selector: 'node', style: {label: 'data(label)', 'font-size': 9, 'text-wrap': 'ellipsis', 'text-max-width': 140, 'text-valign': 'bottom'}},
+      {selector: 'node[kind="host"]', style: {shape: 'round-rectangle', 'background-color': '#eef0f4', 'border-width': 1, 'border-color': '#8a94a6', 'text-valign': 'top'}},
+      {selector: 'node[kind="container"]', style: {'background-color': 'data(colour)'}},
+      {selector: 'node[kind="external"]', style: {shape: 'diamond', 'background-color': '#b0001e'}},
+      {selector: 'node[kind="identity"]', style: {shape: 'tag', 'background-color': '#6a1b9a'}},
+      {selector: 'edge', style: {'curve-style': 'bezier', 'target-arrow-shape': 'triangle', width: 2, 'line-color': '#9aa3b5', 'target-arrow-color': '#9aa3b5'}}]});
+  cy.on('tap', 'node', event => {
+    const data = event.target.data();
+    showNode(details, s, data.id.substring(data.id.indexOf(':') + 1), images);
+  });
+  window.sightlineGraph = cy;
+}
+
+function showNode(details, s, name, images) {
+  const steps = s.trail.filter(step => laneOf(step) === name || step.host === name || step.text.includes(name));
+  const container = s.containers.find(c => c.pod && name.includes(c.pod)) || s.containers.find(c => c.container_id === name);
+  const image = container && images.find(i => i.repo_digests.includes(container.image_digest));
+  const techniques = s.technique_details.filter(t => steps.some(step => step.text.toLowerCase().includes(t.name.toLowerCase().split(':')[0])));
+  details.replaceChildren(
+    el('h2', {}, name),
+    container ? el('p', {}, 'Image ', image ? el('a', {href: '#/image/' + encodeURIComponent(image.digest)}, container.image) : container.image) : '',
+    el('ul', {}, steps.map(step => el('li', {}, el('span', {class: 'muted'}, time(step.time)), ' ', step.text))),
+    el('h2', {}, 'ATT&CK'),
+    el('ul', {}, (techniques.length ? techniques : s.technique_details).map(t => el('li', {}, t.id + ' ' + t.name + ' (' + t.tactic + ')'))),
+    el('h2', {}, 'Evidence'),
+    el('p', {class: 'muted'}, s.records.length + ' source records'),
+    el('ul', {}, s.records.slice(0, 200).map(r => el('li', {}, el('code', {}, r.file + ':' + r.line)))));
+}
+
+async function image(ref) {
+  const images = (await api('images')).images;
+  const i = images.find(candidate => candidate.digest === ref || candidate.image === ref);
+  if (!i) { app.replaceChildren(el('p', {class: 'error'}, 'No image ' + ref)); return; }
+  const findings = i.digest ? (await api('findings?image=' + encodeURIComponent(i.digest))).findings : [];
+  app.replaceChildren(
+    el('h1', {}, '#' + i.rank + ' ', i.image),
+    el('p', {class: 'muted'}, i.digest, ' · joined by ', i.joined_by, ' · score ', i.score.toFixed(2)),
+    el('h2', {}, 'Why it ranks here'),
+    el('table', {id: 'factors'}, i.factors.map(f => el('tr', {}, el('td', {}, f.points.toFixed(2)), el('td', {}, f.name), el('td', {}, f.detail)))),
+    el('h2', {}, 'Fix list'),
+    el('table', {id: 'fixes'},
+      el('tr', {}, ['Package', 'Installed', 'Upgrade to', 'Clears', 'Worst'].map(h => el('th', {}, h))),
+      i.fixes.map(f => el('tr', {}, el('td', {}, f.package), el('td', {}, f.installed_version), el('td', {}, f.fixed_version),
+        el('td', {}, f.vulnerabilities.join(' ')), el('td', {}, sev(f.worst_severity), ' ', f.worst)))),
+    el('h2', {}, 'Running containers'),
+    el('ul', {}, i.containers.map(c => el('li', {}, c.namespace ? c.namespace + '/' + c.pod + ' ' + c.name : c.name, ' on ', c.host))),
+    el('h2', {}, 'Storyboards'),
+    el('ul', {}, i.storyboards.map(id => el('li', {}, el('a', {href: '#/storyboard/' + id}, id)))),
+    el('h2', {}, 'Findings (' + findings.length + ')'),
+    el('table', {id: 'findings'},
+      el('tr', {}, ['Severity', 'Id', 'Package', 'Installed', 'Fixed', 'KEV'].map(h => el('th', {}, h))),
+      findings.map(f => el('tr', {}, el('td', {}, sev(f.severity)), el('td', {}, f.id), el('td', {}, f.package),
+        el('td', {}, f.installed_version), el('td', {}, f.fixed_version), el('td', {}, f.known_exploited ? 'yes' : '')))));
+}
+
+async function assets() {
+  const [clusters, nodes, workloads, pods, containers] = await Promise.all(
+    ['clusters', 'nodes', 'workloads', 'pods', 'containers'].map(kind => api('assets/' + kind)));
+  const search = el('input', {type: 'search', id: 'search', placeholder: 'Search assets'});
+  const tree = el('div', {class: 'tree', id: 'tree'});
+  const render = () => {
+    const q = search.value.toLowerCase();
+    const match = text => !q || text.toLowerCase().includes(q);
+    const podItem = p => el('li', {}, 'pod ' + p.namespace + '/' + p.name,
+      el('ul', {}, containers.containers.filter(c => c.namespace === p.namespace && c.pod === p.name)
+        .map(c => el('li', {}, 'container ' + c.name + ' ', el('span', {class: 'muted'}, c.image)))));
+    const podsOn = n => pods.pods.filter(p => p.node === n.name && match(JSON.stringify(p) + n.name));
+    const clusterNames = clusters.clusters.map(c => c.name);
+    const workloadItems = list => {
+      const groups = new Map();
+      list.forEach(p => {
+        const key = p.workload ? p.namespace + '/' + p.workload : '';
+        groups.set(key, [...(groups.get(key) || []), p]);
+      });
+      return [...groups].map(([key, members]) => key
+        ? el('li', {}, 'workload ' + key, el('ul', {}, members.map(podItem)))
+        : members.map(podItem)).flat();
+    };
+    const nodeItem = n => el('li', {}, 'node ' + n.name, el('ul', {}, workloadItems(podsOn(n))));
+    tree.replaceChildren(el('ul', {},
+      clusters.clusters.map(c => el('li', {}, 'cluster ' + c.name,
+        el('ul', {}, nodes.nodes.filter(n => n.cluster === c.name).filter(n => match(n.name) || podsOn(n).length).map(nodeItem)))),
+      el('li', {}, 'other hosts', el('ul', {}, nodes.nodes.filter(n => !clusterNames.includes(n.cluster))
+        .filter(n => match(n.name) || podsOn(n).length).map(nodeItem)))));
+  };
+  search.addEventListener('input', render);
+  app.replaceChildren(el('h1', {}, 'Assets'),
+    el('p', {class: 'muted'}, workloads.workloads.length + ' workloads, ' + pods.pods.length + ' pods, ' + containers.containers.length + ' containers'),
+    search, tree);
+  render();
+}
+
+async function route() {
+  if (!token()) { showLogin(); return; }
+  const hash = location.hash.replace(/^#\/?/, '');
+  const [page, ...rest] = hash.split('/');
+  const arg = decodeURIComponent(rest.join('/'));
+  const pages = {'': overview, storyboard: () => storyboard(arg), image: () => image(arg), assets};
+  refreshCurrent = pages[page] || overview;
+  try { await refreshCurrent(); } catch (e) { if (e.message !== 'unauthorised') app.append(el('p', {class: 'error'}, e.message)); }
+}
+
+// The event stream needs the bearer token, which EventSource cannot send, so it is read with fetch.
+let streaming = null;
+async function startEvents() {
+  if (streaming || !token()) return;
+  streaming = new AbortController();
+  try {
+    const response = await fetch('/api/v1/events', {headers: {Authorization: 'Bearer ' + token(), Accept: 'text/event-stream'}, signal: streaming.signal});
+    document.getElementById('live').classList.add('on');
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '', pending = null;
+    for (;;) {
+      const {value, done} = await reader.read();
+      if (done) break;
+      buffer += value;
+      if (buffer.includes('\n\n') && /event: (created|grew|severity_changed|merged)/.test(buffer)) {
+        clearTimeout(pending);
+        pending = setTimeout(() => refreshCurrent().catch(() => {}), 300);
+      }
+      buffer = buffer.substring(buffer.lastIndexOf('\n\n') + 1);
+    }
+  } catch (e) { /* stream closed */ }
+  document.getElementById('live').classList.remove('on');
+  streaming = null;
+}
+
+document.getElementById('signout').addEventListener('click', () => {
+  sessionStorage.removeItem('sightline.token');
+  if (streaming) streaming.abort();
+  showLogin();
+});
+window.addEventListener('hashchange', route);
+startEvents();
+route();

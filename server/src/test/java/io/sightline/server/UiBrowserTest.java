@@ -1,0 +1,152 @@
+package io.sightline.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.sightline.server.ingest.Sensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web UI in headless Chromium (Debian's chromium and chromium-driver): sign in, watch the
+ * overview update while an attack is ingested, open the storyboard graph and timeline, then the
+ * image page and the assets. Screenshots go to target/screenshots. Skipped, saying so, when
+ * Chromium or its driver is not installed.
+ */
+class UiBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    @TempDir
+    Path dir;
+
+    @TempDir
+    Path profile;
+
+    @Test
+    void overviewStoryboardImageAndAssets() throws Exception {
+        assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
+                "browser test skipped: needs /usr/bin/chromium and /usr/bin/chromedriver"
+                        + " (apt-get install chromium chromium-driver; .ci/run does)");
+        Files.createDirectories(SCREENSHOTS);
+        Scenario scenario = new Scenario(Scenario.examples().resolve("log4shell-lateral"));
+        try (TestServer server = TestServer.start(TestServer.storeUrl("sqlite", dir))) {
+            scenario.uploadDocuments(server);
+            List<Scenario.Located> tetragon = scenario.records(Sensor.TETRAGON);
+            scenario.post(server, Sensor.K8S_AUDIT, scenario.records(Sensor.K8S_AUDIT), 300);
+            scenario.post(server, Sensor.TETRAGON, tetragon.subList(0, tetragon.size() / 2), 300);
+            server.awaitIngested();
+
+            WebDriver browser = chromium();
+            try {
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                browser.get(server.uri("/ui/").toString());
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")))
+                        .sendKeys(server.viewer);
+                browser.findElement(By.cssSelector("#login-form button")).click();
+                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#storyboards tr td")));
+                int before =
+                        browser.findElements(By.cssSelector("#storyboards tr")).size();
+                wait.until(d ->
+                        d.findElement(By.id("live")).getDomAttribute("class").contains("on"));
+                screenshot(browser, "1-overview-early");
+
+                // The rest of the attack arrives while the page is open: it updates by itself.
+                scenario.post(server, Sensor.TETRAGON, tetragon.subList(tetragon.size() / 2, tetragon.size()), 300);
+                scenario.post(server, Sensor.FALCO, scenario.records(Sensor.FALCO), 300);
+                scenario.post(server, Sensor.GUARDDUTY, scenario.records(Sensor.GUARDDUTY), 300);
+                wait.until(d -> d.findElements(By.cssSelector("#storyboards .sev-critical"))
+                                .size()
+                        > 0);
+                assertThat(browser.findElements(By.cssSelector("#storyboards tr"))
+                                .size())
+                        .isGreaterThanOrEqualTo(before);
+                assertThat(browser.findElement(By.id("images")).getText())
+                        .contains("#")
+                        .isNotEmpty();
+                screenshot(browser, "2-overview-live");
+
+                browser.findElement(By.cssSelector("#storyboards tr:nth-child(2) a"))
+                        .click();
+                wait.until(d -> ((Number)
+                                        ((JavascriptExecutor) d)
+                                                .executeScript(
+                                                        "return window.sightlineGraph ? window.sightlineGraph.nodes().length : 0"))
+                                .intValue()
+                        > 2);
+                assertThat(browser.findElements(By.cssSelector("#timeline .lane")))
+                        .hasSizeGreaterThan(1);
+                assertThat(browser.findElement(By.id("reasons")).getText()).isNotEmpty();
+                ((JavascriptExecutor) browser)
+                        .executeScript(
+                                "arguments[0].click()",
+                                browser.findElements(By.cssSelector("#timeline .stop"))
+                                        .getFirst());
+                wait.until(d -> d.findElement(By.id("details")).getText().contains("Evidence"));
+                screenshot(browser, "3-storyboard");
+
+                browser.get(server.uri("/ui/#/").toString());
+                wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#images tr:nth-child(2) a")))
+                        .click();
+                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#fixes tr td")));
+                assertThat(browser.findElement(By.id("factors")).getText()).isNotEmpty();
+                screenshot(browser, "4-image");
+
+                browser.get(server.uri("/ui/#/assets").toString());
+                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#tree li")));
+                browser.findElement(By.id("search")).sendKeys("inventory-svc");
+                wait.until(d -> d.findElement(By.id("tree")).getText().contains("inventory-svc"));
+                screenshot(browser, "5-assets");
+            } catch (RuntimeException | AssertionError e) {
+                screenshot(browser, "failure");
+                Files.writeString(SCREENSHOTS.resolve("failure.html"), browser.getPageSource());
+                throw e;
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    private WebDriver chromium() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--window-size=1400,1000",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        return new ChromeDriver(service, options);
+    }
+
+    private static void screenshot(WebDriver browser, String name) throws Exception {
+        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(SCREENSHOTS.resolve(name + ".png"), png);
+    }
+}
