@@ -98,7 +98,10 @@ public final class ImageCatalogue implements ImageRisk {
         } else if (byConfig.isPresent()) {
             entry = byConfig.get();
             how = "config-digest";
-        } else if (byTag.isPresent() && report.repoDigests().isEmpty()) {
+        } else if (byTag.isPresent()
+                && report.repoDigests().isEmpty()
+                && report.configDigest().isEmpty()) {
+            // A digest the containers do not carry says the tag has since moved to another image.
             entry = byTag.get();
             how = "tag";
         } else {
@@ -172,17 +175,18 @@ public final class ImageCatalogue implements ImageRisk {
             return List.copyOf(findings);
         }
 
-        /** The weakest join among its reports, since the list is only as sure as that. */
+        /**
+         * The weakest join among its reports, since the list is only as sure as that: {@code digest},
+         * {@code config-digest}, {@code tag}, or {@code none} when it has no report or a report tied
+         * to no running container.
+         */
         public String joinedBy() {
-            if (joins.isEmpty()) {
-                return "none";
-            }
             for (String weakest : List.of("none", "tag", "config-digest")) {
                 if (joins.contains(weakest)) {
-                    return containers.isEmpty() && weakest.equals("none") ? "no running container" : weakest;
+                    return weakest;
                 }
             }
-            return "digest";
+            return joins.isEmpty() ? "none" : "digest";
         }
 
         public Set<String> allDigests() {
