@@ -58,9 +58,11 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        format = format.toLowerCase(java.util.Locale.ROOT);
         if (!format.equals("text") && !format.equals("json")) {
             throw new IllegalArgumentException("--format must be text or json, got '" + format + "'");
         }
+        checkOutput();
         Path base = folder != null ? folder : Path.of(".");
         Set<String> knownExploited = kev != null ? KevCatalogue.read(kev) : KevCatalogue.bundled();
         EngineConfig config = new EngineConfig(clockSkew, EngineConfig.DEFAULTS.apiCallWindow());
@@ -69,12 +71,29 @@ final class AnalyzeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Fails before any work when the output cannot be written, so no analysis is lost. */
+    private void checkOutput() {
+        if (output == null) {
+            return;
+        }
+        Path parent = output.toAbsolutePath().getParent();
+        if (Files.isDirectory(output)) {
+            throw new IllegalArgumentException("--output " + output + " is a directory; give a file name");
+        }
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new IllegalArgumentException("--output " + output + ": folder " + parent + " does not exist");
+        }
+    }
+
     private List<Path> inputs() {
         List<Path> paths = new ArrayList<>();
         paths.addAll(inventory);
         paths.addAll(scans);
         paths.addAll(events);
         if (folder != null) {
+            if (!Files.isDirectory(folder)) {
+                throw new IllegalArgumentException("no such folder: " + folder);
+            }
             paths.addAll(AnalysisPipeline.layout(folder));
         }
         if (paths.isEmpty()) {

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 /** The human-readable report of {@code analyze}: storyboards, the fix list, a summary. */
 final class TextReport {
 
-    private static final int TRAIL_STEPS_SHOWN = 40;
+    private static final int TRAIL_STEPS_SHOWN = 80;
     private static final int IMAGES_SHOWN = 10;
 
     private TextReport() {}
@@ -62,12 +62,12 @@ final class TextReport {
         for (Storyboard s : storyboards) {
             out.println();
             out.printf(
-                    "%s  %s  %s .. %s  %d records%n",
+                    "%s  %s  %s .. %s  %s%n",
                     s.id(),
                     s.severity().label().toUpperCase(),
                     time(s.firstSeen()),
                     time(s.lastSeen()),
-                    s.records().size());
+                    plural(s.records().size(), "record"));
             out.println("  hosts:      " + String.join(", ", s.hosts()));
             List<String> containers = s.containers().stream()
                     .map(c -> (c.pod().isEmpty() ? c.name() : c.namespace() + "/" + c.pod() + "/" + c.name())
@@ -78,6 +78,9 @@ final class TextReport {
             }
             if (!s.imageDigests().isEmpty()) {
                 out.println("  images:     " + String.join(", ", s.imageDigests()));
+            }
+            if (!s.services().isEmpty()) {
+                out.println("  services:   " + String.join(", ", s.services()));
             }
             if (!s.externalAddresses().isEmpty()) {
                 out.println("  addresses:  " + String.join(", ", s.externalAddresses()));
@@ -114,7 +117,7 @@ final class TextReport {
                 out.println(
                         "    digest:  " + image.repoDigests().getFirst() + "  (joined by " + image.joinedBy() + ")");
             }
-            out.println("    running: " + image.containers().size() + " container(s)"
+            out.println("    running: " + plural(image.containers().size(), "container")
                     + (image.storyboards().isEmpty() ? "" : "; storyboards " + String.join(", ", image.storyboards())));
             for (RankedImage.Factor factor : image.factors()) {
                 out.printf("    %+7.2f  %s: %s%n", factor.points(), factor.name(), factor.detail());
@@ -142,12 +145,18 @@ final class TextReport {
         for (SkippedRecord skipped : analysis.skipped()) {
             out.println("  skipped " + skipped);
         }
+        out.printf("  %s in %d ms%n", plural((int) analysis.events(), "event"), analysis.elapsedMillis());
+        List<RankedImage> flagged = flagged(analysis.images());
+        List<RankedImage> action = needingAction(analysis.images(), analysis.storyboards());
+        out.printf("  images flagged by scanners (a high or critical finding): %d%n", flagged.size());
         out.printf(
-                "  %d events in %d ms; images flagged by scanners: %d; images that need action: %d%n",
-                analysis.events(),
-                analysis.elapsedMillis(),
-                flagged(analysis.images()).size(),
-                needingAction(analysis.images(), analysis.storyboards()).size());
+                "  images that need action now (in a storyboard, or running a fixable KEV finding): %d%n",
+                action.size());
+        action.forEach(image -> out.println("    #" + image.rank() + " " + image.image()));
+    }
+
+    private static String plural(int count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
     }
 
     private static String time(java.time.Instant instant) {

@@ -19,5 +19,9 @@ public record EngineConfig(Duration clockSkew, Duration apiCallWindow) {
     public EngineConfig {
         requireNonNull(clockSkew, "clockSkew is null");
         requireNonNull(apiCallWindow, "apiCallWindow is null");
+        if (clockSkew.isNegative() || apiCallWindow.isNegative()) {
+            throw new IllegalArgumentException(
+                    "clock skew and API call window must not be negative, got " + clockSkew + " and " + apiCallWindow);
+        }
     }
 }

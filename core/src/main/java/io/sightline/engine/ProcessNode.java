@@ -24,6 +24,7 @@ final class ProcessNode {
     Instant start;
     boolean execSeen;
     boolean classified;
+    boolean spawnStepWritten;
     ProcessNode parent;
     final List<ProcessNode> children = new ArrayList<>(2);
     final List<SourceRecord> records = new ArrayList<>(2);

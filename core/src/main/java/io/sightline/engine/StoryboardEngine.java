@@ -260,7 +260,8 @@ public final class StoryboardEngine {
             enter(parent, trail, null, node.start);
             Trail root = trail.root();
             root.tag(Behaviours.EXPLOIT_PUBLIC_APP);
-            step(root, node.start, parent, parent.name() + " (serving requests) spawns " + node.label());
+            step(root, node.start, node, parent.name() + " (serving requests) spawns " + node.label());
+            node.spawnStepWritten = true;
             taint(node, root);
             return;
         }
@@ -311,7 +312,9 @@ public final class StoryboardEngine {
             step(trail, time, node, "leaves the container for the host: " + node.label());
             return;
         }
-        step(trail, time, node, node.label());
+        if (!node.spawnStepWritten) {
+            step(trail, time, node, node.label());
+        }
     }
 
     private void onTaintedFlow(ProcessNode node, NetworkFlow flow) {

@@ -124,13 +124,14 @@ final class StoryboardSnapshot {
         if (tactics.contains(Tactic.CREDENTIAL_ACCESS) || tactics.contains(Tactic.PERSISTENCE)) {
             severity = Severity.MEDIUM;
         }
-        long advanced = tactics.stream().filter(ADVANCED::contains).count();
-        if (advanced >= 2) {
+        List<String> advanced =
+                tactics.stream().filter(ADVANCED::contains).map(Tactic::label).toList();
+        if (advanced.size() >= 2) {
             severity = Severity.CRITICAL;
-            reasons.add(advanced + " advanced tactics (initial access, lateral movement, escape, impact)");
-        } else if (advanced == 1) {
+            reasons.add(advanced.size() + " advanced tactics reached: " + String.join(", ", advanced));
+        } else if (advanced.size() == 1) {
             severity = Severity.HIGH;
-            reasons.add("one advanced tactic (initial access, lateral movement, escape or impact)");
+            reasons.add("advanced tactic reached: " + advanced.getFirst());
         }
 
         for (String detection : trail.detections) {
@@ -202,7 +203,9 @@ final class StoryboardSnapshot {
                         .map(t -> new TechniqueTag(t.id(), t.name(), t.tactic().label()))
                         .orElse(new TechniqueTag(id, "", "")))
                 .toList();
+        Set<String> seenAlerts = new java.util.HashSet<>();
         List<TrailStep> steps = group.stream()
+                .filter(d -> seenAlerts.add(d.time() + "|" + d.rule()))
                 .map(d -> new TrailStep(
                         d.time(),
                         d.host().orElse(""),
@@ -210,7 +213,10 @@ final class StoryboardSnapshot {
                         d.sensor() + ": " + d.rule()))
                 .toList();
         return new Storyboard(
-                "sb-" + hash(first.source().toString()),
+                "sb-"
+                        + hash(first.sensor() + "|" + first.rule() + "|"
+                                + first.host().orElse("") + "|"
+                                + first.container().map(c -> c.id().id()).orElse("") + "|" + first.time()),
                 severity,
                 List.of(first.sensor() + " rated it " + severity.label()
                         + "; no suspicious activity around it was seen"),
@@ -241,13 +247,31 @@ final class StoryboardSnapshot {
         return c.pod().isEmpty() ? c.name() : c.namespace() + "/" + c.pod();
     }
 
+    /**
+     * The trail in time order, each distinct step once: a step that repeats (a scheduled job, a
+     * miner reconnecting) keeps its first time and says how often it happened.
+     */
     private List<TrailStep> steps(Trail trail) {
-        Set<String> seen = new LinkedHashSet<>();
-        return trail.steps.stream()
-                .sorted(Comparator.comparing(Trail.Step::time))
-                .filter(s -> seen.add(s.time() + s.text()))
-                .map(s -> new TrailStep(s.time(), s.host(), containerLabel(s.container()), s.text()))
-                .toList();
+        Map<String, Integer> repeats = new LinkedHashMap<>();
+        Map<String, Trail.Step> first = new LinkedHashMap<>();
+        trail.steps.stream().sorted(Comparator.comparing(Trail.Step::time)).forEach(step -> {
+            String key = step.host() + "|" + step.container() + "|" + withoutNote(step.text());
+            repeats.merge(key, 1, Integer::sum);
+            first.putIfAbsent(key, step);
+        });
+        List<TrailStep> steps = new ArrayList<>();
+        first.forEach((key, step) -> {
+            int times = repeats.get(key);
+            String text = times > 1 ? step.text() + " (" + times + " times)" : step.text();
+            steps.add(new TrailStep(step.time(), step.host(), containerLabel(step.container()), text));
+        });
+        return steps;
+    }
+
+    /** {@code "bash connects to 1.2.3.4:4445 (attacker address)"} without the note in brackets. */
+    private static String withoutNote(String text) {
+        int note = text.lastIndexOf(" (");
+        return note > 0 && text.endsWith(")") ? text.substring(0, note) : text;
     }
 
     /** {@code namespace/pod} for a pod's container, else the container's name, else its short id. */

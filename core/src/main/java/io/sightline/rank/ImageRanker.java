@@ -81,9 +81,11 @@ public final class ImageRanker {
 
         Map<String, Finding> byVulnerability = uniqueVulnerabilities(entry.findings());
         double weighted = 0;
+        double withoutKev = 0;
         int kev = 0;
         for (Finding finding : byVulnerability.values()) {
             double weight = VULNERABILITY_WEIGHT.get(finding.severity()) * (finding.fixable() ? 1.0 : 0.3);
+            withoutKev += weight;
             if (catalogue.isKnownExploited(finding)) {
                 weight *= 3;
                 kev++;
@@ -91,15 +93,19 @@ public final class ImageRanker {
             weighted += weight;
         }
         if (weighted > 0) {
+            double base = 10 * Math.log10(1 + withoutKev);
             double points = 10 * Math.log10(1 + weighted);
             score += points;
             factors.add(new RankedImage.Factor(
                     "build-time risk",
-                    round(points),
-                    byVulnerability.size() + " distinct vulnerabilities, weighted by severity and fix availability"));
-        }
-        if (kev > 0) {
-            factors.add(new RankedImage.Factor("known exploited", 0, kev + " in CISA KEV (weight tripled above)"));
+                    round(base),
+                    byVulnerability.size()
+                            + " distinct " + (byVulnerability.size() == 1 ? "vulnerability" : "vulnerabilities")
+                            + ", weighted by severity and fix availability"));
+            if (kev > 0) {
+                factors.add(new RankedImage.Factor(
+                        "known exploited", round(points - base), kev + " in CISA KEV, weighted three times"));
+            }
         }
 
         int running = entry.containers().size();
@@ -156,8 +162,11 @@ public final class ImageRanker {
         return counts;
     }
 
-    /** One upgrade per package: the highest of the nearest fixes of its vulnerabilities. */
-    static List<PackageFix> fixes(List<Finding> findings) {
+    /**
+     * One upgrade per package: the highest of the nearest fixes of its vulnerabilities. The worst
+     * vulnerability is the most severe, then known exploited, then the highest CVSS score.
+     */
+    List<PackageFix> fixes(List<Finding> findings) {
         Map<String, List<Finding>> byPackage = new LinkedHashMap<>();
         for (Finding finding : findings) {
             if (finding.fixable()) {
@@ -177,8 +186,11 @@ public final class ImageRanker {
             if (nearest.isEmpty()) {
                 continue;
             }
-            Finding worst =
-                    group.stream().max(Comparator.comparing(Finding::severity)).orElseThrow();
+            Finding worst = group.stream()
+                    .max(Comparator.comparing(Finding::severity)
+                            .thenComparing(f -> catalogue.isKnownExploited(f))
+                            .thenComparingDouble(f -> f.cvssScore().orElse(0)))
+                    .orElseThrow();
             String all = nearest.values().stream().max(Versions.ORDER).orElseThrow();
             fixes.add(new PackageFix(
                     any.pkg().name(),

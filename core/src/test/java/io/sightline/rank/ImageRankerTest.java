@@ -170,13 +170,14 @@ class ImageRankerTest {
                 .filter(r -> r.image().equals(ORDERS_API))
                 .findFirst()
                 .orElseThrow();
-        // Known exploited critical 10 * 3 plus unfixable high 5 * 0.3: 10 * log10(1 + 31.5) = 15.12;
-        // two running containers 2 * log2(3) = 3.17; second in a high storyboard 60 / 2 = 30.
+        // Critical 10 plus unfixable high 5 * 0.3: 10 * log10(1 + 11.5) = 10.97 before KEV; the
+        // known-exploited critical counts three times: 10 * log10(1 + 31.5) = 15.12, so KEV adds
+        // 4.15; two running containers 2 * log2(3) = 3.17; second in a high storyboard 60 / 2 = 30.
         assertThat(image.factors())
                 .extracting(RankedImage.Factor::name, RankedImage.Factor::points)
                 .containsExactly(
-                        tuple("build-time risk", 15.12),
-                        tuple("known exploited", 0.0),
+                        tuple("build-time risk", 10.97),
+                        tuple("known exploited", 4.15),
                         tuple("running containers", 3.17),
                         tuple("storyboard sb-2", 30.0));
         assertThat(image.score()).isEqualTo(48.29);

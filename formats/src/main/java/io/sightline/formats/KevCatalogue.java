@@ -33,10 +33,13 @@ public final class KevCatalogue {
     }
 
     public static Set<String> read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--kev " + file + ": no such file");
+        }
         try {
             return parse(MAPPER.readTree(Files.newInputStream(file)), file.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read KEV catalogue " + file, e);
+            throw new IllegalArgumentException("cannot read KEV catalogue " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -53,6 +56,10 @@ public final class KevCatalogue {
                 ids.add(id);
             }
         });
+        if (ids.isEmpty()) {
+            throw new IllegalArgumentException(
+                    name + ": a KEV catalogue must list CVE ids in vulnerabilities[].cveID; found none");
+        }
         return Set.copyOf(ids);
     }
 }
