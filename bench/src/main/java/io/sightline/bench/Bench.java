@@ -82,6 +82,7 @@ public final class Bench {
         report("   fastjson2 skip   ", best(this::tokeniseFastjson), bytes);
 
         System.out.println("2. end to end, JSON lines to storyboards:");
+        report("   decode only      ", best(this::decodeOnly), bytes);
         report("   one thread       ", best(this::endToEndOneThread), bytes);
         report("   two threads      ", best(this::endToEndTwoThreads), bytes);
 
@@ -145,6 +146,15 @@ public final class Bench {
             }
         }
         return new Measure(count, System.nanoTime() - started);
+    }
+
+    private Measure decodeOnly() {
+        long[] count = {0};
+        long started = System.nanoTime();
+        for (Path file : telemetry) {
+            TelemetryReader.read(file, folder.relativize(file).toString(), event -> count[0]++);
+        }
+        return new Measure(count[0], System.nanoTime() - started);
     }
 
     private Measure endToEndOneThread() {

@@ -68,7 +68,8 @@ final class TextReport {
                     time(s.firstSeen()),
                     time(s.lastSeen()),
                     plural(s.records().size(), "record"));
-            out.println("  hosts:      " + String.join(", ", s.hosts()));
+            out.println("  hosts:      "
+                    + (s.hosts().isEmpty() ? "none named by the sensor" : String.join(", ", s.hosts())));
             List<String> containers = s.containers().stream()
                     .map(c -> (c.pod().isEmpty() ? c.name() : c.namespace() + "/" + c.pod() + "/" + c.name())
                             + (c.image().isEmpty() ? "" : " (" + c.image() + ")"))
@@ -89,6 +90,7 @@ final class TextReport {
                 out.println("  identities: " + String.join(", ", s.identities()));
             }
             out.println("  techniques: "
+                    + (s.techniques().isEmpty() ? "none tagged" : "")
                     + s.techniques().stream()
                             .map(t -> t.id() + (t.name().isEmpty() ? "" : " " + t.name()))
                             .collect(Collectors.joining(", ")));

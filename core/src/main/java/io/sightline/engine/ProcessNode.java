@@ -25,6 +25,7 @@ final class ProcessNode {
     boolean execSeen;
     boolean classified;
     boolean spawnStepWritten;
+    io.sightline.event.ApiCall execSession;
     ProcessNode parent;
     final List<ProcessNode> children = new ArrayList<>(2);
     final List<SourceRecord> records = new ArrayList<>(2);

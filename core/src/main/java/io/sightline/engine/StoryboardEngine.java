@@ -57,6 +57,7 @@ public final class StoryboardEngine {
     private final Inventory inventory;
     private final ImageRisk imageRisk;
     private final EngineConfig config;
+    private final HostNames hostNames;
 
     private final Map<ProcessKey, ProcessNode> nodes = new HashMap<>();
     private final Map<String, ProcessNode> nodesByExecId = new HashMap<>();
@@ -69,17 +70,23 @@ public final class StoryboardEngine {
     private final Map<String, List<ApiWindow>> apiWindowsBySource = new HashMap<>();
     private final List<LooseDetection> looseDetections = new ArrayList<>();
     private final List<Trail> trails = new ArrayList<>();
+    private final Map<String, Instant> newestByStream = new HashMap<>();
+    private final Map<String, Integer> spawnCounts = new HashMap<>();
+    private final Map<String, List<ExecSession>> execSessionsByPod = new HashMap<>();
     private long eventsSeen;
+    private long lateEvents;
 
     public StoryboardEngine(Inventory inventory, ImageRisk imageRisk, EngineConfig config) {
         this.inventory = requireNonNull(inventory, "inventory is null");
         this.imageRisk = requireNonNull(imageRisk, "imageRisk is null");
         this.config = requireNonNull(config, "config is null");
+        this.hostNames = new HostNames(inventory);
     }
 
     public void accept(RuntimeEvent event) {
         requireNonNull(event, "event is null");
         eventsSeen++;
+        noteLateness(event);
         switch (event) {
             case ProcessExec exec -> onExec(exec);
             case ProcessExit exit -> onProcessRecord(exit);
@@ -94,13 +101,31 @@ public final class StoryboardEngine {
         return eventsSeen;
     }
 
+    /**
+     * Records that arrived more than the configured lateness behind the newest record of their
+     * own stream. They were stitched all the same; the count tells how late the sensors deliver.
+     */
+    public long lateEvents() {
+        return lateEvents;
+    }
+
+    private void noteLateness(RuntimeEvent event) {
+        Instant newest = newestByStream.get(event.source().file());
+        if (newest == null || event.time().isAfter(newest)) {
+            newestByStream.put(event.source().file(), event.time());
+        } else if (Duration.between(event.time(), newest).compareTo(config.lateness()) > 0) {
+            lateEvents++;
+        }
+    }
+
     public int processCount() {
         return nodes.size();
     }
 
     /** The current storyboards, most severe first. */
     public List<Storyboard> storyboards() {
-        return new StoryboardSnapshot(inventory, imageRisk).build(liveTrails(), looseDetections);
+        return new StoryboardSnapshot(inventory, imageRisk, spawnCounts, config.commonPattern())
+                .build(liveTrails(), looseDetections);
     }
 
     private List<Trail> liveTrails() {
@@ -114,6 +139,12 @@ public final class StoryboardEngine {
         node.execSeen = true;
         node.executable = exec.process().executable();
         node.arguments = exec.process().arguments();
+        if (node.parent != null) {
+            spawnCounts.merge(Behaviours.spawnPattern(node.parent, node), 1, Integer::sum);
+        }
+        if (node.parent != null && Behaviours.isRuntimeShim(node.parent)) {
+            node.container.flatMap(c -> c.pod()).ifPresent(pod -> findExecSession(node, pod.toString()));
+        }
 
         seedOnExec(node);
         if (node.tainted) {
@@ -172,6 +203,14 @@ public final class StoryboardEngine {
             trail.root().tag(Behaviours.WEB_SHELL);
             step(node.trail(), access.time(), node, node.name() + " writes " + path);
         }
+        if (access.mode() == FileAccess.Mode.WRITE && Behaviours.isCgroupReleaseAgent(path)) {
+            if (!node.tainted) {
+                taint(node, newTrail());
+            }
+            node.trail().tag(Behaviours.ESCAPE_TO_HOST);
+            step(node.trail(), access.time(), node, node.name() + " writes " + path + " (cgroup escape)");
+            return;
+        }
         if (!node.tainted) {
             return;
         }
@@ -188,6 +227,22 @@ public final class StoryboardEngine {
     }
 
     private void onApiCall(ApiCall call) {
+        if (call.subresource().filter("exec"::equals).isPresent()
+                && call.namespace().isPresent()
+                && call.name().isPresent()) {
+            ExecSession session = new ExecSession(call);
+            String pod = call.namespace().get() + "/" + call.name().get();
+            execSessionsByPod.computeIfAbsent(pod, k -> new ArrayList<>(1)).add(session);
+            nodes.values().stream()
+                    .filter(n -> n.execSession == null && n.parent != null && Behaviours.isRuntimeShim(n.parent))
+                    .filter(n -> n.container
+                            .flatMap(c -> c.pod())
+                            .map(Object::toString)
+                            .filter(pod::equals)
+                            .isPresent())
+                    .filter(n -> session.covers(n.start, config.clockSkew()))
+                    .forEach(n -> attachExecSession(n, session));
+        }
         for (String ip : call.sourceIps()) {
             apiCallsBySource.computeIfAbsent(ip, k -> new ArrayList<>(2)).add(call);
             for (ApiWindow window : apiWindowsBySource.getOrDefault(ip, List.of())) {
@@ -260,6 +315,7 @@ public final class StoryboardEngine {
             enter(parent, trail, null, node.start);
             Trail root = trail.root();
             root.tag(Behaviours.EXPLOIT_PUBLIC_APP);
+            root.seedPatterns.add(Behaviours.spawnPattern(parent, node));
             step(root, node.start, node, parent.name() + " (serving requests) spawns " + node.label());
             node.spawnStepWritten = true;
             taint(node, root);
@@ -271,7 +327,7 @@ public final class StoryboardEngine {
             taint(node, trail);
             return;
         }
-        if (Behaviours.isNsenterToHost(node) && node.container.isPresent()) {
+        if ((Behaviours.isNsenterToHost(node) || Behaviours.isHostMount(node)) && node.container.isPresent()) {
             taint(node, newTrail());
         }
     }
@@ -304,7 +360,7 @@ public final class StoryboardEngine {
         if (Behaviours.isContainerTool(node)) {
             trail.tag(Behaviours.CONTAINER_DISCOVERY);
         }
-        if (Behaviours.isNsenterToHost(node)) {
+        if (Behaviours.isNsenterToHost(node) || Behaviours.isHostMount(node)) {
             trail.tag(Behaviours.ESCAPE_TO_HOST);
         }
         if (node.parent != null && node.parent.container.isPresent() && node.container.isEmpty()) {
@@ -314,6 +370,61 @@ public final class StoryboardEngine {
         }
         if (!node.spawnStepWritten) {
             step(trail, time, node, node.label());
+        }
+    }
+
+    private void findExecSession(ProcessNode node, String pod) {
+        for (ExecSession session : execSessionsByPod.getOrDefault(pod, List.of())) {
+            if (session.covers(node.start, config.clockSkew())) {
+                attachExecSession(node, session);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Ties a process that the container runtime started in a pod to the {@code kubectl exec}
+     * request that asked for it: the request's user becomes the identity behind the process. When
+     * anything below that process is on a trail, the whole session is: it is how the attacker
+     * got in.
+     */
+    private void attachExecSession(ProcessNode node, ExecSession session) {
+        node.execSession = session.call;
+        Deque<ProcessNode> pending = new ArrayDeque<>(List.of(node));
+        while (!pending.isEmpty()) {
+            ProcessNode next = pending.pop();
+            if (next.tainted) {
+                addExecSession(next.trail(), node);
+                return;
+            }
+            next.children.forEach(pending::push);
+        }
+    }
+
+    /** The nearest ancestor (or the process itself) that a {@code kubectl exec} started. */
+    private static Optional<ProcessNode> execSessionAbove(ProcessNode node) {
+        ProcessNode walk = node;
+        for (int depth = 0; walk != null && depth < 16; depth++, walk = walk.parent) {
+            if (walk.execSession != null) {
+                return Optional.of(walk);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void addExecSession(Trail trail, ProcessNode node) {
+        ApiCall call = node.execSession;
+        taint(node, trail);
+        Trail root = trail.root();
+        if (root.records.add(call.source())) {
+            root.identities.add(call.user());
+            root.tag(Behaviours.CONTAINER_ADMIN_COMMAND);
+            step(
+                    root,
+                    call.time(),
+                    node,
+                    call.user() + " runs kubectl exec in " + call.namespace().orElse("") + "/"
+                            + call.name().orElse(""));
         }
     }
 
@@ -556,6 +667,7 @@ public final class StoryboardEngine {
             if (node.execSeen) {
                 classifyExec(node, node.start);
             }
+            execSessionAbove(node).ifPresent(session -> addExecSession(node.trail(), session));
             for (NetworkFlow flow : List.copyOf(node.flows)) {
                 onTaintedFlow(node, flow);
             }
@@ -573,7 +685,8 @@ public final class StoryboardEngine {
     }
 
     private ProcessNode upsert(ProcessRef ref) {
-        ProcessKey key = ref.key();
+        ProcessKey sensorKey = ref.key();
+        ProcessKey key = new ProcessKey(hostNames.canonical(sensorKey.host()), sensorKey.pid(), sensorKey.startNanos());
         ProcessNode node = nodes.get(key);
         if (node == null) {
             node = new ProcessNode(key, ref.startTime());
@@ -610,7 +723,9 @@ public final class StoryboardEngine {
      * node whose parent is the newest live process with the detection's parent pid.
      */
     private ProcessNode findOrCreate(ProcessRef ref, Detection detection) {
-        ProcessNode exact = nodes.get(ref.key());
+        ProcessKey sensorKey = ref.key();
+        ProcessNode exact = nodes.get(
+                new ProcessKey(hostNames.canonical(sensorKey.host()), sensorKey.pid(), sensorKey.startNanos()));
         if (exact != null) {
             return exact;
         }
@@ -625,14 +740,15 @@ public final class StoryboardEngine {
         }
         ProcessNode node = upsert(ref);
         if (detection.parentPid().isPresent()) {
-            newestBefore(ref.host(), detection.parentPid().getAsLong(), ref.startTime())
+            newestBefore(hostNames.canonical(ref.host()), detection.parentPid().getAsLong(), ref.startTime())
                     .ifPresent(parent -> link(node, parent));
         }
         return node;
     }
 
     private List<ProcessNode> candidatesFor(ProcessRef ref) {
-        List<ProcessNode> sameHost = nodesByHostPid.getOrDefault(hostPid(ref.host(), ref.pid()), List.of());
+        List<ProcessNode> sameHost =
+                nodesByHostPid.getOrDefault(hostPid(hostNames.canonical(ref.host()), ref.pid()), List.of());
         if (!sameHost.isEmpty() || ref.container().isEmpty()) {
             return sameHost;
         }
@@ -674,4 +790,13 @@ public final class StoryboardEngine {
     }
 
     record LooseDetection(Detection detection, Optional<ProcessNode> node) {}
+
+    /** A {@code kubectl exec} request: processes the runtime starts in the pod soon after are its. */
+    record ExecSession(ApiCall call) {
+
+        boolean covers(Instant processStart, Duration skew) {
+            return !processStart.isBefore(call.time().minus(skew).minusSeconds(5))
+                    && !processStart.isAfter(call.time().plus(skew));
+        }
+    }
 }

@@ -33,6 +33,8 @@ final class StoryboardSnapshot {
 
     private final Inventory inventory;
     private final ImageRisk imageRisk;
+    private final Map<String, Integer> spawnCounts;
+    private final int commonPattern;
 
     private static final Set<Tactic> CORROBORATING = EnumSet.of(
             Tactic.PERSISTENCE,
@@ -43,9 +45,11 @@ final class StoryboardSnapshot {
             Tactic.EXFILTRATION,
             Tactic.IMPACT);
 
-    StoryboardSnapshot(Inventory inventory, ImageRisk imageRisk) {
+    StoryboardSnapshot(Inventory inventory, ImageRisk imageRisk, Map<String, Integer> spawnCounts, int commonPattern) {
         this.inventory = inventory;
         this.imageRisk = imageRisk;
+        this.spawnCounts = spawnCounts;
+        this.commonPattern = commonPattern;
     }
 
     List<Storyboard> build(List<Trail> trails, List<StoryboardEngine.LooseDetection> loose) {
@@ -140,6 +144,19 @@ final class StoryboardSnapshot {
                 severity = rated;
                 reasons.add("raised by " + detection);
             }
+        }
+
+        if (!trail.seedPatterns.isEmpty()
+                && severity.atLeast(Severity.LOW)
+                && trail.seedPatterns.stream().allMatch(p -> spawnCounts.getOrDefault(p, 0) >= commonPattern)) {
+            int seen = trail.seedPatterns.stream()
+                    .mapToInt(p -> spawnCounts.getOrDefault(p, 0))
+                    .min()
+                    .orElse(0);
+            severity = severity == Severity.LOW ? Severity.INFO : severity.raisedBy(-1);
+            reasons.add("lowered one level: the spawn it began with (" + String.join(", ", trail.seedPatterns)
+                    + ") was seen " + seen + " times, routine for this workload");
+            return severity;
         }
 
         boolean entered = tactics.contains(Tactic.INITIAL_ACCESS) || tactics.contains(Tactic.LATERAL_MOVEMENT);
