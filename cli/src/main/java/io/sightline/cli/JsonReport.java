@@ -145,6 +145,7 @@ final class JsonReport {
     private static ObjectNode summary(AnalysisResult analysis) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("events", analysis.events());
+        node.put("late_events", analysis.lateEvents());
         node.put("elapsed_ms", analysis.elapsedMillis());
         node.put("records_skipped", analysis.skipped().size());
         node.put(

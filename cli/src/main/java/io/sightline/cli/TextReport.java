@@ -147,7 +147,9 @@ final class TextReport {
         for (SkippedRecord skipped : analysis.skipped()) {
             out.println("  skipped " + skipped);
         }
-        out.printf("  %s in %d ms%n", plural((int) analysis.events(), "event"), analysis.elapsedMillis());
+        out.printf(
+                "  %s in %d ms; %d arrived more than the lateness bound behind their stream (stitched anyway)%n",
+                plural((int) analysis.events(), "event"), analysis.elapsedMillis(), analysis.lateEvents());
         List<RankedImage> flagged = flagged(analysis.images());
         List<RankedImage> action = needingAction(analysis.images(), analysis.storyboards());
         out.printf("  images flagged by scanners (a high or critical finding): %d%n", flagged.size());

@@ -55,6 +55,7 @@ public final class AnalysisPipeline {
                 loader.skipped(),
                 loader.files(),
                 engine.eventsSeen(),
+                engine.lateEvents(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
 

@@ -10,7 +10,11 @@ import io.sightline.rank.RankedImage;
 import io.sightline.storyboard.Storyboard;
 import java.util.List;
 
-/** What one analysis produced: storyboards, the ranked images, and what was read or skipped. */
+/**
+ * What one analysis produced: storyboards, the ranked images, and what was read or skipped.
+ * {@code lateEvents} counts records that arrived later than the engine's lateness bound behind
+ * their stream; they were stitched all the same.
+ */
 public record AnalysisResult(
         Inventory inventory,
         ImageCatalogue catalogue,
@@ -19,6 +23,7 @@ public record AnalysisResult(
         List<SkippedRecord> skipped,
         List<InputLoader.FileSummary> files,
         long events,
+        long lateEvents,
         long elapsedMillis) {
 
     public AnalysisResult {
