@@ -62,9 +62,12 @@ public final class StoryboardEngine {
     private final Map<ProcessKey, ProcessNode> nodes = new HashMap<>();
     private final Map<String, ProcessNode> nodesByExecId = new HashMap<>();
     private final Map<String, List<ProcessNode>> nodesByHostPid = new HashMap<>();
-    private final Map<Endpoint, List<FlowAt>> connectsByClient = new HashMap<>();
-    private final Map<Endpoint, List<FlowAt>> acceptsByClient = new HashMap<>();
-    private final Map<String, List<FlowAt>> flowsToExternal = new HashMap<>();
+    private final Map<Endpoint, Flow> connectsByClient = new HashMap<>();
+    private final Map<Endpoint, Flow> acceptsByClient = new HashMap<>();
+    private final Map<String, Flow> flowsToExternal = new HashMap<>();
+    private final Map<String, String> addresses = new HashMap<>();
+    private final Map<String, Integer> fileIds = new HashMap<>();
+    private final List<String> fileNames = new ArrayList<>();
     private final Map<String, List<Trail>> trailsByAttackerAddress = new HashMap<>();
     private final Map<String, List<ApiCall>> apiCallsBySource = new HashMap<>();
     private final Map<String, List<ApiWindow>> apiWindowsBySource = new HashMap<>();
@@ -159,30 +162,28 @@ public final class StoryboardEngine {
         return node;
     }
 
-    private void onFlow(NetworkFlow flow) {
-        ProcessNode node = onProcessRecord(flow);
-        node.flows.add(flow);
-        FlowAt at = new FlowAt(node, flow);
+    private void onFlow(NetworkFlow parsed) {
+        ProcessNode node = onProcessRecord(parsed);
+        Flow flow = new Flow(node, parsed, intern(parsed.local()), intern(parsed.remote()));
+        node.addFlow(flow);
 
-        if (flow.direction() == NetworkFlow.Direction.INBOUND) {
-            acceptsByClient
-                    .computeIfAbsent(flow.remote(), k -> new ArrayList<>(1))
-                    .add(at);
+        if (flow.inbound) {
+            flow.nextSameClient = acceptsByClient.put(flow.remote, flow);
             boolean firstAccept = !node.acceptedInbound;
             node.acceptedInbound = true;
-            linkAcceptToTaintedConnect(at);
+            linkAcceptToTaintedConnect(flow);
             if (firstAccept) {
                 node.children.forEach(this::seedOnExec);
             }
             return;
         }
 
-        connectsByClient.computeIfAbsent(flow.local(), k -> new ArrayList<>(1)).add(at);
-        String remote = flow.remote().address();
+        flow.nextSameClient = connectsByClient.put(flow.local, flow);
+        String remote = flow.remote.address();
         if (Behaviours.isPublicAddress(remote)) {
-            flowsToExternal.computeIfAbsent(remote, k -> new ArrayList<>(1)).add(at);
-            joinTrailsUsingAddress(at);
-            if (!node.tainted && Behaviours.isMinerPort(flow.remote().port())) {
+            flow.nextSameAddress = flowsToExternal.put(remote, flow);
+            joinTrailsUsingAddress(flow);
+            if (!node.tainted && Behaviours.isMinerPort(flow.remote.port())) {
                 Trail trail = newTrail();
                 trail.tag(Behaviours.RESOURCE_HIJACKING);
                 taint(node, trail);
@@ -428,20 +429,20 @@ public final class StoryboardEngine {
         }
     }
 
-    private void onTaintedFlow(ProcessNode node, NetworkFlow flow) {
+    private void onTaintedFlow(ProcessNode node, Flow flow) {
         Trail trail = node.trail();
-        if (flow.direction() == NetworkFlow.Direction.INBOUND) {
+        if (flow.inbound) {
             return;
         }
-        String remote = flow.remote().address();
-        String text = node.name() + " connects to " + flow.remote();
+        String remote = flow.remote.address();
+        String text = node.name() + " connects to " + flow.remote;
 
         if (Behaviours.isPublicAddress(remote)) {
             registerAttackerAddress(trail, remote);
             if (Behaviours.isShell(node.name())) {
                 trail.root().tag(Behaviours.APP_LAYER_PROTOCOL);
                 text += " (shell connected to a remote host)";
-            } else if (Behaviours.isMinerPort(flow.remote().port())) {
+            } else if (Behaviours.isMinerPort(flow.remote.port())) {
                 trail.root().tag(Behaviours.RESOURCE_HIJACKING);
                 text += " (miner pool port)";
             }
@@ -455,9 +456,9 @@ public final class StoryboardEngine {
         step(trail.root(), flow.time(), node, text);
     }
 
-    private String linkInternalFlow(ProcessNode node, NetworkFlow flow, String text) {
+    private String linkInternalFlow(ProcessNode node, Flow flow, String text) {
         Trail trail = node.trail();
-        Optional<Service> service = inventory.serviceByIp(flow.remote().address());
+        Optional<Service> service = inventory.serviceByIp(flow.remote.address());
         if (service.isPresent()) {
             Service s = service.get();
             trail.services.add(s.namespace() + "/" + s.name());
@@ -466,35 +467,35 @@ public final class StoryboardEngine {
                 return text + " (Kubernetes API)";
             }
             text += " (Service " + s.namespace() + "/" + s.name() + ")";
-        } else if (isKubernetesApiEndpoint(flow.remote())) {
+        } else if (isKubernetesApiEndpoint(flow.remote)) {
             openApiWindow(trail, flow);
             return text + " (Kubernetes API)";
         }
-        for (FlowAt accept : acceptsByClient.getOrDefault(flow.local(), List.of())) {
-            if (sameConnection(flow, accept.flow)) {
+        for (Flow accept = acceptsByClient.get(flow.local); accept != null; accept = accept.nextSameClient) {
+            if (sameConnection(flow, accept)) {
                 linkLateral(trail, accept);
             }
         }
         return text;
     }
 
-    private void linkAcceptToTaintedConnect(FlowAt accept) {
-        for (FlowAt connect : connectsByClient.getOrDefault(accept.flow.remote(), List.of())) {
-            if (connect.node.tainted && sameConnection(connect.flow, accept.flow)) {
+    private void linkAcceptToTaintedConnect(Flow accept) {
+        for (Flow connect = connectsByClient.get(accept.remote); connect != null; connect = connect.nextSameClient) {
+            if (connect.node.tainted && sameConnection(connect, accept)) {
                 linkLateral(connect.node.trail(), accept);
             }
         }
     }
 
-    private void linkLateral(Trail trail, FlowAt accept) {
-        enter(accept.node, trail, accept.flow.source(), accept.flow.time());
+    private void linkLateral(Trail trail, Flow accept) {
+        enter(accept.node, trail, accept.source(), accept.time());
         Trail root = trail.root();
         root.tag(Behaviours.EXPLOIT_REMOTE_SERVICE);
         step(
                 root,
-                accept.flow.time(),
+                accept.time(),
                 accept.node,
-                accept.node.name() + " accepts a connection from the trail (" + accept.flow.remote() + ")");
+                accept.node.name() + " accepts a connection from the trail (" + accept.remote + ")");
     }
 
     /**
@@ -502,22 +503,20 @@ public final class StoryboardEngine {
      * is the connect's local end), the times agree within the clock skew, and the server end is
      * the address dialled or a backend of the Service dialled.
      */
-    private boolean sameConnection(NetworkFlow connect, NetworkFlow accept) {
-        if (!connect.local().equals(accept.remote())) {
+    private boolean sameConnection(Flow connect, Flow accept) {
+        if (!connect.local.equals(accept.remote)) {
             return false;
         }
-        Duration apart = Duration.between(connect.time(), accept.time()).abs();
-        if (apart.compareTo(config.clockSkew()) > 0) {
+        if (Math.abs(connect.nanos() - accept.nanos()) > config.clockSkew().toNanos()) {
             return false;
         }
-        if (connect.remote().equals(accept.local())) {
+        if (connect.remote.equals(accept.local)) {
             return true;
         }
         return inventory
-                .serviceByIp(connect.remote().address())
-                .map(service -> inventory.endpointsOf(service, connect.remote().port()).stream()
-                        .anyMatch(e -> e.address().equals(accept.local().address())
-                                && e.port() == accept.local().port()))
+                .serviceByIp(connect.remote.address())
+                .map(service -> inventory.endpointsOf(service, connect.remote.port()).stream()
+                        .anyMatch(e -> e.address().equals(accept.local.address()) && e.port() == accept.local.port()))
                 .orElse(false);
     }
 
@@ -532,13 +531,13 @@ public final class StoryboardEngine {
                 .anyMatch(remote.address()::equals);
     }
 
-    private void openApiWindow(Trail trail, NetworkFlow flow) {
+    private void openApiWindow(Trail trail, Flow flow) {
         Trail root = trail.root();
         root.tag(Behaviours.CONTAINER_API);
         root.tag(Behaviours.CONTAINER_DISCOVERY);
-        String source = flow.local().address();
-        ApiWindow window = new ApiWindow(
-                root, flow.time().minus(config.clockSkew()), flow.time().plus(config.apiCallWindow()));
+        String source = flow.local.address();
+        Instant time = flow.time();
+        ApiWindow window = new ApiWindow(root, time.minus(config.clockSkew()), time.plus(config.apiCallWindow()));
         apiWindowsBySource.computeIfAbsent(source, k -> new ArrayList<>(1)).add(window);
         for (ApiCall call : apiCallsBySource.getOrDefault(source, List.of())) {
             if (window.covers(call.time())) {
@@ -568,32 +567,36 @@ public final class StoryboardEngine {
         trailsByAttackerAddress
                 .computeIfAbsent(address, k -> new ArrayList<>(1))
                 .add(root);
-        for (FlowAt earlier : List.copyOf(flowsToExternal.getOrDefault(address, List.of()))) {
-            if (!earlier.node.tainted && spansProcessScope(root, earlier.node)) {
-                enter(earlier.node, root, earlier.flow.source(), earlier.flow.time());
+        List<Flow> earlier = new ArrayList<>();
+        for (Flow flow = flowsToExternal.get(address); flow != null; flow = flow.nextSameAddress) {
+            earlier.add(flow);
+        }
+        for (Flow flow : earlier) {
+            if (!flow.node.tainted && spansProcessScope(root, flow.node)) {
+                enter(flow.node, root, flow.source(), flow.time());
                 step(
                         root.root(),
-                        earlier.flow.time(),
-                        earlier.node,
-                        earlier.node.name() + " connects to " + earlier.flow.remote() + " (attacker address)");
+                        flow.time(),
+                        flow.node,
+                        flow.node.name() + " connects to " + flow.remote + " (attacker address)");
             }
         }
     }
 
     /** A flow to an address a trail already used joins that trail when it comes from its scope. */
-    private void joinTrailsUsingAddress(FlowAt at) {
-        if (at.node.tainted) {
+    private void joinTrailsUsingAddress(Flow flow) {
+        if (flow.node.tainted) {
             return;
         }
-        for (Trail trail : trailsByAttackerAddress.getOrDefault(at.flow.remote().address(), List.of())) {
+        for (Trail trail : trailsByAttackerAddress.getOrDefault(flow.remote.address(), List.of())) {
             Trail root = trail.root();
-            if (spansProcessScope(root, at.node)) {
-                enter(at.node, root, at.flow.source(), at.flow.time());
+            if (spansProcessScope(root, flow.node)) {
+                enter(flow.node, root, flow.source(), flow.time());
                 step(
                         root.root(),
-                        at.flow.time(),
-                        at.node,
-                        at.node.name() + " connects to " + at.flow.remote() + " (attacker address)");
+                        flow.time(),
+                        flow.node,
+                        flow.node.name() + " connects to " + flow.remote + " (attacker address)");
                 return;
             }
         }
@@ -615,6 +618,27 @@ public final class StoryboardEngine {
         }
         return trail.members.stream()
                 .anyMatch(m -> m.containerId().filter(containerId::equals).isPresent());
+    }
+
+    /** A record as one long: the file's index in the engine's file table, and the line. */
+    private long ref(SourceRecord record) {
+        Integer id = fileIds.get(record.file());
+        if (id == null) {
+            id = fileNames.size();
+            fileIds.put(record.file(), id);
+            fileNames.add(record.file());
+        }
+        return ((long) id << 32) | record.line();
+    }
+
+    private SourceRecord record(long ref) {
+        return new SourceRecord(fileNames.get((int) (ref >>> 32)), (int) ref);
+    }
+
+    /** One copy of each address: pod and service addresses repeat in nearly every flow. */
+    private Endpoint intern(Endpoint endpoint) {
+        String address = addresses.putIfAbsent(endpoint.address(), endpoint.address());
+        return address == null ? endpoint : new Endpoint(address, endpoint.port());
     }
 
     private Trail newTrail() {
@@ -662,13 +686,14 @@ public final class StoryboardEngine {
             }
             node.trail = root;
             node.tainted = true;
-            root.records.addAll(node.records);
+            Trail joined = root;
+            node.forEachRecord(ref -> joined.records.add(record(ref)));
             root.seen(node.start);
             if (node.execSeen) {
                 classifyExec(node, node.start);
             }
             execSessionAbove(node).ifPresent(session -> addExecSession(node.trail(), session));
-            for (NetworkFlow flow : List.copyOf(node.flows)) {
+            for (Flow flow : List.copyOf(node.flows())) {
                 onTaintedFlow(node, flow);
             }
             node.children.forEach(pending::push);
@@ -676,7 +701,7 @@ public final class StoryboardEngine {
     }
 
     private void addRecord(ProcessNode node, SourceRecord record, Instant time) {
-        node.records.add(record);
+        node.addRecord(ref(record));
         if (node.tainted) {
             Trail root = node.trail();
             root.records.add(record);
@@ -779,8 +804,6 @@ public final class StoryboardEngine {
         String container = node == null ? "" : node.containerId().orElse("");
         trail.root().steps.add(new Trail.Step(time == null ? Instant.EPOCH : time, host, container, text));
     }
-
-    record FlowAt(ProcessNode node, NetworkFlow flow) {}
 
     record ApiWindow(Trail trail, Instant from, Instant to) {
 
