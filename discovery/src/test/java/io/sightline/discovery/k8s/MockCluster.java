@@ -72,6 +72,14 @@ public final class MockCluster {
         return client.getKubernetesSerialization().convertValue(copy, HasMetadata.class);
     }
 
+    public static JsonNode readString(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read JSON written in a test", e);
+        }
+    }
+
     public static JsonNode read(Path file) {
         try {
             return MAPPER.readTree(Files.readString(file));
