@@ -106,6 +106,10 @@ public final class KubernetesSource implements AutoCloseable {
         return new SourceReport(name, store.liveCounts(name), errors, Duration.ofNanos(System.nanoTime() - started));
     }
 
+    // TODO: no periodic full relist runs beside the informers yet. Running sync() on a timer would
+    // race with them: a list taken before an informer's add could then mark that object gone. A
+    // relist must compare resourceVersions before it sweeps.
+
     /** True once every informer started has listed its kind and is watching. */
     public boolean watching() {
         return !informers.isEmpty() && informers.stream().allMatch(i -> i.hasSynced() && i.isWatching());
