@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "sightline 0.1.0",
         description = "Cloud detection and response: attack storyboards and a short, explained fix list.",
-        subcommands = {AnalyzeCommand.class, DiscoverCommand.class})
+        subcommands = {
+            AnalyzeCommand.class,
+            DiscoverCommand.class,
+            GateCommand.class,
+            FixesCommand.class,
+            RemediateCommand.class,
+            NotifyCommand.class
+        })
 public final class Sightline implements Runnable {
 
     @CommandLine.Spec
