@@ -15,9 +15,8 @@ import io.sightline.formats.inventory.DockerInspectParser;
 import io.sightline.formats.inventory.Ec2InstancesParser;
 import io.sightline.formats.inventory.EksClusterParser;
 import io.sightline.formats.inventory.KubernetesListParser;
-import io.sightline.formats.scan.GrypeReportParser;
-import io.sightline.formats.scan.SnykContainerParser;
-import io.sightline.formats.scan.TrivyReportParser;
+import io.sightline.formats.scan.ScanFormat;
+import io.sightline.formats.scan.ScanFormats;
 import io.sightline.formats.telemetry.ReadSummary;
 import io.sightline.formats.telemetry.TelemetryReader;
 import java.io.BufferedReader;
@@ -28,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -123,13 +123,14 @@ public final class InputLoader {
             return;
         }
         List<SkippedRecord> problems = new ArrayList<>();
+        int reportsBefore = reports.size();
         try {
             String format = parseDocument(root, name, problems);
             if (format.isEmpty()) {
                 telemetry.add(path);
                 return;
             }
-            files.add(new FileSummary(name, format, 1, problems.size()));
+            files.add(new FileSummary(name, format, Math.max(1, reports.size() - reportsBefore), problems.size()));
         } catch (RecordException e) {
             problems.add(new SkippedRecord(name, 0, e.getMessage() + "; file skipped"));
             files.add(new FileSummary(name, "rejected", 0, 1));
@@ -140,17 +141,14 @@ public final class InputLoader {
 
     /** The format name it was parsed as, or empty when it is not a document format. */
     private String parseDocument(JsonNode root, String name, List<SkippedRecord> problems) throws RecordException {
-        if (TrivyReportParser.accepts(root)) {
-            reports.add(TrivyReportParser.parse(root, name, problems));
-            return "trivy";
+        Optional<ScanFormat> scanFormat = ScanFormats.detect(root);
+        if (scanFormat.isPresent()) {
+            reports.addAll(scanFormat.get().parse(root, name, problems));
+            return scanFormat.get().name();
         }
-        if (GrypeReportParser.accepts(root)) {
-            reports.add(GrypeReportParser.parse(root, name, problems));
-            return "grype";
-        }
-        if (SnykContainerParser.accepts(root)) {
-            reports.add(SnykContainerParser.parse(root, name, problems));
-            return "snyk";
+        Optional<String> notAReport = ScanFormats.notAScanReport(root);
+        if (notAReport.isPresent()) {
+            throw new RecordException("expected a scanner report, got " + notAReport.get());
         }
         if (KubernetesListParser.accepts(root)) {
             KubernetesListParser.parse(root, name, inventory, problems);
