@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "sightline 0.1.0",
         description = "Cloud detection and response: attack storyboards and a short, explained fix list.",
-        subcommands = {AnalyzeCommand.class})
+        subcommands = {AnalyzeCommand.class, KevCommand.class})
 public final class Sightline implements Runnable {
 
     @CommandLine.Spec

@@ -2,6 +2,7 @@ package io.sightline.cli;
 
 import io.sightline.event.SkippedRecord;
 import io.sightline.finding.Severity;
+import io.sightline.finding.Suppression;
 import io.sightline.formats.InputLoader;
 import io.sightline.formats.pipeline.AnalysisResult;
 import io.sightline.rank.PackageFix;
@@ -19,6 +20,7 @@ final class TextReport {
 
     private static final int TRAIL_STEPS_SHOWN = 40;
     private static final int IMAGES_SHOWN = 10;
+    private static final int SUPPRESSED_SHOWN = 20;
 
     private TextReport() {}
 
@@ -142,12 +144,32 @@ final class TextReport {
         for (SkippedRecord skipped : analysis.skipped()) {
             out.println("  skipped " + skipped);
         }
+        List<Suppression> suppressed = suppressed(analysis);
+        if (!suppressed.isEmpty()) {
+            out.println("  suppressed " + suppressed.size() + " finding(s) (VEX or the scanner's own status):");
+            for (Suppression s : suppressed.stream().limit(SUPPRESSED_SHOWN).toList()) {
+                out.println("    " + s.finding().id() + " in "
+                        + s.finding().pkg().name() + " "
+                        + s.finding().pkg().version() + ": " + s.status()
+                        + (s.justification().isEmpty() ? "" : " (" + s.justification() + ")") + " [" + s.source()
+                        + "]");
+            }
+            if (suppressed.size() > SUPPRESSED_SHOWN) {
+                out.println("    ... " + (suppressed.size() - SUPPRESSED_SHOWN) + " more (see --format json)");
+            }
+        }
         out.printf(
                 "  %d events in %d ms; images flagged by scanners: %d; images that need action: %d%n",
                 analysis.events(),
                 analysis.elapsedMillis(),
                 flagged(analysis.images()).size(),
                 needingAction(analysis.images(), analysis.storyboards()).size());
+        out.println(
+                "  " + NoiseFigure.of(analysis.images(), analysis.storyboards()).text());
+    }
+
+    static List<Suppression> suppressed(AnalysisResult analysis) {
+        return analysis.reports().stream().flatMap(r -> r.suppressed().stream()).toList();
     }
 
     private static String time(java.time.Instant instant) {

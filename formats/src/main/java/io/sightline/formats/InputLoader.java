@@ -19,6 +19,8 @@ import io.sightline.formats.scan.ScanFormat;
 import io.sightline.formats.scan.ScanFormats;
 import io.sightline.formats.telemetry.ReadSummary;
 import io.sightline.formats.telemetry.TelemetryReader;
+import io.sightline.formats.vex.VexReader;
+import io.sightline.vex.VexStatement;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,6 +50,7 @@ public final class InputLoader {
     private final Path base;
     private final Inventory inventory = new Inventory();
     private final List<ScanReport> reports = new ArrayList<>();
+    private final List<VexStatement> vex = new ArrayList<>();
     private final List<FileSummary> files = new ArrayList<>();
     private final List<SkippedRecord> skipped = new ArrayList<>();
     private final List<Path> telemetry = new ArrayList<>();
@@ -93,6 +96,11 @@ public final class InputLoader {
 
     public List<ScanReport> reports() {
         return List.copyOf(reports);
+    }
+
+    /** Every VEX statement read, in file order; apply them with {@link io.sightline.vex.VexFilter}. */
+    public List<VexStatement> vexStatements() {
+        return List.copyOf(vex);
     }
 
     public List<FileSummary> files() {
@@ -141,6 +149,11 @@ public final class InputLoader {
 
     /** The format name it was parsed as, or empty when it is not a document format. */
     private String parseDocument(JsonNode root, String name, List<SkippedRecord> problems) throws RecordException {
+        Optional<String> vexFormat = VexReader.detect(root);
+        if (vexFormat.isPresent()) {
+            vex.addAll(VexReader.read(root, name, problems));
+            return vexFormat.get();
+        }
         Optional<ScanFormat> scanFormat = ScanFormats.detect(root);
         if (scanFormat.isPresent()) {
             reports.addAll(scanFormat.get().parse(root, name, problems));
