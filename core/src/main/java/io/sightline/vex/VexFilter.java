@@ -107,7 +107,13 @@ public final class VexFilter {
         if (own.isPresent()) {
             return statement.covers(own.get());
         }
-        return statement.name().equalsIgnoreCase(finding.pkg().name())
+        // Scanners name a package without purl by its full name: golang paths keep their slashes
+        // (helm.sh/helm/v3), Maven joins group and artifact with a colon.
+        String name = finding.pkg().name();
+        boolean sameName = statement.name().equalsIgnoreCase(name)
+                || (statement.namespace() + "/" + statement.name()).equalsIgnoreCase(name)
+                || (statement.namespace() + ":" + statement.name()).equalsIgnoreCase(name);
+        return sameName
                 && statement
                         .version()
                         .map(v -> v.equals(finding.pkg().version()))
