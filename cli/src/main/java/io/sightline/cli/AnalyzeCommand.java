@@ -1,9 +1,11 @@
 package io.sightline.cli;
 
 import io.sightline.engine.EngineConfig;
+import io.sightline.formats.EpssFile;
 import io.sightline.formats.KevCatalogue;
 import io.sightline.formats.pipeline.AnalysisPipeline;
 import io.sightline.formats.pipeline.AnalysisResult;
+import io.sightline.formats.pipeline.Enrichment;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,7 +44,16 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--events", paramLabel = "PATH", description = "telemetry file or folder (repeatable)")
     List<Path> events = new ArrayList<>();
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--vex",
+            paramLabel = "PATH",
+            description = "OpenVEX, CycloneDX VEX or CSAF VEX file or folder (repeatable)")
+    List<Path> vex = new ArrayList<>();
+
+    @Option(
+            names = "--format",
+            defaultValue = "text",
+            description = "text, json, sarif (SARIF 2.1.0) or fixlist (JSON fix list) (default: ${DEFAULT-VALUE})")
     String format;
 
     @Option(
@@ -50,8 +62,20 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "write to FILE instead of stdout")
     Path output;
 
-    @Option(names = "--kev", paramLabel = "FILE", description = "CISA KEV catalogue JSON (default: the bundled copy)")
+    @Option(
+            names = "--kev",
+            paramLabel = "FILE",
+            description = "CISA KEV catalogue JSON (default: the copy stored by 'kev refresh', else the bundled one)")
     Path kev;
+
+    @Option(names = "--epss", paramLabel = "FILE", description = "FIRST EPSS daily CSV (cve,epss,percentile)")
+    Path epss;
+
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "where 'kev refresh' stores the catalogue (default: $SIGHTLINE_DATA or ~/.sightline)")
+    Path dataDir;
 
     @Option(names = "--clock-skew", defaultValue = "PT5S", description = "cross-host clock skew (ISO-8601)")
     Duration clockSkew;
@@ -59,14 +83,20 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         format = format.toLowerCase(java.util.Locale.ROOT);
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new IllegalArgumentException("--format must be text or json, got '" + format + "'");
+        if (!List.of("text", "json", "sarif", "fixlist").contains(format)) {
+            throw new IllegalArgumentException("--format must be text, json, sarif or fixlist, got '" + format + "'");
         }
         checkOutput();
         Path base = folder != null ? folder : Path.of(".");
-        Set<String> knownExploited = kev != null ? KevCatalogue.read(kev) : KevCatalogue.bundled();
+        Set<String> knownExploited = knownExploited();
+        Map<String, Double> scores = Map.of();
+        if (epss != null) {
+            EpssFile file = EpssFile.read(epss);
+            file.skipped().forEach(s -> System.err.println("skipped " + s));
+            scores = file.scores();
+        }
         EngineConfig config = new EngineConfig(clockSkew, EngineConfig.DEFAULTS.apiCallWindow());
-        AnalysisResult analysis = AnalysisPipeline.run(base, inputs(), knownExploited, config);
+        AnalysisResult analysis = AnalysisPipeline.run(base, inputs(), new Enrichment(knownExploited, scores), config);
         write(analysis);
         return 0;
     }
@@ -85,11 +115,20 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
     }
 
+    private Set<String> knownExploited() {
+        if (kev != null) {
+            return KevCatalogue.read(kev);
+        }
+        Path stored = KevCommand.storedCatalogue(KevCommand.dataDir(dataDir));
+        return Files.isRegularFile(stored) ? KevCatalogue.read(stored) : KevCatalogue.bundled();
+    }
+
     private List<Path> inputs() {
         List<Path> paths = new ArrayList<>();
         paths.addAll(inventory);
         paths.addAll(scans);
         paths.addAll(events);
+        paths.addAll(vex);
         if (folder != null) {
             if (!Files.isDirectory(folder)) {
                 throw new IllegalArgumentException("no such folder: " + folder);
@@ -115,10 +154,11 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     private void render(AnalysisResult analysis, PrintStream out) throws IOException {
-        if (format.equals("json")) {
-            JsonReport.write(analysis, out);
-        } else {
-            TextReport.write(analysis, out);
+        switch (format) {
+            case "json" -> JsonReport.write(analysis, out);
+            case "sarif" -> SarifExport.write(analysis, out);
+            case "fixlist" -> FixListExport.write(analysis, out);
+            default -> TextReport.write(analysis, out);
         }
     }
 }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
             GateCommand.class,
             FixesCommand.class,
             RemediateCommand.class,
-            NotifyCommand.class
+            NotifyCommand.class,
+            KevCommand.class
         })
 public final class Sightline implements Runnable {
 

@@ -2,6 +2,7 @@ package io.sightline.cli;
 
 import io.sightline.event.SkippedRecord;
 import io.sightline.finding.Severity;
+import io.sightline.finding.Suppression;
 import io.sightline.formats.InputLoader;
 import io.sightline.formats.pipeline.AnalysisResult;
 import io.sightline.rank.PackageFix;
@@ -19,6 +20,7 @@ final class TextReport {
 
     private static final int TRAIL_STEPS_SHOWN = 80;
     private static final int IMAGES_SHOWN = 10;
+    private static final int SUPPRESSED_SHOWN = 20;
 
     private TextReport() {}
 
@@ -147,6 +149,20 @@ final class TextReport {
         for (SkippedRecord skipped : analysis.skipped()) {
             out.println("  skipped " + skipped);
         }
+        List<Suppression> suppressed = suppressed(analysis);
+        if (!suppressed.isEmpty()) {
+            out.println("  suppressed " + suppressed.size() + " finding(s) (VEX or the scanner's own status):");
+            for (Suppression s : suppressed.stream().limit(SUPPRESSED_SHOWN).toList()) {
+                out.println("    " + s.finding().id() + " in "
+                        + s.finding().pkg().name() + " "
+                        + s.finding().pkg().version() + ": " + s.status()
+                        + (s.justification().isEmpty() ? "" : " (" + s.justification() + ")") + " [" + s.source()
+                        + "]");
+            }
+            if (suppressed.size() > SUPPRESSED_SHOWN) {
+                out.println("    ... " + (suppressed.size() - SUPPRESSED_SHOWN) + " more (see --format json)");
+            }
+        }
         out.printf(
                 "  %s in %d ms; %d arrived more than the lateness bound behind their stream (stitched anyway)%n",
                 plural((int) analysis.events(), "event"), analysis.elapsedMillis(), analysis.lateEvents());
@@ -157,10 +173,16 @@ final class TextReport {
                 "  images that need action now (in a storyboard, or running a fixable KEV finding): %d%n",
                 action.size());
         action.forEach(image -> out.println("    #" + image.rank() + " " + image.image()));
+        out.println(
+                "  " + NoiseFigure.of(analysis.images(), analysis.storyboards()).text());
     }
 
     private static String plural(int count, String noun) {
         return count + " " + noun + (count == 1 ? "" : "s");
+    }
+
+    static List<Suppression> suppressed(AnalysisResult analysis) {
+        return analysis.reports().stream().flatMap(r -> r.suppressed().stream()).toList();
     }
 
     private static String time(java.time.Instant instant) {

@@ -59,7 +59,7 @@ class AnalyzeCommandTest {
         Result result = run("analyze", SCENARIOS + "/docker-host-miner", "--format", "xml");
 
         assertThat(result.status()).isEqualTo(2);
-        assertThat(result.err()).isEqualTo("sightline: --format must be text or json, got 'xml'\n");
+        assertThat(result.err()).isEqualTo("sightline: --format must be text, json, sarif or fixlist, got 'xml'\n");
     }
 
     private static Result run(String... args) {

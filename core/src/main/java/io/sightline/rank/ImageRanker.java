@@ -1,5 +1,7 @@
 package io.sightline.rank;
 
+import static java.util.Objects.requireNonNull;
+
 import io.sightline.finding.Finding;
 import io.sightline.finding.Severity;
 import io.sightline.storyboard.Storyboard;
@@ -9,8 +11,10 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
@@ -39,10 +43,33 @@ public final class ImageRanker {
             Severity.INFO, 0.0,
             Severity.UNKNOWN, 0.0);
 
+    /** Points for an EPSS probability of 1; a typical 0.01 earns almost nothing. */
+    private static final double EPSS_WEIGHT = 8.0;
+    /** Points for a running image behind a LoadBalancer or NodePort Service. */
+    private static final double EXPOSURE_POINTS = 4.0;
+
     private final ImageCatalogue catalogue;
+    private final Map<String, Double> epss;
 
     public ImageRanker(ImageCatalogue catalogue) {
-        this.catalogue = catalogue;
+        this(catalogue, Map.of());
+    }
+
+    /** @param epss FIRST EPSS probabilities by CVE id; when a CVE is absent, the scanner's value counts */
+    public ImageRanker(ImageCatalogue catalogue, Map<String, Double> epss) {
+        this.catalogue = requireNonNull(catalogue, "catalogue is null");
+        this.epss = Map.copyOf(requireNonNull(epss, "epss is null"));
+    }
+
+    /** The EPSS probability of a finding: the imported file's, else the scanner's, else none. */
+    public OptionalDouble epss(Finding finding) {
+        for (String id : finding.ids()) {
+            Double imported = epss.get(id);
+            if (imported != null) {
+                return OptionalDouble.of(imported);
+            }
+        }
+        return finding.scores().epss();
     }
 
     public List<RankedImage> rank(List<Storyboard> storyboards) {
@@ -106,6 +133,34 @@ public final class ImageRanker {
                 factors.add(new RankedImage.Factor(
                         "known exploited", round(points - base), kev + " in CISA KEV, weighted three times"));
             }
+        }
+
+        Optional<Finding> likeliest = byVulnerability.values().stream()
+                .filter(f -> epss(f).isPresent())
+                .max(Comparator.comparingDouble(f -> epss(f).getAsDouble()));
+        if (likeliest.isPresent()) {
+            double probability = epss(likeliest.get()).getAsDouble();
+            double points = EPSS_WEIGHT * probability;
+            score += points;
+            long likely = byVulnerability.values().stream()
+                    .filter(f -> epss(f).orElse(0) >= 0.1)
+                    .count();
+            factors.add(new RankedImage.Factor(
+                    "exploit prediction",
+                    round(points),
+                    String.format(
+                            Locale.ROOT,
+                            "highest EPSS %.5f (%s); %d of %d vulnerabilities at 0.1 or above",
+                            probability,
+                            likeliest.get().vulnerabilityKey(),
+                            likely,
+                            byVulnerability.size())));
+        }
+
+        if (!entry.exposures().isEmpty() && !entry.containers().isEmpty()) {
+            score += EXPOSURE_POINTS;
+            factors.add(new RankedImage.Factor(
+                    "exposed", EXPOSURE_POINTS, "reachable through " + String.join(", ", entry.exposures())));
         }
 
         int running = entry.containers().size();

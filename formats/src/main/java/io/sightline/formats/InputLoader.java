@@ -17,11 +17,12 @@ import io.sightline.formats.inventory.DockerInspectParser;
 import io.sightline.formats.inventory.Ec2InstancesParser;
 import io.sightline.formats.inventory.EksClusterParser;
 import io.sightline.formats.inventory.KubernetesListParser;
-import io.sightline.formats.scan.GrypeReportParser;
-import io.sightline.formats.scan.SnykContainerParser;
-import io.sightline.formats.scan.TrivyReportParser;
+import io.sightline.formats.scan.ScanFormat;
+import io.sightline.formats.scan.ScanFormats;
 import io.sightline.formats.telemetry.ReadSummary;
 import io.sightline.formats.telemetry.TelemetryReader;
+import io.sightline.formats.vex.VexReader;
+import io.sightline.vex.VexStatement;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -70,6 +72,7 @@ public final class InputLoader {
     private final Path base;
     private final Inventory inventory = new Inventory();
     private final List<ScanReport> reports = new ArrayList<>();
+    private final List<VexStatement> vex = new ArrayList<>();
     private final List<FileSummary> files = new ArrayList<>();
     private final List<SkippedRecord> skipped = new ArrayList<>();
     private final List<Path> telemetry = new ArrayList<>();
@@ -122,6 +125,11 @@ public final class InputLoader {
         return List.copyOf(reports);
     }
 
+    /** Every VEX statement read, in file order; apply them with {@link io.sightline.vex.VexFilter}. */
+    public List<VexStatement> vexStatements() {
+        return List.copyOf(vex);
+    }
+
     public List<FileSummary> files() {
         return List.copyOf(files);
     }
@@ -162,13 +170,14 @@ public final class InputLoader {
             return;
         }
         List<SkippedRecord> problems = new ArrayList<>();
+        int reportsBefore = reports.size();
         try {
             String format = parseDocument(root, name, problems);
             if (format.isEmpty()) {
                 telemetry.add(path);
                 return;
             }
-            files.add(new FileSummary(name, format, 1, problems.size()));
+            files.add(new FileSummary(name, format, Math.max(1, reports.size() - reportsBefore), problems.size()));
         } catch (RecordException e) {
             problems.add(new SkippedRecord(name, 0, e.getMessage() + "; file skipped"));
             files.add(new FileSummary(name, "rejected", 0, 1));
@@ -226,17 +235,19 @@ public final class InputLoader {
     }
     /** The format name it was parsed as, or empty when it is not a document format. */
     private String parseDocument(JsonNode root, String name, List<SkippedRecord> problems) throws RecordException {
-        if (TrivyReportParser.accepts(root)) {
-            reports.add(TrivyReportParser.parse(root, name, problems));
-            return "trivy";
+        Optional<String> vexFormat = VexReader.detect(root);
+        if (vexFormat.isPresent()) {
+            vex.addAll(VexReader.read(root, name, problems));
+            return vexFormat.get();
         }
-        if (GrypeReportParser.accepts(root)) {
-            reports.add(GrypeReportParser.parse(root, name, problems));
-            return "grype";
+        Optional<ScanFormat> scanFormat = ScanFormats.detect(root);
+        if (scanFormat.isPresent()) {
+            reports.addAll(scanFormat.get().parse(root, name, problems));
+            return scanFormat.get().name();
         }
-        if (SnykContainerParser.accepts(root)) {
-            reports.add(SnykContainerParser.parse(root, name, problems));
-            return "snyk";
+        Optional<String> notAReport = ScanFormats.notAScanReport(root);
+        if (notAReport.isPresent()) {
+            throw new RecordException("expected a scanner report, got " + notAReport.get());
         }
         if (KubernetesListParser.accepts(root)) {
             KubernetesListParser.parse(root, name, inventory, problems);

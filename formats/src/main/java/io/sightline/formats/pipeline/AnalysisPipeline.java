@@ -4,15 +4,18 @@ import static java.util.Objects.requireNonNull;
 
 import io.sightline.engine.EngineConfig;
 import io.sightline.engine.StoryboardEngine;
+import io.sightline.finding.ScanReport;
 import io.sightline.formats.InputLoader;
 import io.sightline.rank.ImageCatalogue;
 import io.sightline.rank.ImageRanker;
+import io.sightline.vex.VexFilter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -32,7 +35,18 @@ public final class AnalysisPipeline {
      * @param knownExploited CVE ids of the KEV catalogue
      */
     public static AnalysisResult run(Path base, List<Path> inputs, Set<String> knownExploited, EngineConfig config) {
+        return run(base, inputs, new Enrichment(knownExploited, Map.of()), config);
+    }
+
+    /**
+     * @param base the folder evidence file names are relative to
+     * @param inputs files or folders to read, formats detected by content; VEX documents among
+     *     them are applied to the scan reports before ranking
+     * @param enrichment KEV ids and EPSS scores used by ranking
+     */
+    public static AnalysisResult run(Path base, List<Path> inputs, Enrichment enrichment, EngineConfig config) {
         requireNonNull(inputs, "inputs is null");
+        requireNonNull(enrichment, "enrichment is null");
         long started = System.nanoTime();
 
         InputLoader loader = new InputLoader(base);
@@ -41,17 +55,19 @@ public final class AnalysisPipeline {
             throw new IllegalArgumentException("no input files found in " + inputs);
         }
 
-        ImageCatalogue catalogue = ImageCatalogue.build(loader.inventory(), loader.reports(), knownExploited);
+        List<ScanReport> reports = new VexFilter(loader.vexStatements()).apply(loader.reports());
+        ImageCatalogue catalogue = ImageCatalogue.build(loader.inventory(), reports, enrichment.knownExploited());
         StoryboardEngine engine = new StoryboardEngine(loader.inventory(), catalogue, config);
         loader.streamTelemetry(engine::accept);
 
         var storyboards = engine.storyboards();
-        var images = new ImageRanker(catalogue).rank(storyboards);
+        var images = new ImageRanker(catalogue, enrichment.epss()).rank(storyboards);
         return new AnalysisResult(
                 loader.inventory(),
                 catalogue,
                 storyboards,
                 images,
+                reports,
                 loader.skipped(),
                 loader.files(),
                 engine.eventsSeen(),
