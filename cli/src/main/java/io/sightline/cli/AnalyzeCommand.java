@@ -1,9 +1,11 @@
 package io.sightline.cli;
 
 import io.sightline.engine.EngineConfig;
+import io.sightline.formats.EpssFile;
 import io.sightline.formats.KevCatalogue;
 import io.sightline.formats.pipeline.AnalysisPipeline;
 import io.sightline.formats.pipeline.AnalysisResult;
+import io.sightline.formats.pipeline.Enrichment;
 import io.sightline.formats.report.ReportJson;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,7 +45,16 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--events", paramLabel = "PATH", description = "telemetry file or folder (repeatable)")
     List<Path> events = new ArrayList<>();
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--vex",
+            paramLabel = "PATH",
+            description = "OpenVEX, CycloneDX VEX or CSAF VEX file or folder (repeatable)")
+    List<Path> vex = new ArrayList<>();
+
+    @Option(
+            names = "--format",
+            defaultValue = "text",
+            description = "text, json, sarif (SARIF 2.1.0) or fixlist (JSON fix list) (default: ${DEFAULT-VALUE})")
     String format;
 
     @Option(
@@ -51,23 +63,65 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "write to FILE instead of stdout")
     Path output;
 
-    @Option(names = "--kev", paramLabel = "FILE", description = "CISA KEV catalogue JSON (default: the bundled copy)")
+    @Option(
+            names = "--kev",
+            paramLabel = "FILE",
+            description = "CISA KEV catalogue JSON (default: the copy stored by 'kev refresh', else the bundled one)")
     Path kev;
+
+    @Option(names = "--epss", paramLabel = "FILE", description = "FIRST EPSS daily CSV (cve,epss,percentile)")
+    Path epss;
+
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "where 'kev refresh' stores the catalogue (default: $SIGHTLINE_DATA or ~/.sightline)")
+    Path dataDir;
 
     @Option(names = "--clock-skew", defaultValue = "PT5S", description = "cross-host clock skew (ISO-8601)")
     Duration clockSkew;
 
     @Override
     public Integer call() throws IOException {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new IllegalArgumentException("--format must be text or json, got '" + format + "'");
+        format = format.toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("text", "json", "sarif", "fixlist").contains(format)) {
+            throw new IllegalArgumentException("--format must be text, json, sarif or fixlist, got '" + format + "'");
         }
+        checkOutput();
         Path base = folder != null ? folder : Path.of(".");
-        Set<String> knownExploited = kev != null ? KevCatalogue.read(kev) : KevCatalogue.bundled();
+        Set<String> knownExploited = knownExploited();
+        Map<String, Double> scores = Map.of();
+        if (epss != null) {
+            EpssFile file = EpssFile.read(epss);
+            file.skipped().forEach(s -> System.err.println("skipped " + s));
+            scores = file.scores();
+        }
         EngineConfig config = new EngineConfig(clockSkew, EngineConfig.DEFAULTS.apiCallWindow());
-        AnalysisResult analysis = AnalysisPipeline.run(base, inputs(), knownExploited, config);
+        AnalysisResult analysis = AnalysisPipeline.run(base, inputs(), new Enrichment(knownExploited, scores), config);
         write(analysis);
         return 0;
+    }
+
+    /** Fails before any work when the output cannot be written, so no analysis is lost. */
+    private void checkOutput() {
+        if (output == null) {
+            return;
+        }
+        Path parent = output.toAbsolutePath().getParent();
+        if (Files.isDirectory(output)) {
+            throw new IllegalArgumentException("--output " + output + " is a directory; give a file name");
+        }
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new IllegalArgumentException("--output " + output + ": folder " + parent + " does not exist");
+        }
+    }
+
+    private Set<String> knownExploited() {
+        if (kev != null) {
+            return KevCatalogue.read(kev);
+        }
+        Path stored = KevCommand.storedCatalogue(KevCommand.dataDir(dataDir));
+        return Files.isRegularFile(stored) ? KevCatalogue.read(stored) : KevCatalogue.bundled();
     }
 
     private List<Path> inputs() {
@@ -75,7 +129,11 @@ final class AnalyzeCommand implements Callable<Integer> {
         paths.addAll(inventory);
         paths.addAll(scans);
         paths.addAll(events);
+        paths.addAll(vex);
         if (folder != null) {
+            if (!Files.isDirectory(folder)) {
+                throw new IllegalArgumentException("no such folder: " + folder);
+            }
             paths.addAll(AnalysisPipeline.layout(folder));
         }
         if (paths.isEmpty()) {
@@ -97,10 +155,11 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     private void render(AnalysisResult analysis, PrintStream out) throws IOException {
-        if (format.equals("json")) {
-            ReportJson.write(analysis, out);
-        } else {
-            TextReport.write(analysis, out);
+        switch (format) {
+            case "json" -> ReportJson.write(analysis, out);
+            case "sarif" -> SarifExport.write(analysis, out);
+            case "fixlist" -> FixListExport.write(analysis, out);
+            default -> TextReport.write(analysis, out);
         }
     }
 }

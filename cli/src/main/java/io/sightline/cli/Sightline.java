@@ -9,7 +9,18 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "sightline 0.1.0",
         description = "Cloud detection and response: attack storyboards and a short, explained fix list.",
-        subcommands = {AnalyzeCommand.class, ServeCommand.class, TokenCommand.class, ReplayCommand.class})
+        subcommands = {
+            AnalyzeCommand.class,
+            DiscoverCommand.class,
+            GateCommand.class,
+            FixesCommand.class,
+            RemediateCommand.class,
+            NotifyCommand.class,
+            KevCommand.class,
+            ServeCommand.class,
+            TokenCommand.class,
+            ReplayCommand.class
+        })
 public final class Sightline implements Runnable {
 
     @CommandLine.Spec
@@ -20,7 +31,25 @@ public final class Sightline implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Sightline());
+        return new CommandLine(new Sightline()).setExecutionExceptionHandler(Sightline::userError);
+    }
+
+    /**
+     * Problems with the user's input (a missing file, a bad option value, an unreadable catalogue)
+     * are one line on stderr and exit status 2; anything else is a bug and keeps its stack trace.
+     */
+    private static int userError(Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
+        if (e instanceof IllegalArgumentException
+                || e instanceof java.io.UncheckedIOException
+                || e instanceof java.io.IOException) {
+            String cause = e.getCause() != null && e.getCause() != e
+                    ? ": " + e.getCause().getMessage()
+                    : "";
+            command.getErr()
+                    .println("sightline: " + e.getMessage() + (e.getMessage().contains(cause) ? "" : cause));
+            return 2;
+        }
+        throw e;
     }
 
     @Override

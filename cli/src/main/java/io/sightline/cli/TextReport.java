@@ -1,9 +1,11 @@
 package io.sightline.cli;
 
 import io.sightline.event.SkippedRecord;
+import io.sightline.finding.Suppression;
 import io.sightline.formats.InputLoader;
 import io.sightline.formats.pipeline.AnalysisResult;
 import io.sightline.formats.report.ImageAttention;
+import io.sightline.formats.report.NoiseFigure;
 import io.sightline.rank.PackageFix;
 import io.sightline.rank.RankedImage;
 import io.sightline.storyboard.Storyboard;
@@ -16,8 +18,9 @@ import java.util.stream.Collectors;
 /** The human-readable report of {@code analyze}: storyboards, the fix list, a summary. */
 final class TextReport {
 
-    private static final int TRAIL_STEPS_SHOWN = 40;
+    private static final int TRAIL_STEPS_SHOWN = 80;
     private static final int IMAGES_SHOWN = 10;
+    private static final int SUPPRESSED_SHOWN = 20;
 
     private TextReport() {}
 
@@ -35,13 +38,14 @@ final class TextReport {
         for (Storyboard s : storyboards) {
             out.println();
             out.printf(
-                    "%s  %s  %s .. %s  %d records%n",
+                    "%s  %s  %s .. %s  %s%n",
                     s.id(),
                     s.severity().label().toUpperCase(),
                     time(s.firstSeen()),
                     time(s.lastSeen()),
-                    s.records().size());
-            out.println("  hosts:      " + String.join(", ", s.hosts()));
+                    plural(s.records().size(), "record"));
+            out.println("  hosts:      "
+                    + (s.hosts().isEmpty() ? "none named by the sensor" : String.join(", ", s.hosts())));
             List<String> containers = s.containers().stream()
                     .map(c -> (c.pod().isEmpty() ? c.name() : c.namespace() + "/" + c.pod() + "/" + c.name())
                             + (c.image().isEmpty() ? "" : " (" + c.image() + ")"))
@@ -52,6 +56,9 @@ final class TextReport {
             if (!s.imageDigests().isEmpty()) {
                 out.println("  images:     " + String.join(", ", s.imageDigests()));
             }
+            if (!s.services().isEmpty()) {
+                out.println("  services:   " + String.join(", ", s.services()));
+            }
             if (!s.externalAddresses().isEmpty()) {
                 out.println("  addresses:  " + String.join(", ", s.externalAddresses()));
             }
@@ -59,6 +66,7 @@ final class TextReport {
                 out.println("  identities: " + String.join(", ", s.identities()));
             }
             out.println("  techniques: "
+                    + (s.techniques().isEmpty() ? "none tagged" : "")
                     + s.techniques().stream()
                             .map(t -> t.id() + (t.name().isEmpty() ? "" : " " + t.name()))
                             .collect(Collectors.joining(", ")));
@@ -87,7 +95,7 @@ final class TextReport {
                 out.println(
                         "    digest:  " + image.repoDigests().getFirst() + "  (joined by " + image.joinedBy() + ")");
             }
-            out.println("    running: " + image.containers().size() + " container(s)"
+            out.println("    running: " + plural(image.containers().size(), "container")
                     + (image.storyboards().isEmpty() ? "" : "; storyboards " + String.join(", ", image.storyboards())));
             for (RankedImage.Factor factor : image.factors()) {
                 out.printf("    %+7.2f  %s: %s%n", factor.points(), factor.name(), factor.detail());
@@ -115,13 +123,40 @@ final class TextReport {
         for (SkippedRecord skipped : analysis.skipped()) {
             out.println("  skipped " + skipped);
         }
+        List<Suppression> suppressed = suppressed(analysis);
+        if (!suppressed.isEmpty()) {
+            out.println("  suppressed " + suppressed.size() + " finding(s) (VEX or the scanner's own status):");
+            for (Suppression s : suppressed.stream().limit(SUPPRESSED_SHOWN).toList()) {
+                out.println("    " + s.finding().id() + " in "
+                        + s.finding().pkg().name() + " "
+                        + s.finding().pkg().version() + ": " + s.status()
+                        + (s.justification().isEmpty() ? "" : " (" + s.justification() + ")") + " [" + s.source()
+                        + "]");
+            }
+            if (suppressed.size() > SUPPRESSED_SHOWN) {
+                out.println("    ... " + (suppressed.size() - SUPPRESSED_SHOWN) + " more (see --format json)");
+            }
+        }
         out.printf(
-                "  %d events in %d ms; images flagged by scanners: %d; images that need action: %d%n",
-                analysis.events(),
-                analysis.elapsedMillis(),
-                ImageAttention.flagged(analysis.images()).size(),
-                ImageAttention.needingAction(analysis.images(), analysis.storyboards())
-                        .size());
+                "  %s in %d ms; %d arrived more than the lateness bound behind their stream (stitched anyway)%n",
+                plural((int) analysis.events(), "event"), analysis.elapsedMillis(), analysis.lateEvents());
+        List<RankedImage> flagged = ImageAttention.flagged(analysis.images());
+        List<RankedImage> action = ImageAttention.needingAction(analysis.images(), analysis.storyboards());
+        out.printf("  images flagged by scanners (a high or critical finding): %d%n", flagged.size());
+        out.printf(
+                "  images that need action now (in a storyboard, or running a fixable KEV finding): %d%n",
+                action.size());
+        action.forEach(image -> out.println("    #" + image.rank() + " " + image.image()));
+        out.println(
+                "  " + NoiseFigure.of(analysis.images(), analysis.storyboards()).text());
+    }
+
+    private static String plural(int count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
+    }
+
+    static List<Suppression> suppressed(AnalysisResult analysis) {
+        return analysis.reports().stream().flatMap(r -> r.suppressed().stream()).toList();
     }
 
     private static String time(java.time.Instant instant) {

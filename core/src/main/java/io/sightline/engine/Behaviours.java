@@ -43,7 +43,15 @@ final class Behaviours {
     static final Technique APP_LAYER_PROTOCOL =
             new Technique("T1071", "Application Layer Protocol", Tactic.COMMAND_AND_CONTROL);
 
+    static final Technique CONTAINER_ADMIN_COMMAND =
+            new Technique("T1609", "Container Administration Command", Tactic.EXECUTION);
+
     static final String METADATA_ADDRESS = "169.254.169.254";
+
+    private static final Set<String> RUNTIME_SHIMS =
+            Set.of("runc", "containerd-shim", "containerd-shim-runc-v2", "crun", "conmon", "runc:[2:INIT]");
+    private static final Pattern HOST_DEVICE_MOUNT =
+            Pattern.compile(".*(/dev/(sd|nvme|xvd|vd|hd)[a-z0-9]*|-t\\s*cgroup|\\bcgroup\\b).*");
 
     private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "ash", "zsh", "ksh", "busybox");
     private static final Set<String> WEB_SERVERS =
@@ -65,6 +73,37 @@ final class Behaviours {
                     + "|.*/\\.kube/config|/var/lib/kubelet/pki/.*");
 
     private Behaviours() {}
+
+    /** The container runtime's own processes: what {@code kubectl exec} and probes start from. */
+    static boolean isRuntimeShim(ProcessNode node) {
+        return RUNTIME_SHIMS.contains(node.name()) || node.name().startsWith("containerd-shim");
+    }
+
+    /** A mount of a host block device or a cgroup hierarchy from inside a container. */
+    static boolean isHostMount(ProcessNode node) {
+        return node.name().equals("mount")
+                && HOST_DEVICE_MOUNT.matcher(node.arguments).matches();
+    }
+
+    /** Writing a cgroup v1 {@code release_agent} runs a host command: the classic escape. */
+    static boolean isCgroupReleaseAgent(String path) {
+        return path.endsWith("/release_agent");
+    }
+
+    /**
+     * What a spawn looks like as a pattern for rarity: parent and child names, and for {@code sh -c
+     * "cmd ..."} the command's first word, so routine jobs repeat and one-off payloads stand out.
+     */
+    static String spawnPattern(ProcessNode parent, ProcessNode child) {
+        String[] words = child.arguments.trim().split("\\s+");
+        String command = "";
+        if (words.length > 1 && words[0].equals("-c")) {
+            command = words[1].replace("\"", "").replace("'", "");
+        } else if (words.length > 0) {
+            command = words[0];
+        }
+        return parent.name() + ">" + child.name() + " " + command;
+    }
 
     static boolean isShell(String name) {
         return SHELLS.contains(name);

@@ -5,19 +5,36 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 
 /**
- * Settings of the storyboard engine.
+ * Settings of the storyboard engine; {@link #DEFAULTS} holds the defaults in one place.
  *
  * @param clockSkew how far two hosts' clocks may disagree when a connect on one is matched to the
  *     accept on the other
  * @param apiCallWindow how long after a trail's process contacted the Kubernetes API an audit
  *     event from the same source address is attributed to it
+ * @param lateness how far behind the newest event time a record may arrive before it is counted
+ *     as late; late records are still stitched, and counted so the operator sees the delay
+ * @param commonPattern how often a (parent → child) spawn must have been seen before a trail that
+ *     began with it counts as routine for that workload and is lowered one level
  */
-public record EngineConfig(Duration clockSkew, Duration apiCallWindow) {
+public record EngineConfig(Duration clockSkew, Duration apiCallWindow, Duration lateness, int commonPattern) {
 
-    public static final EngineConfig DEFAULTS = new EngineConfig(Duration.ofSeconds(5), Duration.ofSeconds(10));
+    public static final EngineConfig DEFAULTS =
+            new EngineConfig(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), 5);
 
     public EngineConfig {
         requireNonNull(clockSkew, "clockSkew is null");
         requireNonNull(apiCallWindow, "apiCallWindow is null");
+        requireNonNull(lateness, "lateness is null");
+        if (clockSkew.isNegative() || apiCallWindow.isNegative() || lateness.isNegative()) {
+            throw new IllegalArgumentException("clock skew, API call window and lateness must not be negative, got "
+                    + clockSkew + ", " + apiCallWindow + " and " + lateness);
+        }
+        if (commonPattern < 2) {
+            throw new IllegalArgumentException("commonPattern must be 2 or more, got " + commonPattern);
+        }
+    }
+
+    public EngineConfig(Duration clockSkew, Duration apiCallWindow) {
+        this(clockSkew, apiCallWindow, DEFAULTS.lateness(), DEFAULTS.commonPattern());
     }
 }

@@ -1,10 +1,8 @@
 package io.sightline.engine;
 
 import io.sightline.event.ContainerContext;
-import io.sightline.event.NetworkFlow;
 import io.sightline.event.ProcessKey;
 import io.sightline.event.ProcessRef;
-import io.sightline.event.SourceRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +11,11 @@ import java.util.Optional;
 /**
  * One process in the causal graph. A node may exist before its own exec arrives (a child or a
  * kprobe came first); it is filled in when the exec does. Memory: the key, a few strings shared
- * with the parsed records, and one reference per record about the process.
+ * with the parsed records, and one packed long per record about the process, and its flows.
  */
 final class ProcessNode {
+
+    private static final long[] NO_RECORDS = new long[0];
 
     final ProcessKey key;
     String executable = "";
@@ -24,10 +24,13 @@ final class ProcessNode {
     Instant start;
     boolean execSeen;
     boolean classified;
+    boolean spawnStepWritten;
+    io.sightline.event.ApiCall execSession;
     ProcessNode parent;
     final List<ProcessNode> children = new ArrayList<>(2);
-    final List<SourceRecord> records = new ArrayList<>(2);
-    final List<NetworkFlow> flows = new ArrayList<>(0);
+    private long[] records = NO_RECORDS;
+    private int recordCount;
+    private List<Flow> flows = List.of();
     boolean acceptedInbound;
     Trail trail;
     boolean tainted;
@@ -45,6 +48,31 @@ final class ProcessNode {
         if (container.isEmpty()) {
             container = ref.container();
         }
+    }
+
+    /** Records about this process, each packed as file index and line (see the engine). */
+    void addRecord(long ref) {
+        if (recordCount == records.length) {
+            records = java.util.Arrays.copyOf(records, Math.max(2, recordCount * 2));
+        }
+        records[recordCount++] = ref;
+    }
+
+    void forEachRecord(java.util.function.LongConsumer action) {
+        for (int i = 0; i < recordCount; i++) {
+            action.accept(records[i]);
+        }
+    }
+
+    void addFlow(Flow flow) {
+        if (flows.isEmpty()) {
+            flows = new ArrayList<>(2);
+        }
+        flows.add(flow);
+    }
+
+    List<Flow> flows() {
+        return flows;
     }
 
     String name() {

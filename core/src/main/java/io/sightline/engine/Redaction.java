@@ -3,10 +3,10 @@ package io.sightline.engine;
 import java.util.regex.Pattern;
 
 /**
- * Masks credentials in command lines before they reach a storyboard: attackers pass stolen
+ * Masks credentials in command lines before they reach a storyboard or a remediation plan: attackers pass stolen
  * tokens on the command line, and a storyboard is shown, exported and stored.
  */
-final class Redaction {
+public final class Redaction {
 
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]{8,}");
     private static final Pattern ASSIGNMENT = Pattern.compile(
@@ -16,7 +16,7 @@ final class Redaction {
 
     private Redaction() {}
 
-    static String mask(String text) {
+    public static String mask(String text) {
         String masked = BEARER.matcher(text).replaceAll("$1<redacted>");
         masked = ASSIGNMENT.matcher(masked).replaceAll("$1<redacted>");
         return JWT.matcher(masked).replaceAll("<redacted-jwt>");

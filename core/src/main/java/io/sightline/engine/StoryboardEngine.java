@@ -57,29 +57,39 @@ public final class StoryboardEngine {
     private final Inventory inventory;
     private final ImageRisk imageRisk;
     private final EngineConfig config;
+    private final HostNames hostNames;
 
     private final Map<ProcessKey, ProcessNode> nodes = new HashMap<>();
     private final Map<String, ProcessNode> nodesByExecId = new HashMap<>();
     private final Map<String, List<ProcessNode>> nodesByHostPid = new HashMap<>();
-    private final Map<Endpoint, List<FlowAt>> connectsByClient = new HashMap<>();
-    private final Map<Endpoint, List<FlowAt>> acceptsByClient = new HashMap<>();
-    private final Map<String, List<FlowAt>> flowsToExternal = new HashMap<>();
+    private final Map<Endpoint, Flow> connectsByClient = new HashMap<>();
+    private final Map<Endpoint, Flow> acceptsByClient = new HashMap<>();
+    private final Map<String, Flow> flowsToExternal = new HashMap<>();
+    private final Map<String, String> addresses = new HashMap<>();
+    private final Map<String, Integer> fileIds = new HashMap<>();
+    private final List<String> fileNames = new ArrayList<>();
     private final Map<String, List<Trail>> trailsByAttackerAddress = new HashMap<>();
     private final Map<String, List<ApiCall>> apiCallsBySource = new HashMap<>();
     private final Map<String, List<ApiWindow>> apiWindowsBySource = new HashMap<>();
     private final List<LooseDetection> looseDetections = new ArrayList<>();
     private final List<Trail> trails = new ArrayList<>();
+    private final Map<String, Instant> newestByStream = new HashMap<>();
+    private final Map<String, Integer> spawnCounts = new HashMap<>();
+    private final Map<String, List<ExecSession>> execSessionsByPod = new HashMap<>();
     private long eventsSeen;
+    private long lateEvents;
 
     public StoryboardEngine(Inventory inventory, ImageRisk imageRisk, EngineConfig config) {
         this.inventory = requireNonNull(inventory, "inventory is null");
         this.imageRisk = requireNonNull(imageRisk, "imageRisk is null");
         this.config = requireNonNull(config, "config is null");
+        this.hostNames = new HostNames(inventory);
     }
 
     public void accept(RuntimeEvent event) {
         requireNonNull(event, "event is null");
         eventsSeen++;
+        noteLateness(event);
         switch (event) {
             case ProcessExec exec -> onExec(exec);
             case ProcessExit exit -> onProcessRecord(exit);
@@ -94,13 +104,31 @@ public final class StoryboardEngine {
         return eventsSeen;
     }
 
+    /**
+     * Records that arrived more than the configured lateness behind the newest record of their
+     * own stream. They were stitched all the same; the count tells how late the sensors deliver.
+     */
+    public long lateEvents() {
+        return lateEvents;
+    }
+
+    private void noteLateness(RuntimeEvent event) {
+        Instant newest = newestByStream.get(event.source().file());
+        if (newest == null || event.time().isAfter(newest)) {
+            newestByStream.put(event.source().file(), event.time());
+        } else if (Duration.between(event.time(), newest).compareTo(config.lateness()) > 0) {
+            lateEvents++;
+        }
+    }
+
     public int processCount() {
         return nodes.size();
     }
 
     /** The current storyboards, most severe first. */
     public List<Storyboard> storyboards() {
-        return new StoryboardSnapshot(inventory, imageRisk).build(liveTrails(), looseDetections);
+        return new StoryboardSnapshot(inventory, imageRisk, spawnCounts, config.commonPattern())
+                .build(liveTrails(), looseDetections);
     }
 
     private List<Trail> liveTrails() {
@@ -114,6 +142,12 @@ public final class StoryboardEngine {
         node.execSeen = true;
         node.executable = exec.process().executable();
         node.arguments = exec.process().arguments();
+        if (node.parent != null) {
+            spawnCounts.merge(Behaviours.spawnPattern(node.parent, node), 1, Integer::sum);
+        }
+        if (node.parent != null && Behaviours.isRuntimeShim(node.parent)) {
+            node.container.flatMap(c -> c.pod()).ifPresent(pod -> findExecSession(node, pod.toString()));
+        }
 
         seedOnExec(node);
         if (node.tainted) {
@@ -128,30 +162,28 @@ public final class StoryboardEngine {
         return node;
     }
 
-    private void onFlow(NetworkFlow flow) {
-        ProcessNode node = onProcessRecord(flow);
-        node.flows.add(flow);
-        FlowAt at = new FlowAt(node, flow);
+    private void onFlow(NetworkFlow parsed) {
+        ProcessNode node = onProcessRecord(parsed);
+        Flow flow = new Flow(node, parsed, intern(parsed.local()), intern(parsed.remote()));
+        node.addFlow(flow);
 
-        if (flow.direction() == NetworkFlow.Direction.INBOUND) {
-            acceptsByClient
-                    .computeIfAbsent(flow.remote(), k -> new ArrayList<>(1))
-                    .add(at);
+        if (flow.inbound) {
+            flow.nextSameClient = acceptsByClient.put(flow.remote, flow);
             boolean firstAccept = !node.acceptedInbound;
             node.acceptedInbound = true;
-            linkAcceptToTaintedConnect(at);
+            linkAcceptToTaintedConnect(flow);
             if (firstAccept) {
                 node.children.forEach(this::seedOnExec);
             }
             return;
         }
 
-        connectsByClient.computeIfAbsent(flow.local(), k -> new ArrayList<>(1)).add(at);
-        String remote = flow.remote().address();
+        flow.nextSameClient = connectsByClient.put(flow.local, flow);
+        String remote = flow.remote.address();
         if (Behaviours.isPublicAddress(remote)) {
-            flowsToExternal.computeIfAbsent(remote, k -> new ArrayList<>(1)).add(at);
-            joinTrailsUsingAddress(at);
-            if (!node.tainted && Behaviours.isMinerPort(flow.remote().port())) {
+            flow.nextSameAddress = flowsToExternal.put(remote, flow);
+            joinTrailsUsingAddress(flow);
+            if (!node.tainted && Behaviours.isMinerPort(flow.remote.port())) {
                 Trail trail = newTrail();
                 trail.tag(Behaviours.RESOURCE_HIJACKING);
                 taint(node, trail);
@@ -172,6 +204,14 @@ public final class StoryboardEngine {
             trail.root().tag(Behaviours.WEB_SHELL);
             step(node.trail(), access.time(), node, node.name() + " writes " + path);
         }
+        if (access.mode() == FileAccess.Mode.WRITE && Behaviours.isCgroupReleaseAgent(path)) {
+            if (!node.tainted) {
+                taint(node, newTrail());
+            }
+            node.trail().tag(Behaviours.ESCAPE_TO_HOST);
+            step(node.trail(), access.time(), node, node.name() + " writes " + path + " (cgroup escape)");
+            return;
+        }
         if (!node.tainted) {
             return;
         }
@@ -188,6 +228,22 @@ public final class StoryboardEngine {
     }
 
     private void onApiCall(ApiCall call) {
+        if (call.subresource().filter("exec"::equals).isPresent()
+                && call.namespace().isPresent()
+                && call.name().isPresent()) {
+            ExecSession session = new ExecSession(call);
+            String pod = call.namespace().get() + "/" + call.name().get();
+            execSessionsByPod.computeIfAbsent(pod, k -> new ArrayList<>(1)).add(session);
+            nodes.values().stream()
+                    .filter(n -> n.execSession == null && n.parent != null && Behaviours.isRuntimeShim(n.parent))
+                    .filter(n -> n.container
+                            .flatMap(c -> c.pod())
+                            .map(Object::toString)
+                            .filter(pod::equals)
+                            .isPresent())
+                    .filter(n -> session.covers(n.start, config.clockSkew()))
+                    .forEach(n -> attachExecSession(n, session));
+        }
         for (String ip : call.sourceIps()) {
             apiCallsBySource.computeIfAbsent(ip, k -> new ArrayList<>(2)).add(call);
             for (ApiWindow window : apiWindowsBySource.getOrDefault(ip, List.of())) {
@@ -260,7 +316,9 @@ public final class StoryboardEngine {
             enter(parent, trail, null, node.start);
             Trail root = trail.root();
             root.tag(Behaviours.EXPLOIT_PUBLIC_APP);
-            step(root, node.start, parent, parent.name() + " (serving requests) spawns " + node.label());
+            root.seedPatterns.add(Behaviours.spawnPattern(parent, node));
+            step(root, node.start, node, parent.name() + " (serving requests) spawns " + node.label());
+            node.spawnStepWritten = true;
             taint(node, root);
             return;
         }
@@ -270,7 +328,7 @@ public final class StoryboardEngine {
             taint(node, trail);
             return;
         }
-        if (Behaviours.isNsenterToHost(node) && node.container.isPresent()) {
+        if ((Behaviours.isNsenterToHost(node) || Behaviours.isHostMount(node)) && node.container.isPresent()) {
             taint(node, newTrail());
         }
     }
@@ -303,7 +361,7 @@ public final class StoryboardEngine {
         if (Behaviours.isContainerTool(node)) {
             trail.tag(Behaviours.CONTAINER_DISCOVERY);
         }
-        if (Behaviours.isNsenterToHost(node)) {
+        if (Behaviours.isNsenterToHost(node) || Behaviours.isHostMount(node)) {
             trail.tag(Behaviours.ESCAPE_TO_HOST);
         }
         if (node.parent != null && node.parent.container.isPresent() && node.container.isEmpty()) {
@@ -311,23 +369,80 @@ public final class StoryboardEngine {
             step(trail, time, node, "leaves the container for the host: " + node.label());
             return;
         }
-        step(trail, time, node, node.label());
+        if (!node.spawnStepWritten) {
+            step(trail, time, node, node.label());
+        }
     }
 
-    private void onTaintedFlow(ProcessNode node, NetworkFlow flow) {
+    private void findExecSession(ProcessNode node, String pod) {
+        for (ExecSession session : execSessionsByPod.getOrDefault(pod, List.of())) {
+            if (session.covers(node.start, config.clockSkew())) {
+                attachExecSession(node, session);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Ties a process that the container runtime started in a pod to the {@code kubectl exec}
+     * request that asked for it: the request's user becomes the identity behind the process. When
+     * anything below that process is on a trail, the whole session is: it is how the attacker
+     * got in.
+     */
+    private void attachExecSession(ProcessNode node, ExecSession session) {
+        node.execSession = session.call;
+        Deque<ProcessNode> pending = new ArrayDeque<>(List.of(node));
+        while (!pending.isEmpty()) {
+            ProcessNode next = pending.pop();
+            if (next.tainted) {
+                addExecSession(next.trail(), node);
+                return;
+            }
+            next.children.forEach(pending::push);
+        }
+    }
+
+    /** The nearest ancestor (or the process itself) that a {@code kubectl exec} started. */
+    private static Optional<ProcessNode> execSessionAbove(ProcessNode node) {
+        ProcessNode walk = node;
+        for (int depth = 0; walk != null && depth < 16; depth++, walk = walk.parent) {
+            if (walk.execSession != null) {
+                return Optional.of(walk);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void addExecSession(Trail trail, ProcessNode node) {
+        ApiCall call = node.execSession;
+        taint(node, trail);
+        Trail root = trail.root();
+        if (root.records.add(call.source())) {
+            root.identities.add(call.user());
+            root.tag(Behaviours.CONTAINER_ADMIN_COMMAND);
+            step(
+                    root,
+                    call.time(),
+                    node,
+                    call.user() + " runs kubectl exec in " + call.namespace().orElse("") + "/"
+                            + call.name().orElse(""));
+        }
+    }
+
+    private void onTaintedFlow(ProcessNode node, Flow flow) {
         Trail trail = node.trail();
-        if (flow.direction() == NetworkFlow.Direction.INBOUND) {
+        if (flow.inbound) {
             return;
         }
-        String remote = flow.remote().address();
-        String text = node.name() + " connects to " + flow.remote();
+        String remote = flow.remote.address();
+        String text = node.name() + " connects to " + flow.remote;
 
         if (Behaviours.isPublicAddress(remote)) {
             registerAttackerAddress(trail, remote);
             if (Behaviours.isShell(node.name())) {
                 trail.root().tag(Behaviours.APP_LAYER_PROTOCOL);
                 text += " (shell connected to a remote host)";
-            } else if (Behaviours.isMinerPort(flow.remote().port())) {
+            } else if (Behaviours.isMinerPort(flow.remote.port())) {
                 trail.root().tag(Behaviours.RESOURCE_HIJACKING);
                 text += " (miner pool port)";
             }
@@ -341,9 +456,9 @@ public final class StoryboardEngine {
         step(trail.root(), flow.time(), node, text);
     }
 
-    private String linkInternalFlow(ProcessNode node, NetworkFlow flow, String text) {
+    private String linkInternalFlow(ProcessNode node, Flow flow, String text) {
         Trail trail = node.trail();
-        Optional<Service> service = inventory.serviceByIp(flow.remote().address());
+        Optional<Service> service = inventory.serviceByIp(flow.remote.address());
         if (service.isPresent()) {
             Service s = service.get();
             trail.services.add(s.namespace() + "/" + s.name());
@@ -352,35 +467,35 @@ public final class StoryboardEngine {
                 return text + " (Kubernetes API)";
             }
             text += " (Service " + s.namespace() + "/" + s.name() + ")";
-        } else if (isKubernetesApiEndpoint(flow.remote())) {
+        } else if (isKubernetesApiEndpoint(flow.remote)) {
             openApiWindow(trail, flow);
             return text + " (Kubernetes API)";
         }
-        for (FlowAt accept : acceptsByClient.getOrDefault(flow.local(), List.of())) {
-            if (sameConnection(flow, accept.flow)) {
+        for (Flow accept = acceptsByClient.get(flow.local); accept != null; accept = accept.nextSameClient) {
+            if (sameConnection(flow, accept)) {
                 linkLateral(trail, accept);
             }
         }
         return text;
     }
 
-    private void linkAcceptToTaintedConnect(FlowAt accept) {
-        for (FlowAt connect : connectsByClient.getOrDefault(accept.flow.remote(), List.of())) {
-            if (connect.node.tainted && sameConnection(connect.flow, accept.flow)) {
+    private void linkAcceptToTaintedConnect(Flow accept) {
+        for (Flow connect = connectsByClient.get(accept.remote); connect != null; connect = connect.nextSameClient) {
+            if (connect.node.tainted && sameConnection(connect, accept)) {
                 linkLateral(connect.node.trail(), accept);
             }
         }
     }
 
-    private void linkLateral(Trail trail, FlowAt accept) {
-        enter(accept.node, trail, accept.flow.source(), accept.flow.time());
+    private void linkLateral(Trail trail, Flow accept) {
+        enter(accept.node, trail, accept.source(), accept.time());
         Trail root = trail.root();
         root.tag(Behaviours.EXPLOIT_REMOTE_SERVICE);
         step(
                 root,
-                accept.flow.time(),
+                accept.time(),
                 accept.node,
-                accept.node.name() + " accepts a connection from the trail (" + accept.flow.remote() + ")");
+                accept.node.name() + " accepts a connection from the trail (" + accept.remote + ")");
     }
 
     /**
@@ -388,22 +503,20 @@ public final class StoryboardEngine {
      * is the connect's local end), the times agree within the clock skew, and the server end is
      * the address dialled or a backend of the Service dialled.
      */
-    private boolean sameConnection(NetworkFlow connect, NetworkFlow accept) {
-        if (!connect.local().equals(accept.remote())) {
+    private boolean sameConnection(Flow connect, Flow accept) {
+        if (!connect.local.equals(accept.remote)) {
             return false;
         }
-        Duration apart = Duration.between(connect.time(), accept.time()).abs();
-        if (apart.compareTo(config.clockSkew()) > 0) {
+        if (Math.abs(connect.nanos() - accept.nanos()) > config.clockSkew().toNanos()) {
             return false;
         }
-        if (connect.remote().equals(accept.local())) {
+        if (connect.remote.equals(accept.local)) {
             return true;
         }
         return inventory
-                .serviceByIp(connect.remote().address())
-                .map(service -> inventory.endpointsOf(service, connect.remote().port()).stream()
-                        .anyMatch(e -> e.address().equals(accept.local().address())
-                                && e.port() == accept.local().port()))
+                .serviceByIp(connect.remote.address())
+                .map(service -> inventory.endpointsOf(service, connect.remote.port()).stream()
+                        .anyMatch(e -> e.address().equals(accept.local.address()) && e.port() == accept.local.port()))
                 .orElse(false);
     }
 
@@ -418,13 +531,13 @@ public final class StoryboardEngine {
                 .anyMatch(remote.address()::equals);
     }
 
-    private void openApiWindow(Trail trail, NetworkFlow flow) {
+    private void openApiWindow(Trail trail, Flow flow) {
         Trail root = trail.root();
         root.tag(Behaviours.CONTAINER_API);
         root.tag(Behaviours.CONTAINER_DISCOVERY);
-        String source = flow.local().address();
-        ApiWindow window = new ApiWindow(
-                root, flow.time().minus(config.clockSkew()), flow.time().plus(config.apiCallWindow()));
+        String source = flow.local.address();
+        Instant time = flow.time();
+        ApiWindow window = new ApiWindow(root, time.minus(config.clockSkew()), time.plus(config.apiCallWindow()));
         apiWindowsBySource.computeIfAbsent(source, k -> new ArrayList<>(1)).add(window);
         for (ApiCall call : apiCallsBySource.getOrDefault(source, List.of())) {
             if (window.covers(call.time())) {
@@ -454,32 +567,36 @@ public final class StoryboardEngine {
         trailsByAttackerAddress
                 .computeIfAbsent(address, k -> new ArrayList<>(1))
                 .add(root);
-        for (FlowAt earlier : List.copyOf(flowsToExternal.getOrDefault(address, List.of()))) {
-            if (!earlier.node.tainted && spansProcessScope(root, earlier.node)) {
-                enter(earlier.node, root, earlier.flow.source(), earlier.flow.time());
+        List<Flow> earlier = new ArrayList<>();
+        for (Flow flow = flowsToExternal.get(address); flow != null; flow = flow.nextSameAddress) {
+            earlier.add(flow);
+        }
+        for (Flow flow : earlier) {
+            if (!flow.node.tainted && spansProcessScope(root, flow.node)) {
+                enter(flow.node, root, flow.source(), flow.time());
                 step(
                         root.root(),
-                        earlier.flow.time(),
-                        earlier.node,
-                        earlier.node.name() + " connects to " + earlier.flow.remote() + " (attacker address)");
+                        flow.time(),
+                        flow.node,
+                        flow.node.name() + " connects to " + flow.remote + " (attacker address)");
             }
         }
     }
 
     /** A flow to an address a trail already used joins that trail when it comes from its scope. */
-    private void joinTrailsUsingAddress(FlowAt at) {
-        if (at.node.tainted) {
+    private void joinTrailsUsingAddress(Flow flow) {
+        if (flow.node.tainted) {
             return;
         }
-        for (Trail trail : trailsByAttackerAddress.getOrDefault(at.flow.remote().address(), List.of())) {
+        for (Trail trail : trailsByAttackerAddress.getOrDefault(flow.remote.address(), List.of())) {
             Trail root = trail.root();
-            if (spansProcessScope(root, at.node)) {
-                enter(at.node, root, at.flow.source(), at.flow.time());
+            if (spansProcessScope(root, flow.node)) {
+                enter(flow.node, root, flow.source(), flow.time());
                 step(
                         root.root(),
-                        at.flow.time(),
-                        at.node,
-                        at.node.name() + " connects to " + at.flow.remote() + " (attacker address)");
+                        flow.time(),
+                        flow.node,
+                        flow.node.name() + " connects to " + flow.remote + " (attacker address)");
                 return;
             }
         }
@@ -501,6 +618,27 @@ public final class StoryboardEngine {
         }
         return trail.members.stream()
                 .anyMatch(m -> m.containerId().filter(containerId::equals).isPresent());
+    }
+
+    /** A record as one long: the file's index in the engine's file table, and the line. */
+    private long ref(SourceRecord record) {
+        Integer id = fileIds.get(record.file());
+        if (id == null) {
+            id = fileNames.size();
+            fileIds.put(record.file(), id);
+            fileNames.add(record.file());
+        }
+        return ((long) id << 32) | record.line();
+    }
+
+    private SourceRecord record(long ref) {
+        return new SourceRecord(fileNames.get((int) (ref >>> 32)), (int) ref);
+    }
+
+    /** One copy of each address: pod and service addresses repeat in nearly every flow. */
+    private Endpoint intern(Endpoint endpoint) {
+        String address = addresses.putIfAbsent(endpoint.address(), endpoint.address());
+        return address == null ? endpoint : new Endpoint(address, endpoint.port());
     }
 
     private Trail newTrail() {
@@ -548,12 +686,14 @@ public final class StoryboardEngine {
             }
             node.trail = root;
             node.tainted = true;
-            root.records.addAll(node.records);
+            Trail joined = root;
+            node.forEachRecord(ref -> joined.records.add(record(ref)));
             root.seen(node.start);
             if (node.execSeen) {
                 classifyExec(node, node.start);
             }
-            for (NetworkFlow flow : List.copyOf(node.flows)) {
+            execSessionAbove(node).ifPresent(session -> addExecSession(node.trail(), session));
+            for (Flow flow : List.copyOf(node.flows())) {
                 onTaintedFlow(node, flow);
             }
             node.children.forEach(pending::push);
@@ -561,7 +701,7 @@ public final class StoryboardEngine {
     }
 
     private void addRecord(ProcessNode node, SourceRecord record, Instant time) {
-        node.records.add(record);
+        node.addRecord(ref(record));
         if (node.tainted) {
             Trail root = node.trail();
             root.records.add(record);
@@ -570,7 +710,8 @@ public final class StoryboardEngine {
     }
 
     private ProcessNode upsert(ProcessRef ref) {
-        ProcessKey key = ref.key();
+        ProcessKey sensorKey = ref.key();
+        ProcessKey key = new ProcessKey(hostNames.canonical(sensorKey.host()), sensorKey.pid(), sensorKey.startNanos());
         ProcessNode node = nodes.get(key);
         if (node == null) {
             node = new ProcessNode(key, ref.startTime());
@@ -607,7 +748,9 @@ public final class StoryboardEngine {
      * node whose parent is the newest live process with the detection's parent pid.
      */
     private ProcessNode findOrCreate(ProcessRef ref, Detection detection) {
-        ProcessNode exact = nodes.get(ref.key());
+        ProcessKey sensorKey = ref.key();
+        ProcessNode exact = nodes.get(
+                new ProcessKey(hostNames.canonical(sensorKey.host()), sensorKey.pid(), sensorKey.startNanos()));
         if (exact != null) {
             return exact;
         }
@@ -622,14 +765,15 @@ public final class StoryboardEngine {
         }
         ProcessNode node = upsert(ref);
         if (detection.parentPid().isPresent()) {
-            newestBefore(ref.host(), detection.parentPid().getAsLong(), ref.startTime())
+            newestBefore(hostNames.canonical(ref.host()), detection.parentPid().getAsLong(), ref.startTime())
                     .ifPresent(parent -> link(node, parent));
         }
         return node;
     }
 
     private List<ProcessNode> candidatesFor(ProcessRef ref) {
-        List<ProcessNode> sameHost = nodesByHostPid.getOrDefault(hostPid(ref.host(), ref.pid()), List.of());
+        List<ProcessNode> sameHost =
+                nodesByHostPid.getOrDefault(hostPid(hostNames.canonical(ref.host()), ref.pid()), List.of());
         if (!sameHost.isEmpty() || ref.container().isEmpty()) {
             return sameHost;
         }
@@ -661,8 +805,6 @@ public final class StoryboardEngine {
         trail.root().steps.add(new Trail.Step(time == null ? Instant.EPOCH : time, host, container, text));
     }
 
-    record FlowAt(ProcessNode node, NetworkFlow flow) {}
-
     record ApiWindow(Trail trail, Instant from, Instant to) {
 
         boolean covers(Instant time) {
@@ -671,4 +813,13 @@ public final class StoryboardEngine {
     }
 
     record LooseDetection(Detection detection, Optional<ProcessNode> node) {}
+
+    /** A {@code kubectl exec} request: processes the runtime starts in the pod soon after are its. */
+    record ExecSession(ApiCall call) {
+
+        boolean covers(Instant processStart, Duration skew) {
+            return !processStart.isBefore(call.time().minus(skew).minusSeconds(5))
+                    && !processStart.isAfter(call.time().plus(skew));
+        }
+    }
 }

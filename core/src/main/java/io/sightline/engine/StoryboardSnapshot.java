@@ -33,6 +33,8 @@ final class StoryboardSnapshot {
 
     private final Inventory inventory;
     private final ImageRisk imageRisk;
+    private final Map<String, Integer> spawnCounts;
+    private final int commonPattern;
 
     private static final Set<Tactic> CORROBORATING = EnumSet.of(
             Tactic.PERSISTENCE,
@@ -43,9 +45,11 @@ final class StoryboardSnapshot {
             Tactic.EXFILTRATION,
             Tactic.IMPACT);
 
-    StoryboardSnapshot(Inventory inventory, ImageRisk imageRisk) {
+    StoryboardSnapshot(Inventory inventory, ImageRisk imageRisk, Map<String, Integer> spawnCounts, int commonPattern) {
         this.inventory = inventory;
         this.imageRisk = imageRisk;
+        this.spawnCounts = spawnCounts;
+        this.commonPattern = commonPattern;
     }
 
     List<Storyboard> build(List<Trail> trails, List<StoryboardEngine.LooseDetection> loose) {
@@ -124,13 +128,14 @@ final class StoryboardSnapshot {
         if (tactics.contains(Tactic.CREDENTIAL_ACCESS) || tactics.contains(Tactic.PERSISTENCE)) {
             severity = Severity.MEDIUM;
         }
-        long advanced = tactics.stream().filter(ADVANCED::contains).count();
-        if (advanced >= 2) {
+        List<String> advanced =
+                tactics.stream().filter(ADVANCED::contains).map(Tactic::label).toList();
+        if (advanced.size() >= 2) {
             severity = Severity.CRITICAL;
-            reasons.add(advanced + " advanced tactics (initial access, lateral movement, escape, impact)");
-        } else if (advanced == 1) {
+            reasons.add(advanced.size() + " advanced tactics reached: " + String.join(", ", advanced));
+        } else if (advanced.size() == 1) {
             severity = Severity.HIGH;
-            reasons.add("one advanced tactic (initial access, lateral movement, escape or impact)");
+            reasons.add("advanced tactic reached: " + advanced.getFirst());
         }
 
         for (String detection : trail.detections) {
@@ -139,6 +144,19 @@ final class StoryboardSnapshot {
                 severity = rated;
                 reasons.add("raised by " + detection);
             }
+        }
+
+        if (!trail.seedPatterns.isEmpty()
+                && severity.atLeast(Severity.LOW)
+                && trail.seedPatterns.stream().allMatch(p -> spawnCounts.getOrDefault(p, 0) >= commonPattern)) {
+            int seen = trail.seedPatterns.stream()
+                    .mapToInt(p -> spawnCounts.getOrDefault(p, 0))
+                    .min()
+                    .orElse(0);
+            severity = severity == Severity.LOW ? Severity.INFO : severity.raisedBy(-1);
+            reasons.add("lowered one level: the spawn it began with (" + String.join(", ", trail.seedPatterns)
+                    + ") was seen " + seen + " times, routine for this workload");
+            return severity;
         }
 
         boolean entered = tactics.contains(Tactic.INITIAL_ACCESS) || tactics.contains(Tactic.LATERAL_MOVEMENT);
@@ -202,7 +220,9 @@ final class StoryboardSnapshot {
                         .map(t -> new TechniqueTag(t.id(), t.name(), t.tactic().label()))
                         .orElse(new TechniqueTag(id, "", "")))
                 .toList();
+        Set<String> seenAlerts = new java.util.HashSet<>();
         List<TrailStep> steps = group.stream()
+                .filter(d -> seenAlerts.add(d.time() + "|" + d.rule()))
                 .map(d -> new TrailStep(
                         d.time(),
                         d.host().orElse(""),
@@ -210,7 +230,10 @@ final class StoryboardSnapshot {
                         d.sensor() + ": " + d.rule()))
                 .toList();
         return new Storyboard(
-                "sb-" + hash(first.source().toString()),
+                "sb-"
+                        + hash(first.sensor() + "|" + first.rule() + "|"
+                                + first.host().orElse("") + "|"
+                                + first.container().map(c -> c.id().id()).orElse("") + "|" + first.time()),
                 severity,
                 List.of(first.sensor() + " rated it " + severity.label()
                         + "; no suspicious activity around it was seen"),
@@ -241,13 +264,31 @@ final class StoryboardSnapshot {
         return c.pod().isEmpty() ? c.name() : c.namespace() + "/" + c.pod();
     }
 
+    /**
+     * The trail in time order, each distinct step once: a step that repeats (a scheduled job, a
+     * miner reconnecting) keeps its first time and says how often it happened.
+     */
     private List<TrailStep> steps(Trail trail) {
-        Set<String> seen = new LinkedHashSet<>();
-        return trail.steps.stream()
-                .sorted(Comparator.comparing(Trail.Step::time))
-                .filter(s -> seen.add(s.time() + s.text()))
-                .map(s -> new TrailStep(s.time(), s.host(), containerLabel(s.container()), s.text()))
-                .toList();
+        Map<String, Integer> repeats = new LinkedHashMap<>();
+        Map<String, Trail.Step> first = new LinkedHashMap<>();
+        trail.steps.stream().sorted(Comparator.comparing(Trail.Step::time)).forEach(step -> {
+            String key = step.host() + "|" + step.container() + "|" + withoutNote(step.text());
+            repeats.merge(key, 1, Integer::sum);
+            first.putIfAbsent(key, step);
+        });
+        List<TrailStep> steps = new ArrayList<>();
+        first.forEach((key, step) -> {
+            int times = repeats.get(key);
+            String text = times > 1 ? step.text() + " (" + times + " times)" : step.text();
+            steps.add(new TrailStep(step.time(), step.host(), containerLabel(step.container()), text));
+        });
+        return steps;
+    }
+
+    /** {@code "bash connects to 1.2.3.4:4445 (attacker address)"} without the note in brackets. */
+    private static String withoutNote(String text) {
+        int note = text.lastIndexOf(" (");
+        return note > 0 && text.endsWith(")") ? text.substring(0, note) : text;
     }
 
     /** {@code namespace/pod} for a pod's container, else the container's name, else its short id. */

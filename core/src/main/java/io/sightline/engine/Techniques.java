@@ -48,6 +48,7 @@ final class Techniques {
                         new Technique("T1053.003", "Scheduled Task/Job: Cron", Tactic.PERSISTENCE),
                         new Technique("T1078", "Valid Accounts", Tactic.INITIAL_ACCESS),
                         new Technique("T1485", "Data Destruction", Tactic.IMPACT),
+                        new Technique("T1565", "Data Manipulation", Tactic.IMPACT),
                         new Technique("T1486", "Data Encrypted for Impact", Tactic.IMPACT))
                 .forEach(technique -> BY_ID.putIfAbsent(technique.id(), technique));
     }

@@ -27,6 +27,7 @@ final class Trail {
     final Set<String> identities = new LinkedHashSet<>();
     final Set<String> extraContainers = new LinkedHashSet<>();
     final List<String> detections = new ArrayList<>();
+    final Set<String> seedPatterns = new LinkedHashSet<>();
     Instant firstSeen;
     Instant lastSeen;
 
@@ -67,6 +68,7 @@ final class Trail {
         keep.identities.addAll(gone.identities);
         keep.extraContainers.addAll(gone.extraContainers);
         keep.detections.addAll(gone.detections);
+        keep.seedPatterns.addAll(gone.seedPatterns);
         keep.seen(gone.firstSeen);
         keep.seen(gone.lastSeen);
         gone.records.clear();

@@ -2,13 +2,15 @@ package io.sightline.finding;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
  * One vulnerability in one package of one image, as a scanner reported it. {@code id} is the
- * scanner's primary id (CVE, GHSA, SNYK-...), {@code aliases} every other id it gave.
+ * scanner's primary id (CVE, GHSA, SNYK-...), {@code aliases} every other id it gave. {@code
+ * cvssScore} is the one score used for display; {@code scores} keeps every rating per source.
  */
 public record Finding(
         String id,
@@ -18,7 +20,8 @@ public record Finding(
         Severity severity,
         OptionalDouble cvssScore,
         String title,
-        String scanner) {
+        String scanner,
+        Scores scores) {
 
     public Finding {
         requireNonNull(id, "id is null");
@@ -29,10 +32,32 @@ public record Finding(
         requireNonNull(cvssScore, "cvssScore is null");
         requireNonNull(title, "title is null");
         requireNonNull(scanner, "scanner is null");
+        requireNonNull(scores, "scores is null");
+    }
+
+    /** A finding whose scanner gave no CVSS ratings by source and no EPSS. */
+    public Finding(
+            String id,
+            List<String> aliases,
+            PackageRef pkg,
+            Optional<String> fixedVersion,
+            Severity severity,
+            OptionalDouble cvssScore,
+            String title,
+            String scanner) {
+        this(id, aliases, pkg, fixedVersion, severity, cvssScore, title, scanner, Scores.NONE);
     }
 
     public boolean fixable() {
         return fixedVersion.isPresent();
+    }
+
+    /** Every id this finding is known by: the primary id and its aliases. */
+    public List<String> ids() {
+        List<String> ids = new ArrayList<>();
+        ids.add(id);
+        ids.addAll(aliases);
+        return ids;
     }
 
     /** The CVE id among the primary id and aliases, if any: the key findings are counted by. */

@@ -24,7 +24,7 @@ public enum Severity {
             case "high", "important" -> HIGH;
             case "medium", "moderate" -> MEDIUM;
             case "low" -> LOW;
-            case "info", "informational", "negligible", "none" -> INFO;
+            case "info", "informational", "negligible", "minimal", "unimportant", "none" -> INFO;
             default -> UNKNOWN;
         };
     }

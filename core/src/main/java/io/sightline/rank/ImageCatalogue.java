@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.sightline.asset.ContainerAsset;
 import io.sightline.asset.Inventory;
+import io.sightline.asset.PodKey;
+import io.sightline.asset.ServiceEndpoint;
 import io.sightline.engine.ImageRisk;
 import io.sightline.finding.Finding;
 import io.sightline.finding.ScanReport;
@@ -13,11 +15,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Every image Sightline knows, from running containers and from scan reports, with the reports
@@ -42,7 +46,30 @@ public final class ImageCatalogue implements ImageRisk {
         ImageCatalogue catalogue = new ImageCatalogue(knownExploited);
         inventory.containers().forEach(catalogue::addContainer);
         reports.forEach(catalogue::addReport);
+        catalogue.entries.forEach(entry -> entry.exposures.addAll(exposures(inventory, entry.containers)));
         return catalogue;
+    }
+
+    /**
+     * The Services of type LoadBalancer or NodePort whose endpoints are pods running the image:
+     * reachable from outside the cluster. Ingress objects are not in the inventory yet.
+     */
+    private static Set<String> exposures(Inventory inventory, List<ContainerAsset> containers) {
+        Set<String> exposed = new TreeSet<>();
+        Set<PodKey> pods = new HashSet<>();
+        containers.forEach(c -> c.pod().ifPresent(pods::add));
+        for (ServiceEndpoint endpoint : inventory.endpoints()) {
+            if (endpoint.pod().filter(pods::contains).isEmpty()) {
+                continue;
+            }
+            inventory.services().stream()
+                    .filter(svc -> svc.namespace().equals(endpoint.namespace())
+                            && svc.name().equals(endpoint.service()))
+                    .filter(svc ->
+                            svc.type().equals("LoadBalancer") || svc.type().equals("NodePort"))
+                    .forEach(svc -> exposed.add(svc.namespace() + "/" + svc.name() + " (" + svc.type() + ")"));
+        }
+        return exposed;
     }
 
     public List<Entry> entries() {
@@ -98,7 +125,10 @@ public final class ImageCatalogue implements ImageRisk {
         } else if (byConfig.isPresent()) {
             entry = byConfig.get();
             how = "config-digest";
-        } else if (byTag.isPresent() && report.repoDigests().isEmpty()) {
+        } else if (byTag.isPresent()
+                && report.repoDigests().isEmpty()
+                && report.configDigest().isEmpty()) {
+            // A digest the containers do not carry says the tag has since moved to another image.
             entry = byTag.get();
             how = "tag";
         } else {
@@ -143,6 +173,7 @@ public final class ImageCatalogue implements ImageRisk {
         private final List<ScanReport> reports = new ArrayList<>();
         private final List<Finding> findings = new ArrayList<>();
         private final Set<String> joins = new LinkedHashSet<>();
+        private final Set<String> exposures = new LinkedHashSet<>();
 
         private Entry(ImageRef image) {
             this.image = image;
@@ -172,17 +203,23 @@ public final class ImageCatalogue implements ImageRisk {
             return List.copyOf(findings);
         }
 
-        /** The weakest join among its reports, since the list is only as sure as that. */
+        /**
+         * The weakest join among its reports, since the list is only as sure as that: {@code digest},
+         * {@code config-digest}, {@code tag}, or {@code none} when it has no report or a report tied
+         * to no running container.
+         */
         public String joinedBy() {
-            if (joins.isEmpty()) {
-                return "none";
-            }
             for (String weakest : List.of("none", "tag", "config-digest")) {
                 if (joins.contains(weakest)) {
-                    return containers.isEmpty() && weakest.equals("none") ? "no running container" : weakest;
+                    return weakest;
                 }
             }
-            return "digest";
+            return joins.isEmpty() ? "none" : "digest";
+        }
+
+        /** Services of type LoadBalancer or NodePort in front of its running containers. */
+        public Set<String> exposures() {
+            return Set.copyOf(exposures);
         }
 
         public Set<String> allDigests() {

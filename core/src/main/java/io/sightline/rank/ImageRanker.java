@@ -1,5 +1,7 @@
 package io.sightline.rank;
 
+import static java.util.Objects.requireNonNull;
+
 import io.sightline.finding.Finding;
 import io.sightline.finding.Severity;
 import io.sightline.storyboard.Storyboard;
@@ -9,8 +11,10 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
@@ -39,10 +43,33 @@ public final class ImageRanker {
             Severity.INFO, 0.0,
             Severity.UNKNOWN, 0.0);
 
+    /** Points for an EPSS probability of 1; a typical 0.01 earns almost nothing. */
+    private static final double EPSS_WEIGHT = 8.0;
+    /** Points for a running image behind a LoadBalancer or NodePort Service. */
+    private static final double EXPOSURE_POINTS = 4.0;
+
     private final ImageCatalogue catalogue;
+    private final Map<String, Double> epss;
 
     public ImageRanker(ImageCatalogue catalogue) {
-        this.catalogue = catalogue;
+        this(catalogue, Map.of());
+    }
+
+    /** @param epss FIRST EPSS probabilities by CVE id; when a CVE is absent, the scanner's value counts */
+    public ImageRanker(ImageCatalogue catalogue, Map<String, Double> epss) {
+        this.catalogue = requireNonNull(catalogue, "catalogue is null");
+        this.epss = Map.copyOf(requireNonNull(epss, "epss is null"));
+    }
+
+    /** The EPSS probability of a finding: the imported file's, else the scanner's, else none. */
+    public OptionalDouble epss(Finding finding) {
+        for (String id : finding.ids()) {
+            Double imported = epss.get(id);
+            if (imported != null) {
+                return OptionalDouble.of(imported);
+            }
+        }
+        return finding.scores().epss();
     }
 
     public List<RankedImage> rank(List<Storyboard> storyboards) {
@@ -81,9 +108,11 @@ public final class ImageRanker {
 
         Map<String, Finding> byVulnerability = uniqueVulnerabilities(entry.findings());
         double weighted = 0;
+        double withoutKev = 0;
         int kev = 0;
         for (Finding finding : byVulnerability.values()) {
             double weight = VULNERABILITY_WEIGHT.get(finding.severity()) * (finding.fixable() ? 1.0 : 0.3);
+            withoutKev += weight;
             if (catalogue.isKnownExploited(finding)) {
                 weight *= 3;
                 kev++;
@@ -91,15 +120,47 @@ public final class ImageRanker {
             weighted += weight;
         }
         if (weighted > 0) {
+            double base = 10 * Math.log10(1 + withoutKev);
             double points = 10 * Math.log10(1 + weighted);
             score += points;
             factors.add(new RankedImage.Factor(
                     "build-time risk",
-                    round(points),
-                    byVulnerability.size() + " distinct vulnerabilities, weighted by severity and fix availability"));
+                    round(base),
+                    byVulnerability.size()
+                            + " distinct " + (byVulnerability.size() == 1 ? "vulnerability" : "vulnerabilities")
+                            + ", weighted by severity and fix availability"));
+            if (kev > 0) {
+                factors.add(new RankedImage.Factor(
+                        "known exploited", round(points - base), kev + " in CISA KEV, weighted three times"));
+            }
         }
-        if (kev > 0) {
-            factors.add(new RankedImage.Factor("known exploited", 0, kev + " in CISA KEV (weight tripled above)"));
+
+        Optional<Finding> likeliest = byVulnerability.values().stream()
+                .filter(f -> epss(f).isPresent())
+                .max(Comparator.comparingDouble(f -> epss(f).getAsDouble()));
+        if (likeliest.isPresent()) {
+            double probability = epss(likeliest.get()).getAsDouble();
+            double points = EPSS_WEIGHT * probability;
+            score += points;
+            long likely = byVulnerability.values().stream()
+                    .filter(f -> epss(f).orElse(0) >= 0.1)
+                    .count();
+            factors.add(new RankedImage.Factor(
+                    "exploit prediction",
+                    round(points),
+                    String.format(
+                            Locale.ROOT,
+                            "highest EPSS %.5f (%s); %d of %d vulnerabilities at 0.1 or above",
+                            probability,
+                            likeliest.get().vulnerabilityKey(),
+                            likely,
+                            byVulnerability.size())));
+        }
+
+        if (!entry.exposures().isEmpty() && !entry.containers().isEmpty()) {
+            score += EXPOSURE_POINTS;
+            factors.add(new RankedImage.Factor(
+                    "exposed", EXPOSURE_POINTS, "reachable through " + String.join(", ", entry.exposures())));
         }
 
         int running = entry.containers().size();
@@ -156,8 +217,11 @@ public final class ImageRanker {
         return counts;
     }
 
-    /** One upgrade per package: the highest of the nearest fixes of its vulnerabilities. */
-    static List<PackageFix> fixes(List<Finding> findings) {
+    /**
+     * One upgrade per package: the highest of the nearest fixes of its vulnerabilities. The worst
+     * vulnerability is the most severe, then known exploited, then the highest CVSS score.
+     */
+    List<PackageFix> fixes(List<Finding> findings) {
         Map<String, List<Finding>> byPackage = new LinkedHashMap<>();
         for (Finding finding : findings) {
             if (finding.fixable()) {
@@ -177,8 +241,11 @@ public final class ImageRanker {
             if (nearest.isEmpty()) {
                 continue;
             }
-            Finding worst =
-                    group.stream().max(Comparator.comparing(Finding::severity)).orElseThrow();
+            Finding worst = group.stream()
+                    .max(Comparator.comparing(Finding::severity)
+                            .thenComparing(f -> catalogue.isKnownExploited(f))
+                            .thenComparingDouble(f -> f.cvssScore().orElse(0)))
+                    .orElseThrow();
             String all = nearest.values().stream().max(Versions.ORDER).orElseThrow();
             fixes.add(new PackageFix(
                     any.pkg().name(),

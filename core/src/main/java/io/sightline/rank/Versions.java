@@ -20,8 +20,8 @@ public final class Versions {
     private Versions() {}
 
     public static int compare(String a, String b) {
-        String[] left = a.split("[^A-Za-z0-9]+|(?<=\\d)(?=\\D)|(?<=\\D)(?=\\d)");
-        String[] right = b.split("[^A-Za-z0-9]+|(?<=\\d)(?=\\D)|(?<=\\D)(?=\\d)");
+        String[] left = parts(a);
+        String[] right = parts(b);
         for (int i = 0; i < Math.min(left.length, right.length); i++) {
             int byPart = comparePart(left[i], right[i]);
             if (byPart != 0) {
@@ -45,6 +45,19 @@ public final class Versions {
         Optional<String> above =
                 candidates.stream().filter(v -> compare(v, installed) > 0).min(ORDER);
         return above.or(() -> candidates.stream().max(ORDER));
+    }
+
+    /**
+     * Splits a version into its runs, without the {@code v} of Go module versions: Trivy reports Go
+     * packages installed as {@code v1.22.5} and fixed as {@code 1.22.7}, which must compare as
+     * numbers, not {@code v} against {@code 1}.
+     */
+    private static String[] parts(String version) {
+        boolean goPrefix = version.length() > 1
+                && (version.charAt(0) == 'v' || version.charAt(0) == 'V')
+                && Character.isDigit(version.charAt(1));
+        String plain = goPrefix ? version.substring(1) : version;
+        return plain.split("[^A-Za-z0-9]+|(?<=\\d)(?=\\D)|(?<=\\D)(?=\\d)");
     }
 
     private static int comparePart(String a, String b) {

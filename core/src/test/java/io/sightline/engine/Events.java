@@ -113,6 +113,25 @@ final class Events {
                 Optional.empty());
     }
 
+    ApiCall kubectlExec(double seconds, String user, String namespace, String pod) {
+        return new ApiCall(
+                next(),
+                at(seconds),
+                "audit-" + line,
+                "ResponseStarted",
+                user,
+                List.of("10.0.0.200"),
+                "kubectl/v1.30.0",
+                "create",
+                "/api/v1/namespaces/" + namespace + "/pods/" + pod + "/exec",
+                Optional.of("pods"),
+                Optional.of("exec"),
+                Optional.of(namespace),
+                Optional.of(pod),
+                101,
+                Optional.empty());
+    }
+
     Detection falco(ProcessRef process, double seconds, String rule, Severity severity) {
         return new Detection(
                 next(),

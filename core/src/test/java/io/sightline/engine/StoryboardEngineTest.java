@@ -219,13 +219,102 @@ class StoryboardEngineTest {
         assertThat(escape.trail()).anyMatch(step -> step.text().startsWith("leaves the container for the host"));
     }
 
+    @Test
+    void aShortHostNameMeetsTheInventorysFullName() {
+        Inventory inventory = inventory();
+        inventory.add(new io.sightline.asset.Host(
+                "ip-172-31-20-15.ec2.internal",
+                Optional.of("i-0abc"),
+                Optional.empty(),
+                Optional.empty(),
+                List.of("172.31.20.15"),
+                Optional.empty()));
+        ProcessRef shortName = process("ip-172-31-20-15", 900, 1, "/tmp/kdevtmpfsi", "", ORDERS);
+        ProcessRef fullName = process("ip-172-31-20-15.ec2.internal", 900, 1, "/tmp/kdevtmpfsi", "", ORDERS);
+        int alert = feed(events.falco(fullName, 2, "Crypto miner executed", Severity.HIGH));
+        int exec = feed(events.exec(shortName, null));
+
+        List<Storyboard> storyboards = run(fed, inventory);
+
+        assertThat(storyboards).singleElement().satisfies(s -> {
+            assertThat(lines(s)).containsExactlyInAnyOrder(alert, exec);
+            assertThat(s.hosts()).containsExactly("ip-172-31-20-15.ec2.internal");
+        });
+    }
+
+    @Test
+    void aKubectlExecNamesWhoStartedTheTrail() {
+        ProcessRef shell = process(NODE_1, 950, 100.5, "/bin/sh", "", ORDERS);
+        ProcessRef miner = process(NODE_1, 951, 101, "/tmp/xmrig", "--donate-level=1 -o pool:3333", ORDERS);
+        int exec = feed(events.kubectlExec(100.2, "alice@example.com", "payments", "orders-api-1"));
+        int shellExec = feed(events.exec(shell, shim));
+        int minerExec = feed(events.exec(miner, shell));
+
+        Storyboard attack = run(fed).getFirst();
+
+        assertThat(lines(attack)).contains(exec, shellExec, minerExec);
+        assertThat(attack.identities()).containsExactly("alice@example.com");
+        assertThat(techniqueIds(attack)).contains("T1609", "T1496");
+    }
+
+    @Test
+    void writingACgroupReleaseAgentIsAnEscape() {
+        ProcessRef shell = process(NODE_1, 960, 5, "/bin/sh", "-c \"echo /cmd > /tmp/cg/release_agent\"", ORDERS);
+        feed(events.exec(shell, shim));
+        int write = feed(events.write(shell, 5.1, "/tmp/cg/release_agent"));
+
+        Storyboard escape = run(fed).getFirst();
+
+        assertThat(lines(escape)).contains(write);
+        assertThat(techniqueIds(escape)).contains("T1611");
+        assertThat(escape.severity()).isEqualTo(Severity.HIGH);
+    }
+
+    @Test
+    void aRoutineSpawnIsLoweredAndASingleOneIsNot() {
+        ProcessRef python = process(NODE_1, 300, -500, "/usr/bin/python3.7", "server.py", ORDERS);
+        feed(events.accept(python, 1, "10.0.1.10:8000", "10.0.0.5:40000"));
+        for (int i = 0; i < 5; i++) {
+            ProcessRef shell = process(NODE_1, 400 + i, 10 + i, "/bin/sh", "-c \"gzip -9 out.csv\"", ORDERS);
+            feed(events.exec(shell, python));
+            feed(events.connect(shell, 10.5 + i, "10.0.1.10:5000" + i, "203.0.113.80:443"));
+        }
+        List<RuntimeEvent> once = List.copyOf(fed.subList(0, 3));
+
+        Storyboard routine = run(fed).getFirst();
+        Storyboard single = run(once).getFirst();
+
+        // Initial access corroborated by a shell talking to a public address: high; five times
+        // the same spawn is routine and lowers it to medium.
+        assertThat(single.severity()).isEqualTo(Severity.HIGH);
+        assertThat(routine.severity()).isEqualTo(Severity.MEDIUM);
+        assertThat(routine.severityReasons()).anyMatch(r -> r.contains("seen 5 times, routine for this workload"));
+    }
+
+    @Test
+    void recordsFarBehindTheirStreamAreCountedAsLateAndStillStitched() {
+        feed(events.accept(java, 100, "10.0.1.10:8080", "10.0.0.5:40000"));
+        int shExec = feed(events.exec(sh, java));
+        feed(events.connect(sh, 10.05, "10.0.1.10:41000", "203.0.113.9:4444"));
+        StoryboardEngine engine = new StoryboardEngine(inventory(), ImageRisk.NONE, EngineConfig.DEFAULTS);
+
+        fed.forEach(engine::accept);
+
+        assertThat(engine.lateEvents()).isEqualTo(2);
+        assertThat(lines(engine.storyboards().getFirst())).contains(shExec);
+    }
+
     private int feed(RuntimeEvent event) {
         fed.add(event);
         return event.source().line();
     }
 
     private static List<Storyboard> run(List<RuntimeEvent> input) {
-        StoryboardEngine engine = new StoryboardEngine(inventory(), ImageRisk.NONE, EngineConfig.DEFAULTS);
+        return run(input, inventory());
+    }
+
+    private static List<Storyboard> run(List<RuntimeEvent> input, Inventory inventory) {
+        StoryboardEngine engine = new StoryboardEngine(inventory, ImageRisk.NONE, EngineConfig.DEFAULTS);
         input.forEach(engine::accept);
         return engine.storyboards();
     }

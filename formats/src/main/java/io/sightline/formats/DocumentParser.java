@@ -10,15 +10,14 @@ import io.sightline.formats.inventory.DockerInspectParser;
 import io.sightline.formats.inventory.Ec2InstancesParser;
 import io.sightline.formats.inventory.EksClusterParser;
 import io.sightline.formats.inventory.KubernetesListParser;
-import io.sightline.formats.scan.GrypeReportParser;
-import io.sightline.formats.scan.SnykContainerParser;
-import io.sightline.formats.scan.TrivyReportParser;
+import io.sightline.formats.scan.ScanFormat;
+import io.sightline.formats.scan.ScanFormats;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Recognises and parses one whole JSON document: a scanner report (Trivy, Grype, Snyk) or an
+ * Recognises and parses one whole JSON document: a scanner report (any of {@link ScanFormats}) or an
  * inventory document (kubectl JSON, EC2 describe-instances, EKS clusters, docker inspect). The
  * file loader and the server's upload endpoints share it.
  */
@@ -32,17 +31,15 @@ public final class DocumentParser {
         INVENTORY
     }
 
-    /** The kind and format name of a document, if it is one Sightline parses. */
+    /**
+     * The kind and format name of a document, if it is one Sightline parses. VEX documents are
+     * not among them: the file loader reads those itself.
+     */
     public static Optional<Recognised> recognise(JsonNode root) {
         requireNonNull(root, "root is null");
-        if (TrivyReportParser.accepts(root)) {
-            return Optional.of(new Recognised(Kind.SCAN, "trivy"));
-        }
-        if (GrypeReportParser.accepts(root)) {
-            return Optional.of(new Recognised(Kind.SCAN, "grype"));
-        }
-        if (SnykContainerParser.accepts(root)) {
-            return Optional.of(new Recognised(Kind.SCAN, "snyk"));
+        Optional<ScanFormat> scan = ScanFormats.detect(root);
+        if (scan.isPresent()) {
+            return Optional.of(new Recognised(Kind.SCAN, scan.get().name()));
         }
         if (KubernetesListParser.accepts(root)) {
             return Optional.of(new Recognised(Kind.INVENTORY, "kubernetes"));
@@ -60,25 +57,33 @@ public final class DocumentParser {
     }
 
     /**
-     * Parses a document into the inventory or into a report handed to {@code reports}.
+     * Parses a document into the inventory or into the reports handed to {@code reports} (one
+     * document may hold several, e.g. one per image).
      *
      * @param name the file name evidence and skipped records carry
      * @param problems receives the records of the document that were skipped
      * @return the format name, or empty when the document is of no known format (nothing is read)
-     * @throws RecordException when the document is of a known format but unreadable as a whole
+     * @throws RecordException when the document is of a known format but unreadable as a whole,
+     *     or looks like a scanner's output that is not a vulnerability report
      */
     public static Optional<String> parse(
             JsonNode root, String name, Inventory inventory, Consumer<ScanReport> reports, List<SkippedRecord> problems)
             throws RecordException {
+        Optional<ScanFormat> scan = ScanFormats.detect(root);
+        if (scan.isPresent()) {
+            scan.get().parse(root, name, problems).forEach(reports);
+            return Optional.of(scan.get().name());
+        }
+        Optional<String> notAReport = ScanFormats.notAScanReport(root);
+        if (notAReport.isPresent()) {
+            throw new RecordException("expected a scanner report, got " + notAReport.get());
+        }
         Optional<Recognised> recognised = recognise(root);
         if (recognised.isEmpty()) {
             return Optional.empty();
         }
         String format = recognised.get().format();
         switch (format) {
-            case "trivy" -> reports.accept(TrivyReportParser.parse(root, name, problems));
-            case "grype" -> reports.accept(GrypeReportParser.parse(root, name, problems));
-            case "snyk" -> reports.accept(SnykContainerParser.parse(root, name, problems));
             case "kubernetes" -> KubernetesListParser.parse(root, name, inventory, problems);
             case "ec2-describe-instances" -> Ec2InstancesParser.parse(root, name, inventory, problems);
             case "eks-describe-cluster" -> EksClusterParser.parse(root, name, inventory, problems);

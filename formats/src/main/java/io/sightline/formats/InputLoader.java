@@ -2,7 +2,9 @@ package io.sightline.formats;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,14 +15,22 @@ import io.sightline.event.SkippedRecord;
 import io.sightline.finding.ScanReport;
 import io.sightline.formats.telemetry.ReadSummary;
 import io.sightline.formats.telemetry.TelemetryReader;
+import io.sightline.formats.vex.VexReader;
+import io.sightline.vex.VexStatement;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -35,12 +45,28 @@ import org.slf4j.LoggerFactory;
 public final class InputLoader {
 
     private static final Logger log = LoggerFactory.getLogger(InputLoader.class);
+    /** Top-level fields that mark a scanner report or an inventory document, never telemetry. */
+    private static final Set<String> DOCUMENT_FIELDS = Set.of(
+            "SchemaVersion",
+            "ArtifactName",
+            "Results",
+            "matches",
+            "descriptor",
+            "packageManager",
+            "vulnerabilities",
+            "Reservations",
+            "items",
+            "apiVersion",
+            "cluster",
+            "clusters");
+
     private static final ObjectMapper MAPPER =
             new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Path base;
     private final Inventory inventory = new Inventory();
     private final List<ScanReport> reports = new ArrayList<>();
+    private final List<VexStatement> vex = new ArrayList<>();
     private final List<FileSummary> files = new ArrayList<>();
     private final List<SkippedRecord> skipped = new ArrayList<>();
     private final List<Path> telemetry = new ArrayList<>();
@@ -80,12 +106,22 @@ public final class InputLoader {
         detections.forEach(sink);
     }
 
+    /** Whether any file was taken for telemetry. */
+    public boolean hasTelemetry() {
+        return !telemetry.isEmpty();
+    }
+
     public Inventory inventory() {
         return inventory;
     }
 
     public List<ScanReport> reports() {
         return List.copyOf(reports);
+    }
+
+    /** Every VEX statement read, in file order; apply them with {@link io.sightline.vex.VexFilter}. */
+    public List<VexStatement> vexStatements() {
+        return List.copyOf(vex);
     }
 
     public List<FileSummary> files() {
@@ -98,6 +134,10 @@ public final class InputLoader {
 
     private void addDocument(Path path) {
         String name = relative(path);
+        if (isBinary(path)) {
+            reject(name, "not a text file (binary content); file skipped");
+            return;
+        }
         if (looksLikeJsonLines(path)) {
             telemetry.add(path);
             return;
@@ -106,7 +146,15 @@ public final class InputLoader {
         try {
             root = MAPPER.readTree(path.toFile());
         } catch (JsonProcessingException e) {
-            telemetry.add(path);
+            if (isBrokenDocument(path)) {
+                reject(
+                        name,
+                        "not valid JSON at line " + e.getLocation().getLineNr() + ", column "
+                                + e.getLocation().getColumnNr() + " (" + e.getOriginalMessage()
+                                + "): the file is cut short or corrupt; file skipped");
+            } else {
+                telemetry.add(path);
+            }
             return;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path, e);
@@ -116,13 +164,14 @@ public final class InputLoader {
             return;
         }
         List<SkippedRecord> problems = new ArrayList<>();
+        int reportsBefore = reports.size();
         try {
             String format = parseDocument(root, name, problems);
             if (format.isEmpty()) {
                 telemetry.add(path);
                 return;
             }
-            files.add(new FileSummary(name, format, 1, problems.size()));
+            files.add(new FileSummary(name, format, Math.max(1, reports.size() - reportsBefore), problems.size()));
         } catch (RecordException e) {
             problems.add(new SkippedRecord(name, 0, e.getMessage() + "; file skipped"));
             files.add(new FileSummary(name, "rejected", 0, 1));
@@ -131,15 +180,68 @@ public final class InputLoader {
         skipped.addAll(problems);
     }
 
+    private void reject(String name, String reason) {
+        log.warn("file={} reason={}", name, reason);
+        skipped.add(new SkippedRecord(name, 0, reason));
+        files.add(new FileSummary(name, "rejected", 0, 1));
+    }
+
+    /** A NUL byte in the first 8 KiB: no JSON text has one. */
+    private static boolean isBinary(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] head = in.readNBytes(8192);
+            for (byte b : head) {
+                if (b == 0) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        }
+    }
+
+    /**
+     * A document that breaks before its end but opens like a scanner report or an inventory list
+     * (not an audit EventList): its records are not telemetry, so it is reported whole instead of
+     * line by line.
+     */
+    private static boolean isBrokenDocument(Path path) {
+        Set<String> fields = new HashSet<>();
+        try (InputStream in = Files.newInputStream(path);
+                JsonParser parser = MAPPER.getFactory().createParser(in)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                fields.add(field);
+                parser.nextToken();
+                if (field.equals("kind") && parser.getValueAsString("").startsWith("Event")) {
+                    return false;
+                }
+                parser.skipChildren();
+            }
+        } catch (IOException e) {
+            // the break itself: the fields read so far decide
+        }
+        return fields.stream().anyMatch(DOCUMENT_FIELDS::contains);
+    }
     /** The format name it was parsed as, or empty when it is not a document format. */
     private String parseDocument(JsonNode root, String name, List<SkippedRecord> problems) throws RecordException {
+        Optional<String> vexFormat = VexReader.detect(root);
+        if (vexFormat.isPresent()) {
+            vex.addAll(VexReader.read(root, name, problems));
+            return vexFormat.get();
+        }
         return DocumentParser.parse(root, name, inventory, reports::add, problems)
                 .orElse("");
     }
 
     /** JSON Lines: the first line is a whole JSON object by itself and more lines follow. */
     private static boolean looksLikeJsonLines(Path path) {
-        try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8))) {
             String first = reader.readLine();
             while (first != null && first.isBlank()) {
                 first = reader.readLine();
@@ -162,24 +264,25 @@ public final class InputLoader {
     }
 
     private List<Path> expand(List<Path> paths) {
-        List<Path> found = new ArrayList<>();
+        Set<Path> found = new LinkedHashSet<>();
         for (Path path : paths) {
             if (Files.isDirectory(path)) {
                 try (Stream<Path> walk = Files.walk(path)) {
                     walk.filter(Files::isRegularFile)
                             .filter(p -> !p.getFileName().toString().startsWith("."))
                             .sorted()
+                            .map(p -> p.toAbsolutePath().normalize())
                             .forEach(found::add);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot list " + path, e);
                 }
             } else if (Files.isRegularFile(path)) {
-                found.add(path);
+                found.add(path.toAbsolutePath().normalize());
             } else {
                 throw new IllegalArgumentException("no such file or folder: " + path);
             }
         }
-        return found;
+        return List.copyOf(found);
     }
 
     private String relative(Path path) {

@@ -43,6 +43,26 @@ class ScenarioIngestTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"log4shell-lateral", "docker-host-miner"})
+    void inventoryAndScansArrivingAfterTelemetryGiveTheSameResult(String name) throws Exception {
+        Path folder = Scenario.examples().resolve(name);
+        AnalysisResult expected =
+                AnalysisPipeline.run(folder, AnalysisPipeline.layout(folder), TestServer.KEV, EngineConfig.DEFAULTS);
+
+        try (TestServer server = TestServer.start(TestServer.storeUrl("sqlite", dir))) {
+            Scenario scenario = new Scenario(folder);
+            for (Sensor sensor : Scenario.ANALYZE_ORDER) {
+                scenario.post(server, sensor, scenario.records(sensor), 200);
+            }
+            scenario.uploadDocuments(server);
+            server.awaitIngested();
+
+            assertSameStoryboards(server, scenario, expected);
+            assertSameRanking(server, expected);
+        }
+    }
+
     /**
      * Same storyboards: matched by their evidence named back to the scenario's files, then equal
      * in severity, reasons, trail, hosts and techniques. Ids are not compared: a storyboard seeded

@@ -4,19 +4,28 @@ import static java.util.Objects.requireNonNull;
 
 import io.sightline.engine.EngineConfig;
 import io.sightline.engine.StoryboardEngine;
+import io.sightline.finding.ScanReport;
 import io.sightline.formats.InputLoader;
 import io.sightline.rank.ImageCatalogue;
 import io.sightline.rank.ImageRanker;
+import io.sightline.vex.VexFilter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The main job as one call: read inventory, scan reports and telemetry, stitch storyboards, rank
  * images. The CLI's {@code analyze}, {@code gate} and {@code remediate --from} share it.
  */
 public final class AnalysisPipeline {
+
+    private static final List<String> LAYOUT = List.of("inventory", "scans", "telemetry");
 
     private AnalysisPipeline() {}
 
@@ -26,35 +35,70 @@ public final class AnalysisPipeline {
      * @param knownExploited CVE ids of the KEV catalogue
      */
     public static AnalysisResult run(Path base, List<Path> inputs, Set<String> knownExploited, EngineConfig config) {
+        return run(base, inputs, new Enrichment(knownExploited, Map.of()), config);
+    }
+
+    /**
+     * @param base the folder evidence file names are relative to
+     * @param inputs files or folders to read, formats detected by content; VEX documents among
+     *     them are applied to the scan reports before ranking
+     * @param enrichment KEV ids and EPSS scores used by ranking
+     */
+    public static AnalysisResult run(Path base, List<Path> inputs, Enrichment enrichment, EngineConfig config) {
         requireNonNull(inputs, "inputs is null");
+        requireNonNull(enrichment, "enrichment is null");
         long started = System.nanoTime();
 
         InputLoader loader = new InputLoader(base);
         loader.addDocuments(inputs);
+        if (loader.files().isEmpty() && !loader.hasTelemetry()) {
+            throw new IllegalArgumentException("no input files found in " + inputs);
+        }
 
-        ImageCatalogue catalogue = ImageCatalogue.build(loader.inventory(), loader.reports(), knownExploited);
+        List<ScanReport> reports = new VexFilter(loader.vexStatements()).apply(loader.reports());
+        ImageCatalogue catalogue = ImageCatalogue.build(loader.inventory(), reports, enrichment.knownExploited());
         StoryboardEngine engine = new StoryboardEngine(loader.inventory(), catalogue, config);
         loader.streamTelemetry(engine::accept);
 
         var storyboards = engine.storyboards();
-        var images = new ImageRanker(catalogue).rank(storyboards);
+        var images = new ImageRanker(catalogue, enrichment.epss()).rank(storyboards);
         return new AnalysisResult(
                 loader.inventory(),
                 catalogue,
                 storyboards,
                 images,
+                reports,
                 loader.skipped(),
                 loader.files(),
                 engine.eventsSeen(),
+                engine.lateEvents(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
 
-    /** The inputs of a folder laid out as inventory/, scans/, telemetry/, or the folder itself. */
+    /**
+     * The inputs of a folder laid out as inventory/, scans/, telemetry/, or the folder itself. A
+     * folder whose sub-folders have that layout is refused: it holds several environments, and
+     * analysing them as one would mix their assets and trails.
+     */
     public static List<Path> layout(Path folder) {
-        List<Path> parts = List.of("inventory", "scans", "telemetry").stream()
-                .map(folder::resolve)
-                .filter(java.nio.file.Files::isDirectory)
-                .toList();
-        return parts.isEmpty() ? List.of(folder) : parts;
+        List<Path> parts =
+                LAYOUT.stream().map(folder::resolve).filter(Files::isDirectory).toList();
+        if (!parts.isEmpty()) {
+            return parts;
+        }
+        try (Stream<Path> children = Files.list(folder)) {
+            List<String> environments = children.filter(Files::isDirectory)
+                    .filter(child -> LAYOUT.stream().map(child::resolve).anyMatch(Files::isDirectory))
+                    .map(child -> child.getFileName().toString())
+                    .sorted()
+                    .toList();
+            if (!environments.isEmpty()) {
+                throw new IllegalArgumentException(folder + " holds several analysis folders ("
+                        + String.join(", ", environments) + "); analyse one of them");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + folder, e);
+        }
+        return List.of(folder);
     }
 }

@@ -4,21 +4,29 @@ import static java.util.Objects.requireNonNull;
 
 import io.sightline.asset.Inventory;
 import io.sightline.event.SkippedRecord;
+import io.sightline.finding.ScanReport;
 import io.sightline.formats.InputLoader;
 import io.sightline.rank.ImageCatalogue;
 import io.sightline.rank.RankedImage;
 import io.sightline.storyboard.Storyboard;
 import java.util.List;
 
-/** What one analysis produced: storyboards, the ranked images, and what was read or skipped. */
+/**
+ * What one analysis produced: storyboards, the ranked images, the scan reports after VEX (with
+ * their suppressed findings), and what was read or skipped. {@code lateEvents} counts records
+ * that arrived later than the engine's lateness bound behind their stream; they were stitched
+ * all the same.
+ */
 public record AnalysisResult(
         Inventory inventory,
         ImageCatalogue catalogue,
         List<Storyboard> storyboards,
         List<RankedImage> images,
+        List<ScanReport> reports,
         List<SkippedRecord> skipped,
         List<InputLoader.FileSummary> files,
         long events,
+        long lateEvents,
         long elapsedMillis) {
 
     public AnalysisResult {
@@ -26,6 +34,7 @@ public record AnalysisResult(
         requireNonNull(catalogue, "catalogue is null");
         storyboards = List.copyOf(storyboards);
         images = List.copyOf(images);
+        reports = List.copyOf(reports);
         skipped = List.copyOf(skipped);
         files = List.copyOf(files);
     }

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sightline.asset.ContainerAsset;
 import io.sightline.event.SkippedRecord;
 import io.sightline.event.SourceRecord;
+import io.sightline.finding.ScanReport;
 import io.sightline.finding.Severity;
+import io.sightline.finding.Suppression;
 import io.sightline.formats.pipeline.AnalysisResult;
 import io.sightline.rank.PackageFix;
 import io.sightline.rank.RankedImage;
@@ -34,6 +36,21 @@ public final class ReportJson {
         analysis.storyboards().forEach(s -> storyboards.add(storyboard(s)));
         ArrayNode images = root.putArray("images");
         analysis.images().forEach(i -> images.add(image(i)));
+        ArrayNode suppressed = root.putArray("suppressed");
+        for (ScanReport report : analysis.reports()) {
+            for (Suppression s : report.suppressed()) {
+                suppressed
+                        .addObject()
+                        .put("file", report.file())
+                        .put("image", report.image().map(Object::toString).orElse(""))
+                        .put("vulnerability", s.finding().id())
+                        .put("package", s.finding().pkg().name())
+                        .put("installed_version", s.finding().pkg().version())
+                        .put("status", s.status())
+                        .put("justification", s.justification())
+                        .put("source", s.source());
+            }
+        }
         ArrayNode skipped = root.putArray("skipped");
         analysis.skipped().forEach(s -> skipped.add(skipped(s)));
         root.set("summary", summary(analysis));
@@ -148,6 +165,7 @@ public final class ReportJson {
     private static ObjectNode summary(AnalysisResult analysis) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("events", analysis.events());
+        node.put("late_events", analysis.lateEvents());
         node.put("elapsed_ms", analysis.elapsedMillis());
         node.put("records_skipped", analysis.skipped().size());
         node.put(
@@ -157,6 +175,16 @@ public final class ReportJson {
                 "images_needing_action",
                 ImageAttention.needingAction(analysis.images(), analysis.storyboards())
                         .size());
+        NoiseFigure noise = NoiseFigure.of(analysis.images(), analysis.storyboards());
+        node.put(
+                "findings_suppressed",
+                analysis.reports().stream().mapToInt(r -> r.suppressed().size()).sum());
+        ObjectNode figure = node.putObject("noise");
+        figure.put("flagged_images_needing_action", noise.imagesNeedingAction());
+        figure.put("flagged_images", noise.imagesFlagged());
+        figure.put("findings_needing_action", noise.findingsNeedingAction());
+        figure.put("findings", noise.findings());
+        figure.put("text", noise.text());
         ArrayNode files = node.putArray("files");
         analysis.files()
                 .forEach(f -> files.addObject()

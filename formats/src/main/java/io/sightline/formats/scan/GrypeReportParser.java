@@ -2,9 +2,11 @@ package io.sightline.formats.scan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sightline.event.SkippedRecord;
+import io.sightline.finding.Cvss;
 import io.sightline.finding.Finding;
 import io.sightline.finding.PackageRef;
 import io.sightline.finding.ScanReport;
+import io.sightline.finding.Scores;
 import io.sightline.formats.Fields;
 import io.sightline.formats.RecordException;
 import io.sightline.image.ImageRef;
@@ -77,7 +79,39 @@ public final class GrypeReportParser {
                 FindingFields.severity(vulnerability, "severity"),
                 cvssV3(vulnerability, related),
                 title(vulnerability, related).orElse(id),
-                SCANNER);
+                SCANNER,
+                new Scores(ratings(vulnerability, related), epss(vulnerability)));
+    }
+
+    /** Every CVSS entry of the match and of its related records, each under its own source. */
+    private static List<Cvss> ratings(JsonNode vulnerability, JsonNode related) {
+        List<Cvss> ratings = new ArrayList<>();
+        List<JsonNode> records = new ArrayList<>();
+        records.add(vulnerability);
+        related.forEach(records::add);
+        for (JsonNode record : records) {
+            for (JsonNode entry : record.path("cvss")) {
+                String vector = Fields.text(entry, "vector").orElse("");
+                ratings.add(new Cvss(
+                        Fields.text(entry, "source")
+                                .orElse(Fields.text(record, "namespace").orElse("")),
+                        Fields.text(entry, "version").orElse(FindingFields.cvssVersion("", vector)),
+                        FindingFields.score(entry.path("metrics").path("baseScore")),
+                        vector));
+            }
+        }
+        return ratings;
+    }
+
+    /** Grype 0.80+ embeds FIRST EPSS per CVE: {@code vulnerability.epss[].epss}. */
+    private static OptionalDouble epss(JsonNode vulnerability) {
+        for (JsonNode entry : vulnerability.path("epss")) {
+            OptionalDouble value = FindingFields.score(entry.path("epss"));
+            if (value.isPresent()) {
+                return value;
+            }
+        }
+        return OptionalDouble.empty();
     }
 
     private static List<String> relatedIds(JsonNode related) {

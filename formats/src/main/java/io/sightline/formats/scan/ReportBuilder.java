@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sightline.event.SkippedRecord;
 import io.sightline.finding.Finding;
 import io.sightline.finding.ScanReport;
+import io.sightline.finding.Suppression;
 import io.sightline.formats.RecordException;
 import io.sightline.image.ImageRef;
 import java.util.ArrayList;
@@ -31,6 +32,15 @@ final class ReportBuilder {
         Finding read(JsonNode entry) throws RecordException;
     }
 
+    /** Decides, from the raw entry, that its finding is not to be ranked: a status and where it came from. */
+    @FunctionalInterface
+    interface DropRule {
+        Optional<Drop> check(JsonNode entry);
+    }
+
+    /** Why an entry's finding was suppressed at parse time. */
+    record Drop(String status, String justification, String source) {}
+
     private record Key(String id, String packageName, String version, String ecosystem) {
 
         static Key of(Finding finding) {
@@ -46,6 +56,7 @@ final class ReportBuilder {
     private final String scanner;
     private final List<SkippedRecord> skipped;
     private final Map<Key, Finding> findings = new LinkedHashMap<>();
+    private final List<Suppression> suppressed = new ArrayList<>();
     private final Set<String> repoDigests = new LinkedHashSet<>();
     private Optional<ImageRef> image = Optional.empty();
     private Optional<String> configDigest = Optional.empty();
@@ -84,6 +95,11 @@ final class ReportBuilder {
      * clean target.
      */
     void readEach(JsonNode array, String where, EntryReader reader) {
+        readEach(array, where, reader, entry -> Optional.empty());
+    }
+
+    /** As {@link #readEach(JsonNode, String, EntryReader)}, moving entries the rule drops to the suppressed list. */
+    void readEach(JsonNode array, String where, EntryReader reader, DropRule rule) {
         if (array.isMissingNode() || array.isNull()) {
             return;
         }
@@ -92,23 +108,61 @@ final class ReportBuilder {
             return;
         }
         for (int index = 0; index < array.size(); index++) {
-            read(array.get(index), where + "[" + index + "]", reader);
+            read(array.get(index), where + "[" + index + "]", reader, rule);
         }
     }
 
     ScanReport build() {
         return new ScanReport(
-                file, scanner, image, List.copyOf(repoDigests), configDigest, new ArrayList<>(findings.values()));
+                file,
+                scanner,
+                image,
+                List.copyOf(repoDigests),
+                configDigest,
+                new ArrayList<>(findings.values()),
+                suppressed);
     }
 
-    private void read(JsonNode entry, String where, EntryReader reader) {
+    /** Reads one entry that is not in an array (an Inspector finding, a GCP occurrence). */
+    void readOne(JsonNode entry, String where, EntryReader reader) {
+        read(entry, where, reader, e -> Optional.empty());
+    }
+
+    void readOne(JsonNode entry, String where, EntryReader reader, DropRule rule) {
+        read(entry, where, reader, rule);
+    }
+
+    /** Adds a finding read elsewhere, deduplicated like the rest. */
+    void add(Finding finding) {
+        findings.putIfAbsent(Key.of(finding), finding);
+    }
+
+    void suppress(Finding finding, Drop drop) {
+        suppressed.add(new Suppression(finding, drop.status(), drop.justification(), drop.source()));
+    }
+
+    /** Records a problem with the report that does not cost a finding (an identity field unusable). */
+    void note(String where, String reason) {
+        skip(where, reason);
+    }
+
+    boolean hasIdentity() {
+        return image.isPresent() || !repoDigests.isEmpty() || configDigest.isPresent();
+    }
+
+    private void read(JsonNode entry, String where, EntryReader reader, DropRule rule) {
         if (!entry.isObject()) {
             skip(where, "expected an object, got " + entry.getNodeType() + "; finding skipped");
             return;
         }
         try {
             Finding finding = reader.read(entry);
-            findings.putIfAbsent(Key.of(finding), finding);
+            Optional<Drop> drop = rule.check(entry);
+            if (drop.isPresent()) {
+                suppress(finding, drop.get());
+            } else {
+                findings.putIfAbsent(Key.of(finding), finding);
+            }
         } catch (RecordException e) {
             skip(where, e.getMessage() + "; finding skipped");
         }

@@ -2,9 +2,11 @@ package io.sightline.formats.scan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sightline.event.SkippedRecord;
+import io.sightline.finding.Cvss;
 import io.sightline.finding.Finding;
 import io.sightline.finding.PackageRef;
 import io.sightline.finding.ScanReport;
+import io.sightline.finding.Scores;
 import io.sightline.formats.Fields;
 import io.sightline.formats.RecordException;
 import io.sightline.image.ImageRef;
@@ -92,7 +94,33 @@ public final class SnykContainerParser {
                 FindingFields.severity(entry, "severity"),
                 FindingFields.score(entry.path("cvssScore")),
                 Fields.text(entry, "title").orElse(id),
-                SCANNER);
+                SCANNER,
+                scores(entry));
+    }
+
+    /**
+     * {@code cvssDetails[]} per assigner (Snyk container), else the top-level {@code CVSSv3}
+     * vector as Snyk's own; {@code epssDetails.probability} as text.
+     */
+    static Scores scores(JsonNode entry) {
+        List<Cvss> ratings = new ArrayList<>();
+        for (JsonNode detail : entry.path("cvssDetails")) {
+            String vector = Fields.text(detail, "cvssV3Vector").orElse("");
+            ratings.add(new Cvss(
+                    Fields.text(detail, "assigner").orElse(""),
+                    FindingFields.cvssVersion("3", vector),
+                    FindingFields.score(detail.path("cvssV3BaseScore")),
+                    vector));
+        }
+        Optional<String> own = Fields.text(entry, "CVSSv3");
+        if (own.isPresent()) {
+            ratings.add(new Cvss(
+                    "snyk",
+                    FindingFields.cvssVersion("3", own.get()),
+                    FindingFields.score(entry.path("cvssScore")),
+                    own.get()));
+        }
+        return new Scores(ratings, FindingFields.score(entry.path("epssDetails").path("probability")));
     }
 
     /**

@@ -5,6 +5,7 @@ import io.sightline.event.SkippedRecord;
 import io.sightline.finding.Finding;
 import io.sightline.finding.PackageRef;
 import io.sightline.finding.ScanReport;
+import io.sightline.finding.Scores;
 import io.sightline.formats.Fields;
 import io.sightline.formats.RecordException;
 import io.sightline.image.ImageRef;
@@ -81,15 +82,29 @@ public final class TrivyReportParser {
         return ImageIdentity.firstReference(candidates);
     }
 
-    private static void readResult(JsonNode result, String where, ReportBuilder report) {
+    static void readResult(JsonNode result, String where, ReportBuilder report) {
         // Type is the package type: an OS family (alpine, debian, ubuntu) or a language type (jar, gomod).
         String ecosystem = Fields.text(result, "Type").orElse("unknown");
-        report.readEach(result.path("Vulnerabilities"), where + ".Vulnerabilities", entry -> finding(entry, ecosystem));
+        report.readEach(
+                result.path("Vulnerabilities"),
+                where + ".Vulnerabilities",
+                entry -> finding(entry, ecosystem),
+                TrivyReportParser::status);
     }
 
-    // TODO: Status (not_affected, will_not_fix, ...) is dropped because Finding has no field for it;
-    // a not_affected finding therefore counts like an affected one until the core model carries it.
-    private static Finding finding(JsonNode entry, String ecosystem) throws RecordException {
+    /**
+     * Trivy's {@code Status} says whether the package is affected. Only {@code not_affected} takes
+     * the finding out (with the status kept as a suppression); {@code fixed} means a fixed version
+     * exists upstream, {@code will_not_fix}, {@code fix_deferred} and {@code end_of_life} mean the
+     * package stays vulnerable, so all of those keep counting.
+     */
+    static Optional<ReportBuilder.Drop> status(JsonNode entry) {
+        return Fields.text(entry, "Status")
+                .filter(status -> status.equals("not_affected"))
+                .map(status -> new ReportBuilder.Drop(status, "", "Trivy Status"));
+    }
+
+    static Finding finding(JsonNode entry, String ecosystem) throws RecordException {
         String id = Fields.requiredText(entry, "VulnerabilityID");
         PackageRef pkg = new PackageRef(
                 Fields.requiredText(entry, "PkgName"),
@@ -104,7 +119,8 @@ public final class TrivyReportParser {
                 FindingFields.severity(entry, "Severity"),
                 cvssV3(entry.path("CVSS")),
                 Fields.text(entry, "Title").orElse(id),
-                SCANNER);
+                SCANNER,
+                Scores.of(FindingFields.trivyCvss(entry.path("CVSS"))));
     }
 
     /** NVD's V3 score when present, else the first vendor's, in the order Trivy lists them. */

@@ -18,66 +18,116 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every sample of the trivy, grype and snyk corpus folders and every scenario scan, each run
- * through the parsers by content alone: exactly one parser takes a report, none takes anything
- * else, and a refusal says what the document is.
+ * Every scanner sample of the shiftleft corpus and every scenario scan, each run through the scan
+ * formats by content alone: at most one format takes a document, and a refusal says what the
+ * document is. The counts were read from the files by hand (reports per image, distinct findings,
+ * findings suppressed by the scanner's own status, records skipped with a reason).
  */
 class ScanCorpusTest {
 
     /** What each corpus file must come to, read from the files by hand. */
     private static final Map<String, String> OUTCOMES = Map.ofEntries(
-            entry("trivy/all_statuses.json", "trivy: 8 findings, 0 skipped"),
-            entry("trivy/alpine-310.json.golden", "trivy: 4 findings, 0 skipped"),
-            entry("trivy/alpine-310.sarif.golden", "refused, got a SARIF 2.1.0 log"),
-            entry("trivy/alpine-39.json.golden", "trivy: 6 findings, 0 skipped"),
-            entry("trivy/alpine-distroless.json.golden", "trivy: 1 findings, 0 skipped"),
-            entry("trivy/centos-7.json.golden", "trivy: 3 findings, 0 skipped"),
-            entry("trivy/cvssv4_severity_source.json", "trivy: 3 findings, 0 skipped"),
-            entry("trivy/debian-buster.json.golden", "trivy: 2 findings, 0 skipped"),
-            entry("trivy/debian-stretch.json.golden", "trivy: 5 findings, 0 skipped"),
-            entry("trivy/distroless-base.json.golden", "trivy: 4 findings, 0 skipped"),
-            entry("trivy/distroless-python27.json.golden", "trivy: 4 findings, 0 skipped"),
-            entry("trivy/fluentd-gems.json.golden", "trivy: 2 findings, 0 skipped"),
-            entry("trivy/fluentd-multiple-lockfiles-short.cdx.json.golden", "refused, got a CycloneDX 1.7 BOM"),
-            entry("trivy/gomod-vex.json.golden", "trivy: 2 findings, 0 skipped"),
+            entry("trivy/all_statuses.json", "trivy: 1 reports, 7 findings, 1 suppressed, 0 skipped"),
+            entry("trivy/alpine-310.json.golden", "trivy: 1 reports, 4 findings, 0 suppressed, 0 skipped"),
+            entry("trivy/alpine-310.sarif.golden", "sarif: 1 reports, 4 findings, 0 suppressed, 0 skipped"),
+            entry("trivy/alpine-39.json.golden", "trivy: 1 reports, 6 findings, 0 suppressed, 0 skipped"),
+            entry("trivy/alpine-distroless.json.golden", "trivy: 1 reports, 1 findings, 0 suppressed, 0 skipped"),
+            entry("trivy/centos-7.json.golden", "trivy: 1 reports, 3 findings, 0 suppressed, 0 skipped"),
+            entry("trivy/cvssv4_severity_source.json", "trivy: 1 reports, 3 findings, 0 suppressed, 0 skipped"),
+            entry("trivy/debian-buster.json.golden", "trivy: 1 reports, 2 findings, 0 suppressed, 0 skipped"),
+            entry("trivy/debian-stretch.json.golden", "trivy: 1 reports, 5 findings, 0 suppressed, 0 skipped"),
+            entry("trivy/distroless-base.json.golden", "trivy: 1 reports, 4 findings, 0 suppressed, 0 skipped"),
+            entry("trivy/distroless-python27.json.golden", "trivy: 1 reports, 4 findings, 0 suppressed, 0 skipped"),
+            entry("trivy/fluentd-gems.json.golden", "trivy: 1 reports, 2 findings, 0 suppressed, 0 skipped"),
             entry(
-                    "trivy/kubernetes.json",
-                    "refused, got a Trivy Kubernetes cluster report"
-                            + " (ClusterName arn:aws:eks:us-east-1:576036489467:cluster/monitoring-test-cluster)"),
+                    "trivy/fluentd-multiple-lockfiles-short.cdx.json.golden",
+                    "cyclonedx: 1 reports, 3 findings, 0 suppressed, 0 skipped"),
+            entry("trivy/gomod-vex.json.golden", "trivy: 1 reports, 2 findings, 0 suppressed, 0 skipped"),
+            entry("trivy/kubernetes.json", "trivy-k8s: 2 reports, 10 findings, 0 suppressed, 0 skipped"),
             entry(
                     "trivy/new.json.golden",
                     "refused, got a JSON object with keys [ImageID, RepoTags, RepoDigests, Results]"),
-            entry("trivy/npm-cyclonedx.json.golden", "refused, got a CycloneDX 1.7 BOM"),
-            entry("trivy/pom-cyclonedx.json.golden", "refused, got a CycloneDX 1.7 BOM"),
-            entry("trivy/scheme_2_many_vulns.json", "trivy: 5 findings, 0 skipped"),
-            entry("trivy/ubuntu-1804.json.golden", "trivy: 5 findings, 0 skipped"),
-            entry("grype/TestCycloneDxPresenterImage.golden", "refused, got a CycloneDX 1.7 BOM"),
-            entry("grype/TestJsonImgsPresenter.golden", "grype: 2 findings, 0 skipped"),
-            entry("grype/TestSarifPresenter_image.golden", "refused, got a SARIF 2.1.0 log"),
-            entry("grype/chainguard-ruby-test.json", "grype: 3 findings, 0 skipped"),
-            entry("grype/ghsa-test.json", "grype: 2 findings, 0 skipped"),
-            entry("grype/keycloak-test.json", "grype: 6 findings, 0 skipped"),
-            entry("grype/many_vulns_with_epss_values.json", "grype: 15 findings, 0 skipped"),
-            // Two matches differing only in location; imageID is the placeholder "sha256:test".
-            entry("grype/same_cve_different_paths.json", "grype: 1 findings, 1 skipped"),
+            entry("trivy/npm-cyclonedx.json.golden", "cyclonedx: 1 reports, 1 findings, 0 suppressed, 0 skipped"),
+            entry("trivy/pom-cyclonedx.json.golden", "cyclonedx: 1 reports, 2 findings, 0 suppressed, 0 skipped"),
+            entry("trivy/scheme_2_many_vulns.json", "trivy: 1 reports, 5 findings, 0 suppressed, 0 skipped"),
+            entry("trivy/ubuntu-1804.json.golden", "trivy: 1 reports, 5 findings, 0 suppressed, 0 skipped"),
+            entry(
+                    "grype/TestCycloneDxPresenterImage.golden",
+                    "cyclonedx: 1 reports, 2 findings, 0 suppressed, 0 skipped"),
+            entry("grype/TestJsonImgsPresenter.golden", "grype: 1 reports, 2 findings, 0 suppressed, 0 skipped"),
+            entry("grype/TestSarifPresenter_image.golden", "sarif: 1 reports, 2 findings, 0 suppressed, 0 skipped"),
+            entry("grype/chainguard-ruby-test.json", "grype: 1 reports, 3 findings, 0 suppressed, 0 skipped"),
+            entry("grype/ghsa-test.json", "grype: 1 reports, 2 findings, 0 suppressed, 0 skipped"),
+            entry("grype/keycloak-test.json", "grype: 1 reports, 6 findings, 0 suppressed, 0 skipped"),
+            entry("grype/many_vulns_with_epss_values.json", "grype: 1 reports, 15 findings, 0 suppressed, 0 skipped"),
+            entry("grype/same_cve_different_paths.json", "grype: 1 reports, 1 findings, 0 suppressed, 1 skipped"),
             entry(
                     "snyk/snyk_sca_scan_api_many_vuln.json",
-                    "refused, got a JSON:API response (data, jsonapi, links), as the Snyk REST API returns"),
+                    "snyk-rest-issues: 5 reports, 1 findings, 4 suppressed, 0 skipped"),
             entry(
                     "snyk/snyk_sca_scan_api_single_vuln.json",
-                    "refused, got a JSON:API response (data, jsonapi, links), as the Snyk REST API returns"),
-            entry("snyk/snykcontainer_issue_epss.json", "snyk: 13 findings, 0 skipped"),
-            entry("snyk/test-exploit-maturity.json", "refused, got a JSON object with keys [ok, vulnerabilities]"),
-            entry("snyk/test-report-container-with-app-vulns.json", "snyk: 2 findings, 0 skipped"),
+                    "snyk-rest-issues: 1 reports, 0 findings, 1 suppressed, 0 skipped"),
+            entry("snyk/snykcontainer_issue_epss.json", "snyk: 1 reports, 13 findings, 0 suppressed, 0 skipped"),
+            entry(
+                    "snyk/test-exploit-maturity.json",
+                    "refused, got a Snyk open-source test report (snyk test --json): it tests a manifest, names no image and has no docker section; use snyk container test"),
+            entry(
+                    "snyk/test-report-container-with-app-vulns.json",
+                    "snyk: 1 reports, 2 findings, 0 suppressed, 0 skipped"),
             entry(
                     "snyk/test-report-with-reachability.json",
-                    "refused, got a JSON object with keys [ok, dependencyCount, vulnerabilities]"),
+                    "refused, got a Snyk open-source test report (snyk test --json): it tests a manifest, names no image and has no docker section; use snyk container test"),
             entry(
                     "snyk/test-report-with-risk-scores.json",
-                    "refused, got a Snyk open-source test report (packageManager npm, no docker section)"));
+                    "refused, got a Snyk open-source test report (snyk test --json, packageManager npm): it tests a manifest, names no image and has no docker section; use snyk container test"),
+            entry(
+                    "trivy-operator/vulnerabilityreport_extended.json",
+                    "trivy-operator: 1 reports, 5 findings, 0 suppressed, 0 skipped"),
+            entry(
+                    "trivy-operator/vulnerabilityreport_many.json",
+                    "trivy-operator: 1 reports, 41 findings, 0 suppressed, 0 skipped"),
+            entry(
+                    "trivy-operator/vulnerabilityreport_single_vuln.json",
+                    "trivy-operator: 1 reports, 1 findings, 0 suppressed, 0 skipped"),
+            entry("harbor/harbor-5-vuln.json", "harbor: 1 reports, 5 findings, 0 suppressed, 1 skipped"),
+            entry("harbor/harbor-trivy-vuln.json", "harbor: 1 reports, 3 findings, 0 suppressed, 0 skipped"),
+            entry("aws/aws_inspector2_many_vul.json", "inspector2: 1 reports, 7 findings, 1 suppressed, 1 skipped"),
+            entry("aws/aws_inspector2_one_vul.json", "inspector2: 1 reports, 1 findings, 0 suppressed, 0 skipped"),
+            entry("aws/inspector_ecr.json", "securityhub-inspector: 7 reports, 10 findings, 0 suppressed, 0 skipped"),
+            entry(
+                    "sbom/centos-7-cyclonedx.json",
+                    "refused, got a CycloneDX 1.5 SBOM without vulnerabilities (3 components): an inventory of packages, not a scan report; scan it (trivy sbom, grype sbom:) and give the result"),
+            entry(
+                    "sbom/sbom-ubuntu-20.04--pruned.json",
+                    "refused, got a Syft JSON SBOM (4 artifacts, no vulnerabilities): an inventory of packages, not a scan report"),
+            entry("sysdig/sysdig-2025.json", "sysdig-workload-report: 3 reports, 5 findings, 0 suppressed, 1 skipped"),
+            entry("sysdig/sysdig_reports_many_vul.json", "sysdig-cli: 1 reports, 31 findings, 0 suppressed, 0 skipped"),
+            entry("aqua/vulns_with_aqua_severity.json", "aqua: 1 reports, 13 findings, 0 suppressed, 0 skipped"),
+            entry("neuvector/many_vulns.json", "neuvector: 1 reports, 2 findings, 0 suppressed, 1 skipped"),
+            entry("wiz/wizcli_img_many_vul.json", "wiz: 1 reports, 8 findings, 0 suppressed, 0 skipped"),
+            entry(
+                    "prisma-twistlock/many_vulns.json",
+                    "prisma-twistlock: 1 reports, 5 findings, 0 suppressed, 0 skipped"),
+            entry(
+                    "gcp/artifact-analysis-occurrences-sample.json",
+                    "gcp-artifact-analysis: 1 reports, 13 findings, 0 suppressed, 1 skipped"));
 
     static Stream<String> corpusFiles() {
-        return Stream.of("trivy", "grype", "snyk").flatMap(folder -> ScanSamples.corpusFolder(folder).stream());
+        return Stream.of(
+                        "trivy",
+                        "grype",
+                        "snyk",
+                        "trivy-operator",
+                        "harbor",
+                        "aws",
+                        "sbom",
+                        "sysdig",
+                        "aqua",
+                        "neuvector",
+                        "wiz",
+                        "prisma-twistlock",
+                        "gcp")
+                .flatMap(folder -> ScanSamples.corpusFolder(folder).stream());
     }
 
     static List<String> scenarioScans() {
@@ -89,8 +139,7 @@ class ScanCorpusTest {
     void everyCorpusSampleParsesOrIsRefusedWithWhatItIs(String subpath) {
         assertThat(OUTCOMES).as("expected outcome for %s", subpath).containsKey(subpath);
 
-        assertThat(outcome(subpath, ScanSamples.corpus(subpath), scannerOfFolder(subpath)))
-                .isEqualTo(OUTCOMES.get(subpath));
+        assertThat(outcome(subpath, ScanSamples.corpus(subpath))).isEqualTo(OUTCOMES.get(subpath));
     }
 
     @Test
@@ -137,38 +186,42 @@ class ScanCorpusTest {
         }
     }
 
-    private static String outcome(String subpath, JsonNode root, String folderScanner) {
-        List<String> accepting = acceptingScanners(root);
-        assertThat(accepting).as("parsers accepting %s", subpath).hasSizeLessThanOrEqualTo(1);
+    /** The outcome of reading a document by content, as the input loader does. */
+    static String outcome(String subpath, JsonNode root) {
+        List<String> accepting = acceptingFormats(root);
+        assertThat(accepting).as("formats accepting %s", subpath).hasSizeLessThanOrEqualTo(1);
+        if (accepting.isEmpty()) {
+            return "refused, got " + ScanFormats.notAScanReport(root).orElse(ReportShapes.describe(root));
+        }
         List<SkippedRecord> skipped = new ArrayList<>();
         try {
-            ScanReport report = parse(folderScanner, root, subpath, skipped);
-            assertThat(accepting).containsExactly(report.scanner());
-            assertThat(report.findings()).as("findings of %s", subpath).isNotEmpty();
-            return report.scanner() + ": " + report.findings().size() + " findings, " + skipped.size() + " skipped";
+            List<ScanReport> reports = ScanFormats.detect(root).orElseThrow().parse(root, subpath, skipped);
+            int findings = reports.stream().mapToInt(r -> r.findings().size()).sum();
+            int suppressed =
+                    reports.stream().mapToInt(r -> r.suppressed().size()).sum();
+            return accepting.getFirst() + ": " + reports.size() + " reports, " + findings + " findings, " + suppressed
+                    + " suppressed, " + skipped.size() + " skipped";
         } catch (RecordException e) {
-            assertThat(accepting).isEmpty();
-            assertThat(e.getMessage()).startsWith("expected ");
             return "refused, " + e.getMessage().substring(e.getMessage().indexOf("got "));
         }
     }
 
     private static ScanReport parseByContent(JsonNode root, String file) throws RecordException {
-        return parse(acceptingScanners(root).getFirst(), root, file, new ArrayList<>());
+        return ScanFormats.detect(root)
+                .orElseThrow()
+                .parse(root, file, new ArrayList<>())
+                .getFirst();
+    }
+
+    private static List<String> acceptingFormats(JsonNode root) {
+        return ScanFormats.ALL.stream()
+                .filter(format -> format.accepts().test(root))
+                .map(ScanFormat::name)
+                .toList();
     }
 
     private static List<String> acceptingScanners(JsonNode root) {
-        List<String> scanners = new ArrayList<>();
-        if (TrivyReportParser.accepts(root)) {
-            scanners.add(TrivyReportParser.SCANNER);
-        }
-        if (GrypeReportParser.accepts(root)) {
-            scanners.add(GrypeReportParser.SCANNER);
-        }
-        if (SnykContainerParser.accepts(root)) {
-            scanners.add(SnykContainerParser.SCANNER);
-        }
-        return scanners;
+        return acceptingFormats(root);
     }
 
     private static ScanReport parse(String scanner, JsonNode root, String file, List<SkippedRecord> skipped)
@@ -179,9 +232,5 @@ class ScanCorpusTest {
             case SnykContainerParser.SCANNER -> SnykContainerParser.parse(root, file, skipped);
             default -> throw new IllegalArgumentException("no parser for scanner " + scanner);
         };
-    }
-
-    private static String scannerOfFolder(String subpath) {
-        return subpath.substring(0, subpath.indexOf('/'));
     }
 }

@@ -60,7 +60,7 @@ public final class EngineLoop implements AutoCloseable {
         }
         this.capacity = capacity;
         this.permits = new Semaphore(capacity);
-        this.workspace = new Workspace(knownExploited, config);
+        this.workspace = new Workspace(log, knownExploited, config);
         this.view = workspace.view();
         this.replayTo = log.lastSeq();
         this.thread = Thread.ofPlatform().name("sightline-engine").unstarted(this::run);

@@ -16,6 +16,7 @@ import io.sightline.formats.RecordException;
 import io.sightline.formats.telemetry.TelemetryReader;
 import io.sightline.rank.ImageCatalogue;
 import io.sightline.rank.ImageRanker;
+import io.sightline.store.IngestLog;
 import io.sightline.store.LogEntry;
 import io.sightline.storyboard.Storyboard;
 import java.util.ArrayList;
@@ -41,19 +42,23 @@ final class Workspace {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Set<String> knownExploited;
+    private final EngineConfig config;
+    private final IngestLog log;
     private final Inventory inventory = new Inventory();
     private final List<ScanReport> reports = new ArrayList<>();
-    private final StoryboardEngine engine;
+    private StoryboardEngine engine;
+    private boolean telemetrySeen;
     private ImageCatalogue catalogue;
     private View.Assets assets = View.Assets.EMPTY;
     private long appliedSeq;
     private long skipped;
 
-    Workspace(Set<String> knownExploited, EngineConfig config) {
+    Workspace(IngestLog log, Set<String> knownExploited, EngineConfig config) {
+        this.log = requireNonNull(log, "log is null");
         this.knownExploited = Set.copyOf(knownExploited);
+        this.config = requireNonNull(config, "config is null");
         this.catalogue = ImageCatalogue.build(inventory, reports, this.knownExploited);
-        // The catalogue is rebuilt whenever inventory or reports arrive; the engine asks whichever is current.
-        this.engine = new StoryboardEngine(inventory, digest -> catalogue.exposure(digest), config);
+        this.engine = newEngine();
     }
 
     void apply(LogEntry entry) {
@@ -92,6 +97,43 @@ final class Workspace {
         return appliedSeq;
     }
 
+    /**
+     * The engine reads the inventory when it is built (host names, for one) and as events arrive,
+     * so inventory that arrives after telemetry would leave earlier records stitched without it.
+     * A new engine is fed the telemetry logged so far instead: the result is what the engine gives
+     * when the inventory was there from the start, as in {@code analyze}, and a replay of the log
+     * rebuilds at the same entries and ends the same. Cost: one pass over the telemetry logged so
+     * far, per inventory document that arrives after telemetry.
+     *
+     * <p>TODO: with live discovery inventory changes all the time; the engine needs to take
+     * inventory updates itself (core work) so that this pass is not needed.
+     */
+    private void restitch(long upToSeq) {
+        engine = newEngine();
+        if (!telemetrySeen) {
+            return;
+        }
+        long started = System.nanoTime();
+        log.read(1, upToSeq, entry -> {
+            if (entry.kind() == LogEntry.Kind.TELEMETRY) {
+                try {
+                    applyRecord(entry);
+                } catch (RecordException | JsonProcessingException e) {
+                    LOG.debug("Skipped log entry again seq={} reason={}", entry.seq(), e.getMessage());
+                }
+            }
+        });
+        LOG.info(
+                "Inventory arrived after telemetry; re-stitched the log upToSeq={} elapsedMs={}",
+                upToSeq,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private StoryboardEngine newEngine() {
+        // The catalogue is rebuilt whenever inventory or reports arrive; the engine asks whichever is current.
+        return new StoryboardEngine(inventory, digest -> catalogue.exposure(digest), config);
+    }
+
     /** The evidence name of a document entry. */
     static String documentName(LogEntry entry) {
         return entry.name().isEmpty() ? entry.stream() + "/" + entry.streamSeq() : entry.name();
@@ -101,6 +143,7 @@ final class Workspace {
         JsonNode record = JSON.readTree(entry.body());
         SourceRecord source = new SourceRecord(entry.stream(), Math.toIntExact(entry.streamSeq()));
         TelemetryReader.mapRecord(record, source).forEach(engine::accept);
+        telemetrySeen = true;
     }
 
     private void applyDocument(LogEntry entry) throws RecordException, JsonProcessingException {
@@ -115,5 +158,8 @@ final class Workspace {
         inventory.linkImages();
         catalogue = ImageCatalogue.build(inventory, reports, knownExploited);
         assets = new View.Assets(inventory.clusters(), inventory.hosts(), inventory.pods(), inventory.containers());
+        if (entry.kind() == LogEntry.Kind.INVENTORY) {
+            restitch(entry.seq() - 1);
+        }
     }
 }

@@ -1,0 +1,310 @@
+package io.sightline.bench;
+
+import com.alibaba.fastjson2.JSONReader;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sightline.engine.EngineConfig;
+import io.sightline.engine.StoryboardEngine;
+import io.sightline.event.RuntimeEvent;
+import io.sightline.formats.InputLoader;
+import io.sightline.formats.KevCatalogue;
+import io.sightline.formats.telemetry.TelemetryReader;
+import io.sightline.rank.ImageCatalogue;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The storyboard engine's benchmark: {@code java -jar bench/target/sightline-bench.jar DIR}, where
+ * DIR is a scenario folder (make a large one with {@code scenario-gen --background-events N}).
+ *
+ * <p>It prints, in one run: the tokenise-only ceiling of three JSON readers over the same lines,
+ * end to end from JSON lines to storyboards on one thread and on two (reader and engine), and the
+ * engine alone over already-decoded events with its per-event latency and the heap it retains
+ * per event. Each figure is the best of {@code --repeat} runs after one warm-up run.
+ */
+public final class Bench {
+
+    private static final JsonFactory JACKSON = new JsonFactory();
+    private static final ObjectMapper TREE = new ObjectMapper();
+    private static final int BATCH = 1024;
+
+    private final Path folder;
+    private final List<Path> telemetry;
+    private final int repeat;
+    private InputLoader loader;
+    private ImageCatalogue catalogue;
+
+    private Bench(Path folder, int repeat) {
+        this.folder = folder;
+        this.telemetry = telemetryFiles(folder);
+        this.repeat = repeat;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: sightline-bench DIR [--repeat N]   (DIR: a scenario folder)");
+            System.exit(2);
+        }
+        int repeat = args.length >= 3 && args[1].equals("--repeat") ? Integer.parseInt(args[2]) : 3;
+        new Bench(Path.of(args[0]), repeat).run();
+    }
+
+    private void run() throws Exception {
+        loadAssets();
+        long bytes = 0;
+        for (Path file : telemetry) {
+            bytes += Files.size(file);
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "input: %s, %d telemetry files, %.1f MB, %d cores%n",
+                folder,
+                telemetry.size(),
+                bytes / 1e6,
+                Runtime.getRuntime().availableProcessors());
+
+        System.out.println("1. tokenise only (ceiling), one thread:");
+        report("   jackson streaming", best(this::tokeniseJackson), bytes);
+        report("   jackson tree     ", best(this::treeJackson), bytes);
+        report("   fastjson2 skip   ", best(this::tokeniseFastjson), bytes);
+
+        System.out.println("2. end to end, JSON lines to storyboards:");
+        report("   decode only      ", best(this::decodeOnly), bytes);
+        report("   one thread       ", best(this::endToEndOneThread), bytes);
+        report("   two threads      ", best(this::endToEndTwoThreads), bytes);
+
+        System.out.println("3. engine only, decoded events, one thread:");
+        engineOnly();
+    }
+
+    private void loadAssets() {
+        loader = new InputLoader(folder);
+        List<Path> documents = Stream.of("inventory", "scans")
+                .map(folder::resolve)
+                .filter(Files::isDirectory)
+                .toList();
+        loader.addDocuments(documents);
+        catalogue = ImageCatalogue.build(loader.inventory(), loader.reports(), KevCatalogue.bundled());
+    }
+
+    private Measure tokeniseJackson() {
+        return overLines(line -> {
+            try (JsonParser parser = JACKSON.createParser(line)) {
+                while (parser.nextToken() != null) {
+                    // tokens only
+                }
+            } catch (IOException e) {
+                // a broken line costs what it costs; the ceiling ignores it
+            }
+        });
+    }
+
+    private Measure treeJackson() {
+        return overLines(line -> {
+            try {
+                TREE.readTree(line);
+            } catch (IOException e) {
+                // as above
+            }
+        });
+    }
+
+    private Measure tokeniseFastjson() {
+        return overLines(line -> {
+            try (JSONReader reader = JSONReader.of(line)) {
+                reader.skipValue();
+            } catch (RuntimeException e) {
+                // as above
+            }
+        });
+    }
+
+    private Measure overLines(Consumer<String> work) {
+        long started = System.nanoTime();
+        long count = 0;
+        for (Path file : telemetry) {
+            try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    work.accept(line);
+                    count++;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new Measure(count, System.nanoTime() - started);
+    }
+
+    private Measure decodeOnly() {
+        long[] count = {0};
+        long started = System.nanoTime();
+        for (Path file : telemetry) {
+            TelemetryReader.read(file, folder.relativize(file).toString(), event -> count[0]++);
+        }
+        return new Measure(count[0], System.nanoTime() - started);
+    }
+
+    private Measure endToEndOneThread() {
+        StoryboardEngine engine = newEngine();
+        long started = System.nanoTime();
+        for (Path file : telemetry) {
+            TelemetryReader.read(file, folder.relativize(file).toString(), engine::accept);
+        }
+        engine.storyboards();
+        return new Measure(engine.eventsSeen(), System.nanoTime() - started);
+    }
+
+    private Measure endToEndTwoThreads() throws InterruptedException {
+        StoryboardEngine engine = newEngine();
+        BlockingQueue<List<RuntimeEvent>> queue = new ArrayBlockingQueue<>(64);
+        List<RuntimeEvent> end = List.of();
+        long started = System.nanoTime();
+
+        Thread reader = Thread.ofPlatform().name("bench-reader").start(() -> {
+            List<RuntimeEvent> batch = new ArrayList<>(BATCH);
+            for (Path file : telemetry) {
+                TelemetryReader.read(file, folder.relativize(file).toString(), event -> {
+                    batch.add(event);
+                    if (batch.size() == BATCH) {
+                        put(queue, List.copyOf(batch));
+                        batch.clear();
+                    }
+                });
+            }
+            put(queue, List.copyOf(batch));
+            put(queue, end);
+        });
+        for (List<RuntimeEvent> batch = queue.take(); batch != end; batch = queue.take()) {
+            batch.forEach(engine::accept);
+        }
+        reader.join();
+        engine.storyboards();
+        return new Measure(engine.eventsSeen(), System.nanoTime() - started);
+    }
+
+    private void engineOnly() {
+        List<RuntimeEvent> events = new ArrayList<>();
+        for (Path file : telemetry) {
+            TelemetryReader.read(file, folder.relativize(file).toString(), events::add);
+        }
+
+        Measure fastest = null;
+        long[] latencies = new long[events.size()];
+        for (int run = 0; run <= repeat; run++) {
+            StoryboardEngine engine = newEngine();
+            long started = System.nanoTime();
+            for (int i = 0; i < events.size(); i++) {
+                long before = System.nanoTime();
+                engine.accept(events.get(i));
+                latencies[i] = System.nanoTime() - before;
+            }
+            engine.storyboards();
+            Measure measure = new Measure(events.size(), System.nanoTime() - started);
+            if (run > 0 && (fastest == null || measure.nanos() < fastest.nanos())) {
+                fastest = measure;
+            }
+        }
+        report("   engine           ", fastest, 0);
+        Arrays.sort(latencies);
+        System.out.printf(
+                Locale.ROOT,
+                "   per-event latency (ingest to storyboard state): p50 %.1f µs, p99 %.1f µs," + " max %.1f ms%n",
+                latencies[latencies.length / 2] / 1e3,
+                latencies[(int) (latencies.length * 0.99)] / 1e3,
+                latencies[latencies.length - 1] / 1e6);
+
+        long baseline = usedHeapAfterGc();
+        StoryboardEngine retained = newEngine();
+        events.forEach(retained::accept);
+        long after = usedHeapAfterGc();
+        System.out.printf(
+                Locale.ROOT,
+                "   retained by the engine: %.1f MB for %d events = %.0f bytes/event"
+                        + " (%d processes, %d storyboards)%n",
+                (after - baseline) / 1e6,
+                events.size(),
+                (double) (after - baseline) / events.size(),
+                retained.processCount(),
+                retained.storyboards().size());
+    }
+
+    private StoryboardEngine newEngine() {
+        return new StoryboardEngine(loader.inventory(), catalogue, EngineConfig.DEFAULTS);
+    }
+
+    private Measure best(Run run) throws Exception {
+        run.measure();
+        Measure fastest = null;
+        for (int i = 0; i < repeat; i++) {
+            Measure measure = run.measure();
+            if (fastest == null || measure.nanos() < fastest.nanos()) {
+                fastest = measure;
+            }
+        }
+        return fastest;
+    }
+
+    private static void report(String label, Measure measure, long bytes) {
+        double seconds = measure.nanos() / 1e9;
+        String throughput = bytes > 0 ? String.format(Locale.ROOT, ", %.0f MB/s", bytes / 1e6 / seconds) : "";
+        System.out.printf(
+                Locale.ROOT,
+                "%s %,12.0f records/s  (%d records in %.2f s%s)%n",
+                label,
+                measure.count() / seconds,
+                measure.count(),
+                seconds,
+                throughput);
+    }
+
+    private static long usedHeapAfterGc() {
+        Runtime runtime = Runtime.getRuntime();
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    private static void put(BlockingQueue<List<RuntimeEvent>> queue, List<RuntimeEvent> batch) {
+        try {
+            queue.put(batch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("bench reader interrupted", e);
+        }
+    }
+
+    private static List<Path> telemetryFiles(Path folder) {
+        Path telemetry = folder.resolve("telemetry");
+        try (Stream<Path> files = Files.list(Files.isDirectory(telemetry) ? telemetry : folder)) {
+            return files.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + folder, e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Run {
+        Measure measure() throws Exception;
+    }
+
+    private record Measure(long count, long nanos) {}
+}

@@ -1,0 +1,75 @@
+package io.sightline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Usage and input errors: one line naming the problem, exit status 2, no stack trace. */
+class AnalyzeCommandTest {
+
+    private static final String SCENARIOS = System.getProperty("sightline.scenarios");
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void aMissingFolderIsNamed() {
+        Result result = run("analyze", temp.resolve("nowhere").toString());
+
+        assertThat(result.status()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("sightline: no such folder: " + temp.resolve("nowhere") + "\n");
+    }
+
+    @Test
+    void aFolderOfSeveralEnvironmentsIsRefused() {
+        Result result = run("analyze", SCENARIOS);
+
+        assertThat(result.status()).isEqualTo(2);
+        assertThat(result.err())
+                .contains("holds several analysis folders (benign-ci-noise, docker-host-miner, log4shell-lateral)");
+    }
+
+    @Test
+    void anUnwritableOutputFailsBeforeAnyWork() {
+        Path output = temp.resolve("missing/analysis.json");
+
+        Result result = run("analyze", SCENARIOS + "/docker-host-miner", "--output", output.toString());
+
+        assertThat(result.status()).isEqualTo(2);
+        assertThat(result.err()).contains("folder " + temp.resolve("missing") + " does not exist");
+    }
+
+    @Test
+    void aKevFileWithoutCveIdsIsRefused() {
+        Path notKev = Path.of(SCENARIOS, "docker-host-miner/scans/redis.snyk.json");
+
+        Result result = run("analyze", SCENARIOS + "/docker-host-miner", "--kev", notKev.toString());
+
+        assertThat(result.status()).isEqualTo(2);
+        assertThat(result.err()).contains("vulnerabilities[].cveID").doesNotContain("Exception");
+    }
+
+    @Test
+    void anUnknownFormatIsRefused() {
+        Result result = run("analyze", SCENARIOS + "/docker-host-miner", "--format", "xml");
+
+        assertThat(result.status()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("sightline: --format must be text, json, sarif or fixlist, got 'xml'\n");
+    }
+
+    private static Result run(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine command = Sightline.commandLine();
+        command.setErr(new PrintWriter(err, true));
+        command.setOut(new PrintWriter(new StringWriter(), true));
+        int status = command.execute(args);
+        return new Result(status, err.toString());
+    }
+
+    private record Result(int status, String err) {}
+}

@@ -1,0 +1,179 @@
+package io.sightline.discovery;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sightline.asset.Host;
+import io.sightline.asset.Inventory;
+import io.sightline.event.SkippedRecord;
+import io.sightline.formats.RecordException;
+import io.sightline.formats.inventory.Ec2InstancesParser;
+import io.sightline.formats.inventory.EksClusterParser;
+import io.sightline.formats.inventory.KubernetesListParser;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Builds the engine's {@link Inventory} from what the store holds, through the same parsers that
+ * read inventory files: each source's objects are handed to them in the shape kubectl and the AWS
+ * CLI print, so a discovered pod and a pod read from {@code pods.json} become the same asset.
+ *
+ * <p>An EC2 instance whose id a node's {@code providerID} names is filed under that node's name, so
+ * its addresses and the node's join in one host even when the instance's private DNS name is not the
+ * node name (Karpenter and custom hostnames).
+ *
+ * <p>Cost: one parse per object; call it when a consumer needs a fresh view, not per event.
+ */
+public final class InventorySnapshot {
+
+    /** Kubernetes kinds the engine's inventory holds, in the order they are read. */
+    public static final List<String> KUBERNETES_KINDS = List.of("Node", "Pod", "Service", "EndpointSlice");
+
+    public static final String INSTANCE = "Instance";
+    public static final String CLUSTER = "Cluster";
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final Inventory inventory;
+    private final List<SkippedRecord> skipped;
+
+    private InventorySnapshot(Inventory inventory, List<SkippedRecord> skipped) {
+        this.inventory = inventory;
+        this.skipped = List.copyOf(skipped);
+    }
+
+    /** Live objects only: what the sources list now. */
+    public static InventorySnapshot live(AssetStore store) {
+        return build(store, Tracked::live);
+    }
+
+    /**
+     * Gone objects too, read before live ones so that an address or container id reused by a live
+     * object resolves to it: events recorded before a deletion still find the deleted pod.
+     */
+    public static InventorySnapshot withGone(AssetStore store) {
+        return build(store, tracked -> true);
+    }
+
+    public Inventory inventory() {
+        return inventory;
+    }
+
+    /** Objects the parsers could not read, each named by source, kind and object. */
+    public List<SkippedRecord> skipped() {
+        return skipped;
+    }
+
+    private static InventorySnapshot build(AssetStore store, Predicate<Tracked> wanted) {
+        requireNonNull(store, "store is null");
+        Inventory inventory = new Inventory();
+        List<SkippedRecord> skipped = new ArrayList<>();
+        List<String> sources = store.sources().stream().sorted().toList();
+        for (String source : sources) {
+            for (String kind : KUBERNETES_KINDS) {
+                List<Tracked> objects = ordered(store.objects(source, kind), wanted);
+                if (!objects.isEmpty()) {
+                    parse(
+                            () -> KubernetesListParser.parse(
+                                    kubectlList(objects), label(source, kind), inventory, skipped),
+                            source,
+                            kind,
+                            skipped);
+                }
+            }
+        }
+        Map<String, String> nodeByInstance = nodesByInstance(inventory);
+        for (String source : sources) {
+            List<Tracked> instances = ordered(store.objects(source, INSTANCE), wanted);
+            if (!instances.isEmpty()) {
+                Inventory scratch = new Inventory();
+                parse(
+                        () -> Ec2InstancesParser.parse(
+                                reservations(instances), label(source, INSTANCE), scratch, skipped),
+                        source,
+                        INSTANCE,
+                        skipped);
+                scratch.hosts().forEach(host -> inventory.add(linked(host, nodeByInstance)));
+            }
+            for (Tracked cluster : ordered(store.objects(source, CLUSTER), wanted)) {
+                ObjectNode described = JSON.objectNode().set("cluster", cluster.object());
+                parse(
+                        () -> EksClusterParser.parse(described, label(source, CLUSTER), inventory, skipped),
+                        source,
+                        CLUSTER,
+                        skipped);
+            }
+        }
+        inventory.linkImages();
+        return new InventorySnapshot(inventory, skipped);
+    }
+
+    /** The kubectl {@code List} of the given objects, as {@code kubectl get -o json} prints it. */
+    public static ObjectNode kubectlList(List<Tracked> objects) {
+        ObjectNode list = JSON.objectNode().put("apiVersion", "v1").put("kind", "List");
+        ArrayNode items = list.putArray("items");
+        objects.forEach(tracked -> items.add(tracked.object()));
+        list.putObject("metadata").put("resourceVersion", "");
+        return list;
+    }
+
+    /** {@code aws ec2 describe-instances} output holding the given instances in one reservation. */
+    public static ObjectNode reservations(List<Tracked> instances) {
+        ObjectNode root = JSON.objectNode();
+        ArrayNode listed = root.putArray("Reservations").addObject().putArray("Instances");
+        instances.forEach(tracked -> listed.add(tracked.object()));
+        return root;
+    }
+
+    private static List<Tracked> ordered(List<Tracked> objects, Predicate<Tracked> wanted) {
+        List<Tracked> ordered = new ArrayList<>(
+                objects.stream().filter(wanted).filter(t -> !t.live()).toList());
+        ordered.addAll(objects.stream().filter(wanted).filter(Tracked::live).toList());
+        return ordered;
+    }
+
+    private static Map<String, String> nodesByInstance(Inventory inventory) {
+        Map<String, String> nodes = new HashMap<>();
+        inventory.hosts().forEach(host -> host.instanceId().ifPresent(id -> nodes.put(id, host.name())));
+        return nodes;
+    }
+
+    private static Host linked(Host instance, Map<String, String> nodeByInstance) {
+        Optional<String> node = instance.instanceId().map(nodeByInstance::get);
+        if (node.isEmpty() || node.get().equals(instance.name())) {
+            return instance;
+        }
+        return new Host(
+                node.get(),
+                instance.instanceId(),
+                instance.providerId(),
+                instance.cluster(),
+                instance.addresses(),
+                instance.source());
+    }
+
+    private static String label(String source, String kind) {
+        return source + " " + kind;
+    }
+
+    private static void parse(Parse parse, String source, String kind, List<SkippedRecord> skipped) {
+        try {
+            parse.run();
+        } catch (RecordException e) {
+            // The parsers reject a whole document only when its shape is wrong, which the shapes
+            // built here rule out; keep the reason rather than lose the source's other kinds.
+            skipped.add(new SkippedRecord(label(source, kind), 0, e.getMessage() + "; " + kind + " objects skipped"));
+        }
+    }
+
+    @FunctionalInterface
+    private interface Parse {
+        void run() throws RecordException;
+    }
+}

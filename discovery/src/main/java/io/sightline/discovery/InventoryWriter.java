@@ -1,0 +1,82 @@
+package io.sightline.discovery;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes the live objects of a store as the inventory files {@code sightline analyze} reads:
+ * {@code pods.json}, {@code nodes.json}, {@code services.json} and {@code endpointslices.json} as
+ * kubectl {@code List}s, {@code ec2-instances.json} as {@code aws ec2 describe-instances} output
+ * and one {@code eks-cluster-<name>.json} per cluster as {@code aws eks describe-cluster} output.
+ * Objects of every source go into the same files; a kind nobody listed gets no file.
+ */
+public final class InventoryWriter {
+
+    private static final Map<String, String> KUBERNETES_FILES = Map.of(
+            "Pod", "pods.json",
+            "Node", "nodes.json",
+            "Service", "services.json",
+            "EndpointSlice", "endpointslices.json");
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    /** Writes the files into {@code folder}, creating it, and returns the files written. */
+    public List<Path> write(AssetStore store, Path folder) {
+        requireNonNull(store, "store is null");
+        requireNonNull(folder, "folder is null");
+        List<Path> written = new ArrayList<>();
+        try {
+            Files.createDirectories(folder);
+            for (String kind : InventorySnapshot.KUBERNETES_KINDS) {
+                List<Tracked> objects = live(store, kind);
+                if (!objects.isEmpty()) {
+                    written.add(
+                            write(folder.resolve(KUBERNETES_FILES.get(kind)), InventorySnapshot.kubectlList(objects)));
+                }
+            }
+            List<Tracked> instances = live(store, InventorySnapshot.INSTANCE);
+            if (!instances.isEmpty()) {
+                written.add(write(folder.resolve("ec2-instances.json"), InventorySnapshot.reservations(instances)));
+            }
+            Map<String, JsonNode> clusters = new LinkedHashMap<>();
+            live(store, InventorySnapshot.CLUSTER)
+                    .forEach(t -> clusters.put(t.key().name(), t.object()));
+            for (Map.Entry<String, JsonNode> cluster : clusters.entrySet()) {
+                ObjectNode described = JsonNodeFactory.instance.objectNode().set("cluster", cluster.getValue());
+                written.add(write(folder.resolve("eks-cluster-" + fileSafe(cluster.getKey()) + ".json"), described));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write inventory files into " + folder + ": " + e.getMessage(), e);
+        }
+        return written;
+    }
+
+    private static List<Tracked> live(AssetStore store, String kind) {
+        return store.objectsOfKind(kind).stream()
+                .map(AssetStore.Sourced::tracked)
+                .filter(Tracked::live)
+                .toList();
+    }
+
+    private Path write(Path file, JsonNode document) throws IOException {
+        mapper.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), document);
+        return file;
+    }
+
+    private static String fileSafe(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "_");
+    }
+}

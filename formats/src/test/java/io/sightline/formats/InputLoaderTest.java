@@ -1,0 +1,97 @@
+package io.sightline.formats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sightline.event.RuntimeEvent;
+import io.sightline.event.SkippedRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad files in an analysis folder are reported by name and cost nothing else. */
+class InputLoaderTest {
+
+    private static final Path SCENARIO = Path.of(System.getProperty("sightline.scenarios"), "docker-host-miner");
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void aBinaryFileIsReportedAndTheRestIsRead() throws IOException {
+        Path scans = Files.createDirectories(folder.resolve("scans"));
+        Files.copy(SCENARIO.resolve("scans/web-portal.grype.json"), scans.resolve("web-portal.grype.json"));
+        Files.write(scans.resolve("random.bin"), new byte[] {0x1f, (byte) 0x8b, 0, 0, 0x13, 0x37});
+
+        InputLoader loader = new InputLoader(folder);
+        loader.addDocuments(List.of(scans));
+
+        assertThat(loader.reports()).hasSize(1);
+        assertThat(loader.skipped())
+                .extracting(SkippedRecord::file, SkippedRecord::line, SkippedRecord::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(
+                        "scans/random.bin", 0, "not a text file (binary content); file skipped"));
+    }
+
+    @Test
+    void aTruncatedScanReportIsOneSkippedFileNotManyTelemetryLines() throws IOException {
+        String whole = Files.readString(SCENARIO.resolve("scans/orders-py.trivy.json"));
+        Path cut = folder.resolve("orders-py.trivy.json");
+        Files.writeString(cut, whole.substring(0, whole.length() / 2));
+
+        InputLoader loader = new InputLoader(folder);
+        loader.addDocuments(List.of(cut));
+
+        assertThat(loader.hasTelemetry()).isFalse();
+        assertThat(loader.skipped()).singleElement().satisfies(skip -> {
+            assertThat(skip.file()).isEqualTo("orders-py.trivy.json");
+            assertThat(skip.reason()).startsWith("not valid JSON at line ").endsWith("file skipped");
+        });
+    }
+
+    @Test
+    void anInvalidUtf8ByteDoesNotStopTheFile() throws IOException {
+        List<String> lines =
+                Files.readAllLines(SCENARIO.resolve("telemetry/tetragon.jsonl")).subList(0, 3);
+        byte[] broken =
+                (lines.get(1).replace("\"arguments\":\"", "\"arguments\":\"\u0000")).getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < broken.length; i++) {
+            if (broken[i] == 0) {
+                broken[i] = (byte) 0xe9;
+            }
+        }
+        Path file = folder.resolve("tetragon.jsonl");
+        Files.write(file, (lines.get(0) + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.write(file, broken, java.nio.file.StandardOpenOption.APPEND);
+        Files.write(
+                file,
+                ("\n" + lines.get(2) + "\n").getBytes(StandardCharsets.UTF_8),
+                java.nio.file.StandardOpenOption.APPEND);
+
+        InputLoader loader = new InputLoader(folder);
+        loader.addDocuments(List.of(file));
+        List<RuntimeEvent> events = new ArrayList<>();
+        loader.streamTelemetry(events::add);
+
+        assertThat(loader.skipped()).isEmpty();
+        assertThat(events).extracting(e -> e.source().line()).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void theSameFileNamedTwiceIsReadOnce() {
+        Path tetragon = SCENARIO.resolve("telemetry/tetragon.jsonl");
+        Path sameAgain = SCENARIO.resolve("telemetry/../telemetry/tetragon.jsonl");
+
+        InputLoader loader = new InputLoader(SCENARIO);
+        loader.addDocuments(List.of(tetragon, sameAgain));
+        List<RuntimeEvent> events = new ArrayList<>();
+        loader.streamTelemetry(events::add);
+
+        assertThat(loader.files()).hasSize(1);
+        assertThat(loader.files().getFirst().records()).isEqualTo(2042);
+    }
+}

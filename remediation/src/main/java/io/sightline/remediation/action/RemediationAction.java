@@ -1,0 +1,34 @@
+package io.sightline.remediation.action;
+
+import io.sightline.event.SourceRecord;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One step of a response to a storyboard: what it acts on, why (from what the trail touched), the
+ * exact API calls it makes, and the evidence records behind it. An action that must not run as
+ * planned says why in {@link #refusal()}; one that no API can carry out gives commands instead.
+ */
+public sealed interface RemediationAction permits IsolatePod, ReplacePod, CordonNode, RemoveApparatus, RevokeToken {
+
+    /** A short stable name: {@code isolate-pod}, {@code replace-pod}, ... */
+    String kind();
+
+    /** What it acts on: {@code namespace/pod}, a node name, a service account. */
+    String target();
+
+    String why();
+
+    List<ApiRequest> calls();
+
+    /** Commands for a person to run where no API call does the work. */
+    default List<String> commands() {
+        return List.of();
+    }
+
+    List<SourceRecord> evidence();
+
+    default Optional<String> refusal() {
+        return Optional.empty();
+    }
+}
