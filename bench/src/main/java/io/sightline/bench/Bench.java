@@ -21,8 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -31,7 +29,8 @@ import java.util.stream.Stream;
  * DIR is a scenario folder (make a large one with {@code scenario-gen --background-events N}).
  *
  * <p>It prints, in one run: the tokenise-only ceiling of three JSON readers over the same lines,
- * end to end from JSON lines to storyboards on one thread and on two (reader and engine), and the
+ * end to end from JSON lines to storyboards (the files parsed in parallel and merged in event
+ * time, as {@code analyze} does), and the
  * engine alone over already-decoded events with its per-event latency and the heap it retains
  * per event. Each figure is the best of {@code --repeat} runs after one warm-up run.
  */
@@ -39,7 +38,6 @@ public final class Bench {
 
     private static final JsonFactory JACKSON = new JsonFactory();
     private static final ObjectMapper TREE = new ObjectMapper();
-    private static final int BATCH = 1024;
 
     private final Path folder;
     private final List<Path> telemetry;
@@ -83,8 +81,7 @@ public final class Bench {
 
         System.out.println("2. end to end, JSON lines to storyboards:");
         report("   decode only      ", best(this::decodeOnly), bytes);
-        report("   one thread       ", best(this::endToEndOneThread), bytes);
-        report("   two threads      ", best(this::endToEndTwoThreads), bytes);
+        report("   merged, all cores", best(this::endToEnd), bytes);
 
         System.out.println("3. engine only, decoded events, one thread:");
         engineOnly();
@@ -157,49 +154,25 @@ public final class Bench {
         return new Measure(count[0], System.nanoTime() - started);
     }
 
-    private Measure endToEndOneThread() {
+    /**
+     * The path {@code analyze} takes: one parsing thread per file, merged in event time, into the
+     * engine on the caller's thread.
+     */
+    private Measure endToEnd() {
         StoryboardEngine engine = newEngine();
+        InputLoader telemetryOnly = new InputLoader(folder);
+        telemetryOnly.addDocuments(telemetry);
         long started = System.nanoTime();
-        for (Path file : telemetry) {
-            TelemetryReader.read(file, folder.relativize(file).toString(), engine::accept);
-        }
-        engine.storyboards();
-        return new Measure(engine.eventsSeen(), System.nanoTime() - started);
-    }
-
-    private Measure endToEndTwoThreads() throws InterruptedException {
-        StoryboardEngine engine = newEngine();
-        BlockingQueue<List<RuntimeEvent>> queue = new ArrayBlockingQueue<>(64);
-        List<RuntimeEvent> end = List.of();
-        long started = System.nanoTime();
-
-        Thread reader = Thread.ofPlatform().name("bench-reader").start(() -> {
-            List<RuntimeEvent> batch = new ArrayList<>(BATCH);
-            for (Path file : telemetry) {
-                TelemetryReader.read(file, folder.relativize(file).toString(), event -> {
-                    batch.add(event);
-                    if (batch.size() == BATCH) {
-                        put(queue, List.copyOf(batch));
-                        batch.clear();
-                    }
-                });
-            }
-            put(queue, List.copyOf(batch));
-            put(queue, end);
-        });
-        for (List<RuntimeEvent> batch = queue.take(); batch != end; batch = queue.take()) {
-            batch.forEach(engine::accept);
-        }
-        reader.join();
+        telemetryOnly.streamTelemetry(engine::accept);
         engine.storyboards();
         return new Measure(engine.eventsSeen(), System.nanoTime() - started);
     }
 
     private void engineOnly() {
         List<RuntimeEvent> events = new ArrayList<>();
-        for (Path file : telemetry) {
-            TelemetryReader.read(file, folder.relativize(file).toString(), events::add);
-        }
+        InputLoader telemetryOnly = new InputLoader(folder);
+        telemetryOnly.addDocuments(telemetry);
+        telemetryOnly.streamTelemetry(events::add);
 
         Measure fastest = null;
         long[] latencies = new long[events.size()];
@@ -233,7 +206,7 @@ public final class Bench {
         System.out.printf(
                 Locale.ROOT,
                 "   retained by the engine: %.1f MB for %d events = %.0f bytes/event"
-                        + " (%d processes, %d storyboards)%n",
+                        + " (%d processes kept, %d storyboards)%n",
                 (after - baseline) / 1e6,
                 events.size(),
                 (double) (after - baseline) / events.size(),
@@ -281,15 +254,6 @@ public final class Bench {
             }
         }
         return runtime.totalMemory() - runtime.freeMemory();
-    }
-
-    private static void put(BlockingQueue<List<RuntimeEvent>> queue, List<RuntimeEvent> batch) {
-        try {
-            queue.put(batch);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("bench reader interrupted", e);
-        }
     }
 
     private static List<Path> telemetryFiles(Path folder) {

@@ -15,16 +15,26 @@ import java.time.Duration;
  *     as late; late records are still stitched, and counted so the operator sees the delay
  * @param commonPattern how often a (parent → child) spawn must have been seen before a trail that
  *     began with it counts as routine for that workload and is lowered one level
+ * @param retention how long, in event time, the engine keeps what no storyboard touches: flows,
+ *     API calls and exited processes older than this behind the newest event are forgotten, so
+ *     memory stays bounded on an endless stream; a link that needs them (a process tainted
+ *     later, a connection matched later) must arrive within it
  */
-public record EngineConfig(Duration clockSkew, Duration apiCallWindow, Duration lateness, int commonPattern) {
+public record EngineConfig(
+        Duration clockSkew, Duration apiCallWindow, Duration lateness, int commonPattern, Duration retention) {
 
-    public static final EngineConfig DEFAULTS =
-            new EngineConfig(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), 5);
+    public static final EngineConfig DEFAULTS = new EngineConfig(
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), 5, Duration.ofMinutes(5));
 
     public EngineConfig {
         requireNonNull(clockSkew, "clockSkew is null");
         requireNonNull(apiCallWindow, "apiCallWindow is null");
         requireNonNull(lateness, "lateness is null");
+        requireNonNull(retention, "retention is null");
+        if (retention.compareTo(lateness) < 0 || retention.compareTo(apiCallWindow) < 0) {
+            throw new IllegalArgumentException("retention must cover the lateness bound and the API call window, got "
+                    + retention + " against " + lateness + " and " + apiCallWindow);
+        }
         if (clockSkew.isNegative() || apiCallWindow.isNegative() || lateness.isNegative()) {
             throw new IllegalArgumentException("clock skew, API call window and lateness must not be negative, got "
                     + clockSkew + ", " + apiCallWindow + " and " + lateness);
@@ -35,6 +45,6 @@ public record EngineConfig(Duration clockSkew, Duration apiCallWindow, Duration 
     }
 
     public EngineConfig(Duration clockSkew, Duration apiCallWindow) {
-        this(clockSkew, apiCallWindow, DEFAULTS.lateness(), DEFAULTS.commonPattern());
+        this(clockSkew, apiCallWindow, DEFAULTS.lateness(), DEFAULTS.commonPattern(), DEFAULTS.retention());
     }
 }

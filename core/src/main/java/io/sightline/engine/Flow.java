@@ -7,8 +7,8 @@ import java.time.Instant;
 
 /**
  * One connection end as the engine keeps it: the parsed record is dropped and only what matching
- * needs stays. The two {@code next} fields chain flows that share an index key, so an index entry
- * costs one map slot and no list. About 48 bytes, plus the client endpoint.
+ * needs stays. {@code nextSameClient} chains flows that share a client endpoint, so an index
+ * entry costs one map slot and no list. About 48 bytes, plus the client endpoint.
  */
 final class Flow {
 
@@ -20,7 +20,6 @@ final class Flow {
     private final String file;
     private final int line;
     Flow nextSameClient;
-    Flow nextSameAddress;
 
     Flow(ProcessNode node, NetworkFlow flow, Endpoint local, Endpoint remote) {
         this.node = node;

@@ -16,6 +16,7 @@ import java.util.Optional;
 final class ProcessNode {
 
     private static final long[] NO_RECORDS = new long[0];
+    private static final int RECORDS_KEPT_UNTAINTED = 256;
 
     final ProcessKey key;
     String executable = "";
@@ -30,7 +31,10 @@ final class ProcessNode {
     final List<ProcessNode> children = new ArrayList<>(2);
     private long[] records = NO_RECORDS;
     private int recordCount;
-    private List<Flow> flows = List.of();
+    private java.util.ArrayDeque<Flow> flows;
+    String execId;
+    long exitNanos;
+    boolean evicted;
     boolean acceptedInbound;
     Trail trail;
     boolean tainted;
@@ -52,6 +56,12 @@ final class ProcessNode {
 
     /** Records about this process, each packed as file index and line (see the engine). */
     void addRecord(long ref) {
+        if (recordCount == RECORDS_KEPT_UNTAINTED && !tainted) {
+            // A long-lived process off every trail keeps only its recent records: if it joins a
+            // trail later, what it did long before is not part of the attack.
+            System.arraycopy(records, recordCount / 2, records, 0, recordCount - recordCount / 2);
+            recordCount -= recordCount / 2;
+        }
         if (recordCount == records.length) {
             records = java.util.Arrays.copyOf(records, Math.max(2, recordCount * 2));
         }
@@ -65,14 +75,21 @@ final class ProcessNode {
     }
 
     void addFlow(Flow flow) {
-        if (flows.isEmpty()) {
-            flows = new ArrayList<>(2);
+        if (flows == null) {
+            flows = new java.util.ArrayDeque<>(2);
         }
-        flows.add(flow);
+        flows.addLast(flow);
+    }
+
+    /** Forgets the oldest flow once the engine's retention has passed it. */
+    void dropOldestFlow(Flow flow) {
+        if (flows != null && flows.peekFirst() == flow) {
+            flows.pollFirst();
+        }
     }
 
     List<Flow> flows() {
-        return flows;
+        return flows == null ? List.of() : List.copyOf(flows);
     }
 
     String name() {

@@ -46,13 +46,19 @@ import java.util.Set;
  * joins a trail (each node joins at most once). Memory: one node per process and one reference
  * per record and per flow.
  *
- * <p>TODO: indexes are never evicted; a long-running server needs time-based expiry of flows,
- * API calls and exited process subtrees (the late-arrival bound), which comes with the engine's
- * full-depth work.
+ * <p>Memory is bounded by the retention (see {@link EngineConfig#retention()}): flows, API calls
+ * and exited processes that no trail holds are forgotten once the newest event is further ahead
+ * than the retention. What a trail holds is kept for the storyboard's life.
+ *
+ * <p>TODO: storyboards themselves are never closed or aged out, and the spawn counts behind
+ * rarity grow with the variety of commands seen; a server running for months needs both.
  *
  * <p>Not thread-safe: one thread feeds it.
  */
 public final class StoryboardEngine {
+
+    /** Recent flows kept per attacker-candidate address: enough to pull in the way in. */
+    private static final int FLOWS_KEPT_PER_EXTERNAL_ADDRESS = 32;
 
     private final Inventory inventory;
     private final ImageRisk imageRisk;
@@ -64,12 +70,17 @@ public final class StoryboardEngine {
     private final Map<String, List<ProcessNode>> nodesByHostPid = new HashMap<>();
     private final Map<Endpoint, Flow> connectsByClient = new HashMap<>();
     private final Map<Endpoint, Flow> acceptsByClient = new HashMap<>();
-    private final Map<String, Flow> flowsToExternal = new HashMap<>();
+    private final Map<String, ArrayDeque<Flow>> flowsToExternal = new HashMap<>();
+    private final ArrayDeque<Flow> flowsByAge = new ArrayDeque<>();
+    private final ArrayDeque<ProcessNode> exitsByAge = new ArrayDeque<>();
+    private final ArrayDeque<ApiCall> apiCallsByAge = new ArrayDeque<>();
+    private long newestNanos = Long.MIN_VALUE;
+    private long evictedProcesses;
     private final Map<String, String> addresses = new HashMap<>();
     private final Map<String, Integer> fileIds = new HashMap<>();
     private final List<String> fileNames = new ArrayList<>();
     private final Map<String, List<Trail>> trailsByAttackerAddress = new HashMap<>();
-    private final Map<String, List<ApiCall>> apiCallsBySource = new HashMap<>();
+    private final Map<String, ArrayDeque<ApiCall>> apiCallsBySource = new HashMap<>();
     private final Map<String, List<ApiWindow>> apiWindowsBySource = new HashMap<>();
     private final List<LooseDetection> looseDetections = new ArrayList<>();
     private final List<Trail> trails = new ArrayList<>();
@@ -92,12 +103,110 @@ public final class StoryboardEngine {
         noteLateness(event);
         switch (event) {
             case ProcessExec exec -> onExec(exec);
-            case ProcessExit exit -> onProcessRecord(exit);
+            case ProcessExit exit -> onExit(exit);
             case NetworkFlow flow -> onFlow(flow);
             case FileAccess access -> onFileAccess(access);
             case ApiCall call -> onApiCall(call);
             case Detection detection -> onDetection(detection);
         }
+        forgetWhatRetentionHasPassed();
+    }
+
+    /** Exited processes forgotten because no trail touched them within the retention. */
+    public long evictedProcesses() {
+        return evictedProcesses;
+    }
+
+    private void onExit(ProcessExit exit) {
+        ProcessNode node = onProcessRecord(exit);
+        if (node.exitNanos == 0) {
+            node.exitNanos = nanos(exit.time());
+            exitsByAge.addLast(node);
+        }
+    }
+
+    /**
+     * Drops, oldest first, the flows, API calls and exited processes that are further behind the
+     * newest event than the retention and that no trail holds. Each is dropped once, so the cost
+     * is constant per event on average.
+     */
+    private void forgetWhatRetentionHasPassed() {
+        long cutoff = newestNanos - config.retention().toNanos();
+        while (!flowsByAge.isEmpty() && flowsByAge.peekFirst().nanos() < cutoff) {
+            Flow flow = flowsByAge.pollFirst();
+            unindex(flow);
+            if (!flow.node.tainted) {
+                flow.node.dropOldestFlow(flow);
+            }
+        }
+        while (!apiCallsByAge.isEmpty() && nanos(apiCallsByAge.peekFirst().time()) < cutoff) {
+            ApiCall call = apiCallsByAge.pollFirst();
+            for (String ip : call.sourceIps()) {
+                ArrayDeque<ApiCall> calls = apiCallsBySource.get(ip);
+                if (calls != null && calls.peekFirst() == call) {
+                    calls.pollFirst();
+                    if (calls.isEmpty()) {
+                        apiCallsBySource.remove(ip);
+                    }
+                }
+            }
+        }
+        while (!exitsByAge.isEmpty() && exitsByAge.peekFirst().exitNanos < cutoff) {
+            ProcessNode node = exitsByAge.pollFirst();
+            if (node.trail == null && !node.evicted) {
+                evict(node);
+            }
+        }
+    }
+
+    private void unindex(Flow flow) {
+        Map<Endpoint, Flow> index = flow.inbound ? acceptsByClient : connectsByClient;
+        Endpoint client = flow.client();
+        Flow head = index.get(client);
+        if (head == flow) {
+            if (flow.nextSameClient == null) {
+                index.remove(client);
+            } else {
+                index.put(client, flow.nextSameClient);
+            }
+        } else {
+            for (Flow walk = head; walk != null; walk = walk.nextSameClient) {
+                if (walk.nextSameClient == flow) {
+                    walk.nextSameClient = flow.nextSameClient;
+                    break;
+                }
+            }
+        }
+        if (!flow.inbound) {
+            ArrayDeque<Flow> external = flowsToExternal.get(flow.remote.address());
+            if (external != null && external.remove(flow) && external.isEmpty()) {
+                flowsToExternal.remove(flow.remote.address());
+            }
+        }
+    }
+
+    private void evict(ProcessNode node) {
+        node.evicted = true;
+        evictedProcesses++;
+        nodes.remove(node.key);
+        List<ProcessNode> samePid = nodesByHostPid.get(hostPid(node.key.host(), node.key.pid()));
+        if (samePid != null) {
+            samePid.remove(node);
+            if (samePid.isEmpty()) {
+                nodesByHostPid.remove(hostPid(node.key.host(), node.key.pid()));
+            }
+        }
+        if (node.execId != null) {
+            nodesByExecId.remove(node.execId, node);
+        }
+        if (node.parent != null) {
+            node.parent.children.remove(node);
+        }
+        node.children.forEach(child -> child.parent = null);
+    }
+
+    private static long nanos(Instant time) {
+        return time.getEpochSecond() * 1_000_000_000L + time.getNano();
     }
 
     public long eventsSeen() {
@@ -113,6 +222,7 @@ public final class StoryboardEngine {
     }
 
     private void noteLateness(RuntimeEvent event) {
+        newestNanos = Math.max(newestNanos, nanos(event.time()));
         Instant newest = newestByStream.get(event.source().file());
         if (newest == null || event.time().isAfter(newest)) {
             newestByStream.put(event.source().file(), event.time());
@@ -166,6 +276,7 @@ public final class StoryboardEngine {
         ProcessNode node = onProcessRecord(parsed);
         Flow flow = new Flow(node, parsed, intern(parsed.local()), intern(parsed.remote()));
         node.addFlow(flow);
+        flowsByAge.addLast(flow);
 
         if (flow.inbound) {
             flow.nextSameClient = acceptsByClient.put(flow.remote, flow);
@@ -181,7 +292,11 @@ public final class StoryboardEngine {
         flow.nextSameClient = connectsByClient.put(flow.local, flow);
         String remote = flow.remote.address();
         if (Behaviours.isPublicAddress(remote)) {
-            flow.nextSameAddress = flowsToExternal.put(remote, flow);
+            ArrayDeque<Flow> external = flowsToExternal.computeIfAbsent(remote, k -> new ArrayDeque<>(2));
+            if (external.size() == FLOWS_KEPT_PER_EXTERNAL_ADDRESS) {
+                external.pollFirst();
+            }
+            external.addLast(flow);
             joinTrailsUsingAddress(flow);
             if (!node.tainted && Behaviours.isMinerPort(flow.remote.port())) {
                 Trail trail = newTrail();
@@ -228,6 +343,7 @@ public final class StoryboardEngine {
     }
 
     private void onApiCall(ApiCall call) {
+        apiCallsByAge.addLast(call);
         if (call.subresource().filter("exec"::equals).isPresent()
                 && call.namespace().isPresent()
                 && call.name().isPresent()) {
@@ -245,7 +361,7 @@ public final class StoryboardEngine {
                     .forEach(n -> attachExecSession(n, session));
         }
         for (String ip : call.sourceIps()) {
-            apiCallsBySource.computeIfAbsent(ip, k -> new ArrayList<>(2)).add(call);
+            apiCallsBySource.computeIfAbsent(ip, k -> new ArrayDeque<>(2)).addLast(call);
             for (ApiWindow window : apiWindowsBySource.getOrDefault(ip, List.of())) {
                 if (window.covers(call.time())) {
                     attachApiCall(window.trail.root(), call);
@@ -539,7 +655,7 @@ public final class StoryboardEngine {
         Instant time = flow.time();
         ApiWindow window = new ApiWindow(root, time.minus(config.clockSkew()), time.plus(config.apiCallWindow()));
         apiWindowsBySource.computeIfAbsent(source, k -> new ArrayList<>(1)).add(window);
-        for (ApiCall call : apiCallsBySource.getOrDefault(source, List.of())) {
+        for (ApiCall call : apiCallsBySource.getOrDefault(source, new ArrayDeque<>())) {
             if (window.covers(call.time())) {
                 attachApiCall(root, call);
             }
@@ -567,11 +683,7 @@ public final class StoryboardEngine {
         trailsByAttackerAddress
                 .computeIfAbsent(address, k -> new ArrayList<>(1))
                 .add(root);
-        List<Flow> earlier = new ArrayList<>();
-        for (Flow flow = flowsToExternal.get(address); flow != null; flow = flow.nextSameAddress) {
-            earlier.add(flow);
-        }
-        for (Flow flow : earlier) {
+        for (Flow flow : List.copyOf(flowsToExternal.getOrDefault(address, new ArrayDeque<>()))) {
             if (!flow.node.tainted && spansProcessScope(root, flow.node)) {
                 enter(flow.node, root, flow.source(), flow.time());
                 step(
@@ -722,7 +834,11 @@ public final class StoryboardEngine {
         }
         node.describe(ref);
         ProcessNode found = node;
-        ref.execId().ifPresent(id -> nodesByExecId.putIfAbsent(id, found));
+        ref.execId().ifPresent(id -> {
+            if (nodesByExecId.putIfAbsent(id, found) == null && found.execId == null) {
+                found.execId = id;
+            }
+        });
         return node;
     }
 

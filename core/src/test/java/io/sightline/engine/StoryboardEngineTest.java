@@ -304,6 +304,30 @@ class StoryboardEngineTest {
         assertThat(lines(engine.storyboards().getFirst())).contains(shExec);
     }
 
+    @Test
+    void processesNoTrailHoldsAreForgottenAfterTheRetention() {
+        StoryboardEngine engine = new StoryboardEngine(inventory(), ImageRisk.NONE, EngineConfig.DEFAULTS);
+        engine.accept(events.accept(java, 1, "10.0.1.10:8080", "10.0.0.5:40000"));
+        engine.accept(events.exec(sh, java));
+        engine.accept(events.connect(sh, 10.05, "10.0.1.10:41000", "203.0.113.9:4444"));
+        engine.accept(events.exit(sh, 11));
+
+        // An hour of cron-like jobs: one short process every 3.6 s, each exiting after 1 s.
+        for (int i = 0; i < 1_000; i++) {
+            double start = 20 + i * 3.6;
+            ProcessRef job = process(NODE_1, 10_000 + i, start, "/bin/date", "", ORDERS);
+            engine.accept(events.exec(job, shim));
+            engine.accept(events.exit(job, start + 1));
+        }
+
+        // A retention of 5 minutes keeps the jobs of the last 300 s (about 84) and the trail.
+        assertThat(engine.evictedProcesses()).isGreaterThan(900);
+        assertThat(engine.processCount()).isLessThan(100);
+        Storyboard attack = engine.storyboards().getFirst();
+        assertThat(attack.records()).hasSize(3);
+        assertThat(attack.trail()).anyMatch(step -> step.text().contains("203.0.113.9:4444"));
+    }
+
     private int feed(RuntimeEvent event) {
         fed.add(event);
         return event.source().line();

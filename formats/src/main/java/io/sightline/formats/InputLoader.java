@@ -14,7 +14,6 @@ import io.sightline.event.RuntimeEvent;
 import io.sightline.event.SkippedRecord;
 import io.sightline.finding.ScanReport;
 import io.sightline.formats.telemetry.ReadSummary;
-import io.sightline.formats.telemetry.TelemetryReader;
 import io.sightline.formats.vex.VexReader;
 import io.sightline.vex.VexStatement;
 import java.io.BufferedReader;
@@ -25,11 +24,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -43,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * process sensors built.
  */
 public final class InputLoader {
+
+    /** How far a detection trails the events it is about: Falco and GuardDuty report after the fact. */
+    static final Duration DETECTION_HOLD = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(InputLoader.class);
     /** Top-level fields that mark a scanner report or an inventory document, never telemetry. */
@@ -84,26 +90,39 @@ public final class InputLoader {
         inventory.linkImages();
     }
 
-    /** Streams the telemetry found so far into the sink, detections after every other record. */
+    /**
+     * Streams the telemetry found so far into the sink: every file at once, merged in event-time
+     * order as the sensors would have delivered them together. Third-party detections are held
+     * back {@link #DETECTION_HOLD} behind the stream, as a SIEM would see them arrive, so that
+     * they find the process nodes the process sensors built.
+     */
     public void streamTelemetry(Consumer<RuntimeEvent> sink) {
-        List<Detection> detections = new ArrayList<>();
+        PriorityQueue<Detection> held = new PriorityQueue<>(Comparator.comparing(Detection::time));
         Consumer<RuntimeEvent> holdDetections = event -> {
             if (event instanceof Detection detection) {
-                detections.add(detection);
-            } else {
-                sink.accept(event);
+                held.add(detection);
+                return;
             }
+            Instant released = event.time().minus(DETECTION_HOLD);
+            while (!held.isEmpty() && held.peek().time().isBefore(released)) {
+                sink.accept(held.poll());
+            }
+            sink.accept(event);
         };
-        for (Path path : telemetry) {
-            ReadSummary summary = TelemetryReader.read(path, relative(path), holdDetections);
+        List<TimeMerge.Source> sources = telemetry.stream()
+                .map(path -> new TimeMerge.Source(path, relative(path)))
+                .toList();
+        for (ReadSummary summary : TimeMerge.replay(sources, holdDetections)) {
             files.add(new FileSummary(
-                    relative(path),
+                    summary.file(),
                     summary.format(),
                     summary.accepted(),
                     summary.skipped().size()));
             skipped.addAll(summary.skipped());
         }
-        detections.forEach(sink);
+        while (!held.isEmpty()) {
+            sink.accept(held.poll());
+        }
     }
 
     /** Whether any file was taken for telemetry. */

@@ -1,0 +1,123 @@
+package io.sightline.formats;
+
+import io.sightline.event.RuntimeEvent;
+import io.sightline.formats.telemetry.ReadSummary;
+import io.sightline.formats.telemetry.TelemetryReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
+
+/**
+ * Replays several telemetry files as one stream in event-time order, the way the sensors would
+ * have delivered them together. Each file is parsed on its own thread into a bounded queue; the
+ * caller's thread always takes the earliest head. Files are each roughly in time order already,
+ * so memory stays at one queue per file whatever their size, and parsing uses every core.
+ */
+final class TimeMerge {
+
+    private static final int QUEUE = 4096;
+
+    private TimeMerge() {}
+
+    /** One file to replay: where it is and the name its records carry. */
+    record Source(Path path, String name) {}
+
+    /** Streams the files into {@code sink} in time order and returns each file's summary. */
+    static List<ReadSummary> replay(List<Source> sources, Consumer<RuntimeEvent> sink) {
+        List<Lane> lanes = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            lanes.add(new Lane(i, sources.get(i)));
+        }
+        lanes.forEach(Lane::start);
+
+        PriorityQueue<Head> heads = new PriorityQueue<>(
+                Comparator.comparing((Head h) -> h.event.time()).thenComparingInt(h -> h.lane.index));
+        lanes.forEach(lane -> lane.next().ifPresent(heads::add));
+        while (!heads.isEmpty()) {
+            Head head = heads.poll();
+            sink.accept(head.event);
+            head.lane.next().ifPresent(heads::add);
+        }
+        return lanes.stream().map(Lane::summary).toList();
+    }
+
+    private record Head(Lane lane, RuntimeEvent event) {}
+
+    /** One file's reader thread and the queue between it and the merge. */
+    private static final class Lane {
+
+        private static final Object END = new Object();
+
+        private final int index;
+        private final Source source;
+        private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
+        private volatile ReadSummary summary;
+        private volatile RuntimeException failure;
+        private Thread thread;
+
+        Lane(int index, Source source) {
+            this.index = index;
+            this.source = source;
+        }
+
+        void start() {
+            thread = Thread.ofPlatform()
+                    .daemon()
+                    .name("telemetry-" + source.name())
+                    .start(() -> {
+                        try {
+                            summary = TelemetryReader.read(source.path(), source.name(), this::put);
+                        } catch (RuntimeException e) {
+                            failure = e;
+                        } finally {
+                            put(END);
+                        }
+                    });
+        }
+
+        java.util.Optional<Head> next() {
+            Object item;
+            try {
+                item = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while merging " + source.name(), e);
+            }
+            if (item == END) {
+                join();
+                if (failure != null) {
+                    throw failure;
+                }
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new Head(this, (RuntimeEvent) item));
+        }
+
+        ReadSummary summary() {
+            return summary;
+        }
+
+        private void put(Object item) {
+            try {
+                queue.put(item);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading " + source.name(), e);
+            }
+        }
+
+        private void join() {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading " + source.name(), e);
+            }
+        }
+    }
+}
