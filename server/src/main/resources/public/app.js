@@ -273,6 +273,10 @@ document.getElementById('signout').addEventListener('click', () => {
   if (streaming) streaming.abort();
   showLogin();
 });
+// Ingest health moves without storyboard changes: the overview also redraws every few seconds.
+setInterval(() => {
+  if (token() && location.hash.replace(/^#\/?/, '') === '') refreshCurrent().catch(() => {});
+}, 5000);
 window.addEventListener('hashchange', route);
 startEvents();
 route();

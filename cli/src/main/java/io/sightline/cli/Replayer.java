@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.event.RuntimeEvent;
 import io.sightline.event.SourceRecord;
 import io.sightline.formats.DocumentParser;
+import io.sightline.formats.InputLoader;
 import io.sightline.formats.RecordException;
 import io.sightline.formats.pipeline.AnalysisPipeline;
 import io.sightline.formats.telemetry.TelemetryReader;
@@ -36,7 +37,8 @@ import java.util.stream.Stream;
 /**
  * Sends a scenario folder to a running server as its sensors would: inventory and scanner reports
  * first, then every telemetry record in event-time order, paced at {@code speed} times real time
- * ({@code 0}: as fast as the server takes them). Records due together are sent together, in
+ * ({@code 0}: as fast as the server takes them). Detections (Falco, GuardDuty) are delivered
+ * {@link InputLoader#DETECTION_HOLD} after their event time, as they reach a SIEM. Records due together are sent together, in
  * batches per sensor. A 429 is waited out for its Retry-After and the batch sent again.
  */
 final class Replayer {
@@ -44,6 +46,7 @@ final class Replayer {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SourceRecord PROBE = new SourceRecord("replay", 1);
     private static final int MAX_RETRIES = 600;
+    private static final Set<String> DETECTION_FORMATS = Set.of("falco", "guardduty");
 
     private final URI server;
     private final String token;
@@ -102,7 +105,7 @@ final class Replayer {
         if (records.isEmpty()) {
             return 0;
         }
-        Instant firstEvent = records.getFirst().time();
+        Instant firstEvent = deliveredAt(records.getFirst());
         long wallStart = System.nanoTime();
         int skipped = 0;
         int next = 0;
@@ -159,7 +162,7 @@ final class Replayer {
         if (speed == 0) {
             return 0;
         }
-        return (long) (Duration.between(firstEvent, record.time()).toNanos() / speed);
+        return (long) (Duration.between(firstEvent, deliveredAt(record)).toNanos() / speed);
     }
 
     /** POSTs until the server takes it or refuses it for good; 400s are the server's per-record verdict. */
@@ -209,8 +212,20 @@ final class Replayer {
                         new Timed(time, sensor.get(), raw.node(), new SourceRecord(name, raw.line()), records.size()));
             });
         }
-        records.sort(Comparator.comparing(Timed::time).thenComparingInt(Timed::order));
+        // Detections reach a SIEM behind the records they are about; analyze holds them back the
+        // same way, and the engine expects them after the process records they point to.
+        records.sort(Comparator.comparing(Replayer::deliveredAt)
+                .thenComparing(Replayer::isDetection)
+                .thenComparingInt(Timed::order));
         return records;
+    }
+
+    private static Instant deliveredAt(Timed record) {
+        return isDetection(record) ? record.time().plus(InputLoader.DETECTION_HOLD) : record.time();
+    }
+
+    private static boolean isDetection(Timed record) {
+        return DETECTION_FORMATS.contains(record.sensor());
     }
 
     private static Optional<Instant> eventTime(JsonNode record) {

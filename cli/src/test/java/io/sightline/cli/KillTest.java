@@ -190,7 +190,7 @@ class KillTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Documents one per request, then telemetry in batches of 100 per sensor, in the analyze order. */
+    /** Documents one per request, then telemetry in batches of 100, sensor by sensor. */
     private static List<Request> requests(Path folder) throws Exception {
         List<Request> requests = new ArrayList<>();
         for (String part : List.of("inventory", "scans")) {

@@ -47,8 +47,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class InputLoader {
 
-    /** How far a detection trails the events it is about: Falco and GuardDuty report after the fact. */
-    static final Duration DETECTION_HOLD = Duration.ofSeconds(30);
+    /**
+     * How far behind the other telemetry third-party detections (Falco, GuardDuty) arrive, as a
+     * SIEM sees them; {@code sightline replay} delivers them with the same delay.
+     */
+    public static final Duration DETECTION_HOLD = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(InputLoader.class);
     /** Top-level fields that mark a scanner report or an inventory document, never telemetry. */

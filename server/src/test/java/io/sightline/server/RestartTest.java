@@ -3,7 +3,6 @@ package io.sightline.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sightline.server.ingest.Sensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,14 +30,13 @@ class RestartTest {
         String interruptedStore = TestServer.storeUrl(kind, interruptedDir);
         String uninterruptedStore = TestServer.storeUrl(kind, uninterruptedDir);
         Scenario scenario = new Scenario(LOG4SHELL);
-        List<Scenario.Located> tetragon = scenario.records(Sensor.TETRAGON);
-        int half = tetragon.size() / 2;
+        List<Scenario.Delivered> telemetry = scenario.inDeliveryOrder();
+        int half = telemetry.size() / 2;
 
         JsonNode before;
         try (TestServer first = TestServer.start(interruptedStore)) {
             scenario.uploadDocuments(first);
-            scenario.post(first, Sensor.K8S_AUDIT, scenario.records(Sensor.K8S_AUDIT), 300);
-            scenario.post(first, Sensor.TETRAGON, tetragon.subList(0, half), 300);
+            scenario.postDelivered(first, telemetry.subList(0, half), 300);
             // Stopped without waiting for the engine: whatever it had not applied is in the log.
             before = first.getJson("/api/v1/status");
         }
@@ -52,9 +50,7 @@ class RestartTest {
                     .as("the attack's first half is visible right after the restart")
                     .isNotEmpty();
             assertThat(second.getJson("/api/v1/assets").path("pods").asInt()).isPositive();
-            scenario.post(second, Sensor.TETRAGON, tetragon.subList(half, tetragon.size()), 300);
-            scenario.post(second, Sensor.FALCO, scenario.records(Sensor.FALCO), 300);
-            scenario.post(second, Sensor.GUARDDUTY, scenario.records(Sensor.GUARDDUTY), 300);
+            scenario.postDelivered(second, telemetry.subList(half, telemetry.size()), 300);
             second.awaitIngested();
             resumed = storyboards(second);
         }
@@ -62,9 +58,7 @@ class RestartTest {
         try (TestServer whole = TestServer.start(uninterruptedStore)) {
             Scenario again = new Scenario(LOG4SHELL);
             again.uploadDocuments(whole);
-            for (Sensor sensor : Scenario.ANALYZE_ORDER) {
-                again.post(whole, sensor, again.records(sensor), 300);
-            }
+            again.postDelivered(whole, again.inDeliveryOrder(), 300);
             whole.awaitIngested();
             uninterrupted = storyboards(whole);
         }

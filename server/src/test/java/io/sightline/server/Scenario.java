@@ -3,8 +3,11 @@ package io.sightline.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sightline.event.RuntimeEvent;
 import io.sightline.event.SourceRecord;
 import io.sightline.formats.DocumentParser;
+import io.sightline.formats.InputLoader;
+import io.sightline.formats.RecordException;
 import io.sightline.formats.telemetry.TelemetryReader;
 import io.sightline.server.ingest.Sensor;
 import java.io.IOException;
@@ -12,7 +15,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +74,61 @@ final class Scenario {
         return found;
     }
 
+    /**
+     * Every telemetry record in the order sensors deliver them live: by event time, detections
+     * (Falco, GuardDuty) {@link InputLoader#DETECTION_HOLD} late, as analyze and replay order them.
+     */
+    List<Delivered> inDeliveryOrder() {
+        List<Delivered> all = new ArrayList<>();
+        for (Sensor sensor : Sensor.values()) {
+            boolean detection = sensor == Sensor.FALCO || sensor == Sensor.GUARDDUTY;
+            for (Located record : records(sensor)) {
+                Instant time = eventTime(record.node()).orElse(Instant.EPOCH);
+                all.add(new Delivered(
+                        sensor,
+                        record,
+                        detection ? time.plus(InputLoader.DETECTION_HOLD) : time,
+                        detection,
+                        all.size()));
+            }
+        }
+        all.sort(Comparator.comparing(Delivered::at)
+                .thenComparing(Delivered::detection)
+                .thenComparingInt(Delivered::order));
+        return all;
+    }
+
+    /** Posts records in delivery order, each run of one sensor's records in batches. */
+    void postDelivered(TestServer server, List<Delivered> records, int batchSize)
+            throws IOException, InterruptedException {
+        int from = 0;
+        while (from < records.size()) {
+            Sensor sensor = records.get(from).sensor();
+            int to = from;
+            while (to < records.size()
+                    && to - from < batchSize
+                    && records.get(to).sensor() == sensor) {
+                to++;
+            }
+            post(
+                    server,
+                    sensor,
+                    records.subList(from, to).stream().map(Delivered::record).toList(),
+                    batchSize);
+            from = to;
+        }
+    }
+
+    private static Optional<Instant> eventTime(JsonNode node) {
+        try {
+            return TelemetryReader.mapRecord(node, new SourceRecord("probe", 1)).stream()
+                    .map(RuntimeEvent::time)
+                    .min(Comparator.naturalOrder());
+        } catch (RecordException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Posts records in batches and records where each accepted one went. */
     void post(TestServer server, Sensor sensor, List<Located> records, int batchSize)
             throws IOException, InterruptedException {
@@ -121,4 +181,6 @@ final class Scenario {
     }
 
     record Located(SourceRecord source, JsonNode node) {}
+
+    record Delivered(Sensor sensor, Located record, Instant at, boolean detection, int order) {}
 }

@@ -3,7 +3,6 @@ package io.sightline.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.sightline.server.ingest.Sensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -49,14 +49,15 @@ class UiBrowserTest {
         Scenario scenario = new Scenario(Scenario.examples().resolve("log4shell-lateral"));
         try (TestServer server = TestServer.start(TestServer.storeUrl("sqlite", dir))) {
             scenario.uploadDocuments(server);
-            List<Scenario.Located> tetragon = scenario.records(Sensor.TETRAGON);
-            scenario.post(server, Sensor.K8S_AUDIT, scenario.records(Sensor.K8S_AUDIT), 300);
-            scenario.post(server, Sensor.TETRAGON, tetragon.subList(0, tetragon.size() / 2), 300);
+            List<Scenario.Delivered> telemetry = scenario.inDeliveryOrder();
+            scenario.postDelivered(server, telemetry.subList(0, telemetry.size() / 2), 300);
             server.awaitIngested();
 
             WebDriver browser = chromium();
             try {
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                // The overview redraws itself (live updates, a timer): a lookup may go stale and is retried.
+                wait.ignoring(StaleElementReferenceException.class);
                 browser.get(server.uri("/ui/").toString());
                 wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")))
                         .sendKeys(server.viewer);
@@ -69,22 +70,18 @@ class UiBrowserTest {
                 screenshot(browser, "1-overview-early");
 
                 // The rest of the attack arrives while the page is open: it updates by itself.
-                scenario.post(server, Sensor.TETRAGON, tetragon.subList(tetragon.size() / 2, tetragon.size()), 300);
-                scenario.post(server, Sensor.FALCO, scenario.records(Sensor.FALCO), 300);
-                scenario.post(server, Sensor.GUARDDUTY, scenario.records(Sensor.GUARDDUTY), 300);
-                wait.until(d -> d.findElements(By.cssSelector("#storyboards .sev-critical"))
-                                .size()
-                        > 0);
-                assertThat(browser.findElements(By.cssSelector("#storyboards tr"))
-                                .size())
-                        .isGreaterThanOrEqualTo(before);
-                assertThat(browser.findElement(By.id("images")).getText())
-                        .contains("#")
-                        .isNotEmpty();
+                scenario.postDelivered(server, telemetry.subList(telemetry.size() / 2, telemetry.size()), 300);
+                server.awaitIngested();
+                long logged = server.getJson("/api/v1/status").path("log_seq").asLong();
+                // The page redraws itself from the event stream until it shows everything logged.
+                wait.until(d -> d.findElement(By.id("counts")).getText().contains(logged + "/" + logged)
+                        && !d.findElements(By.cssSelector("#storyboards .sev-critical"))
+                                .isEmpty()
+                        && d.findElements(By.cssSelector("#storyboards tr")).size() >= before
+                        && d.findElement(By.id("images")).getText().contains("orders-api"));
                 screenshot(browser, "2-overview-live");
 
-                browser.findElement(By.cssSelector("#storyboards tr:nth-child(2) a"))
-                        .click();
+                click(wait, By.cssSelector("#storyboards tr:nth-child(2) a"));
                 wait.until(d -> ((Number)
                                         ((JavascriptExecutor) d)
                                                 .executeScript(
@@ -103,8 +100,7 @@ class UiBrowserTest {
                 screenshot(browser, "3-storyboard");
 
                 browser.get(server.uri("/ui/#/").toString());
-                wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#images tr:nth-child(2) a")))
-                        .click();
+                click(wait, By.cssSelector("#images tr:nth-child(2) a"));
                 wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#fixes tr td")));
                 assertThat(browser.findElement(By.id("factors")).getText()).isNotEmpty();
                 screenshot(browser, "4-image");
@@ -122,6 +118,14 @@ class UiBrowserTest {
                 browser.quit();
             }
         }
+    }
+
+    /** Clicks once the element is there; the overview redraws itself, so a stale find is retried. */
+    private static void click(WebDriverWait wait, By locator) {
+        wait.until(d -> {
+            d.findElement(locator).click();
+            return true;
+        });
     }
 
     private WebDriver chromium() {
