@@ -131,8 +131,7 @@ public final class JsonApi {
         try {
             return MAPPER.readTree(body);
         } catch (IOException e) {
-            throw new ApiException(
-                    200, uri, "GET " + uri + ": the response is not JSON (" + e.getMessage() + ")");
+            throw new ApiException(200, uri, "GET " + uri + ": the response is not JSON (" + e.getMessage() + ")");
         }
     }
 
