@@ -77,6 +77,13 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "where 'kev refresh' stores the catalogue (default: $SIGHTLINE_DATA or ~/.sightline)")
     Path dataDir;
 
+    @Option(
+            names = "--scanner-accounts",
+            paramLabel = "DIR",
+            description =
+                    "first sync the scanner accounts registered in DIR (see 'shiftleft add') and read their reports")
+    Path scannerAccounts;
+
     @Option(names = "--clock-skew", defaultValue = "PT5S", description = "cross-host clock skew (ISO-8601)")
     Duration clockSkew;
 
@@ -129,6 +136,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         paths.addAll(scans);
         paths.addAll(events);
         paths.addAll(vex);
+        if (scannerAccounts != null) {
+            paths.add(syncScannerAccounts());
+        }
         if (folder != null) {
             if (!Files.isDirectory(folder)) {
                 throw new IllegalArgumentException("no such folder: " + folder);
@@ -139,6 +149,26 @@ final class AnalyzeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("nothing to analyze: give a FOLDER or --inventory/--scans/--events");
         }
         return paths;
+    }
+
+    /**
+     * Pulls every registered account into its pulled folder and returns the folder. An account
+     * that cannot be pulled is reported on stderr and its earlier reports, if any, are read.
+     */
+    private Path syncScannerAccounts() {
+        Path pulled = ShiftleftCommand.pulledFolder(scannerAccounts);
+        try {
+            Files.createDirectories(pulled);
+            var outcomes = ShiftleftCommand.syncOnce(
+                    ShiftleftCommand.accounts(scannerAccounts, java.util.Optional.empty()), pulled);
+            ShiftleftCommand.report(outcomes, System.err);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalArgumentException("interrupted while syncing scanner accounts", e);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + pulled, e);
+        }
+        return pulled;
     }
 
     private void write(AnalysisResult analysis) throws IOException {

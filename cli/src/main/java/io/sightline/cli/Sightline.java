@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
             FixesCommand.class,
             RemediateCommand.class,
             NotifyCommand.class,
-            KevCommand.class
+            KevCommand.class,
+            ShiftleftCommand.class
         })
 public final class Sightline implements Runnable {
 
