@@ -72,11 +72,18 @@ class OtrfLog4ShellTest {
 
         JsonNode result = analyze(folder);
 
-        // TODO: the two sensors do not meet in one storyboard yet: auditd keys a process on its exec
-        // time (milliseconds), Sysmon on the start second its GUID holds.
-        assertThat(result.path("storyboards")).hasSize(2);
-        result.path("storyboards")
-                .forEach(s -> assertThat(s.path("severity").asText()).isEqualTo("high"));
+        // Replayed together in event time, auditd's by-pid parent 1340 resolves to the JVM that
+        // Sysmon reported, so both sensors' trails hang under one process and meet. Their child
+        // processes are still two nodes each (auditd keys on exec milliseconds, Sysmon on the
+        // GUID's start second), so each step shows twice.
+        assertThat(result.path("storyboards")).hasSize(1);
+        JsonNode storyboard = result.path("storyboards").get(0);
+        assertThat(storyboard.path("severity").asText()).isEqualTo("high");
+        assertThat(storyboard.path("records").findValuesAsText("file"))
+                .anyMatch(f -> f.contains("auoms"))
+                .anyMatch(f -> f.contains("sysmon"));
+        assertThat(storyboard.path("records")).hasSize(13);
+        assertTrail(storyboard);
     }
 
     private static void assertTrail(JsonNode storyboard) {
