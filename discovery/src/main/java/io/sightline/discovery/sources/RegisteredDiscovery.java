@@ -2,9 +2,11 @@ package io.sightline.discovery.sources;
 
 import static java.util.Objects.requireNonNull;
 
+import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import io.sightline.discovery.AssetStore;
 import io.sightline.discovery.SourceError;
 import io.sightline.discovery.SourceReport;
@@ -14,9 +16,11 @@ import io.sightline.discovery.docker.DockerEngine;
 import io.sightline.discovery.docker.DockerSource;
 import io.sightline.discovery.k8s.KubernetesSource;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,5 +103,31 @@ public final class RegisteredDiscovery {
                 cluster.context().orElse(null), cluster.kubeconfig().toFile());
         config.setRequestRetryBackoffLimit(KUBERNETES_REQUEST_RETRIES);
         return config;
+    }
+
+    /** Checks that a kubeconfig file parses and holds the context (or has a current context). */
+    public static void checkKubeconfig(Path kubeconfig, Optional<String> context) {
+        if (!Files.isRegularFile(kubeconfig)) {
+            throw new IllegalArgumentException("kubeconfig " + kubeconfig + ": no such file");
+        }
+        io.fabric8.kubernetes.api.model.Config parsed;
+        try {
+            parsed = KubeConfigUtils.parseConfig(kubeconfig.toFile());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "kubeconfig " + kubeconfig + " cannot be read as a kubeconfig: " + e.getMessage(), e);
+        }
+        List<String> contexts = Optional.ofNullable(parsed.getContexts()).orElse(List.of()).stream()
+                .map(NamedContext::getName)
+                .toList();
+        String wanted = context.orElse(parsed.getCurrentContext());
+        if (wanted == null || wanted.isEmpty()) {
+            throw new IllegalArgumentException("kubeconfig " + kubeconfig + " has no current context; give --context"
+                    + " (contexts: " + String.join(", ", contexts) + ")");
+        }
+        if (!contexts.contains(wanted)) {
+            throw new IllegalArgumentException("kubeconfig " + kubeconfig + " has no context '" + wanted
+                    + "' (contexts: " + String.join(", ", contexts) + ")");
+        }
     }
 }
