@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -181,7 +182,10 @@ public final class AwsAccountDiscovery {
     }
 
     private SourceReport failed(String operation, SdkException e, long started) {
-        String cause = Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
+        String cause = e instanceof AwsServiceException service && service.awsErrorDetails() != null
+                ? "HTTP " + service.statusCode() + " " + service.awsErrorDetails().errorCode() + ": "
+                        + service.awsErrorDetails().errorMessage()
+                : "unreachable or refused: " + Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
         LOG.warn("account sync failed account={} operation={} cause={}", account.name(), operation, cause);
         return new SourceReport(
                 account.name(),
