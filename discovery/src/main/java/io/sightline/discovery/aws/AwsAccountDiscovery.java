@@ -183,9 +183,12 @@ public final class AwsAccountDiscovery {
 
     private SourceReport failed(String operation, SdkException e, long started) {
         String cause = e instanceof AwsServiceException service && service.awsErrorDetails() != null
-                ? "HTTP " + service.statusCode() + " " + service.awsErrorDetails().errorCode() + ": "
+                ? "HTTP " + service.statusCode() + " "
+                        + service.awsErrorDetails().errorCode() + ": "
                         + service.awsErrorDetails().errorMessage()
-                : "unreachable or refused: " + Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
+                : "unreachable or refused: "
+                        + Optional.ofNullable(e.getMessage())
+                                .orElse(e.getClass().getSimpleName());
         LOG.warn("account sync failed account={} operation={} cause={}", account.name(), operation, cause);
         return new SourceReport(
                 account.name(),

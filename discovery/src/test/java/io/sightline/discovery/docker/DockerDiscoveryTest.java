@@ -70,8 +70,8 @@ class DockerDiscoveryTest {
         assertThat(report.ok()).isTrue();
         assertThat(report.counts()).isEqualTo(Map.of("DockerContainer", 2, "DockerImage", 2));
         List<DockerContainer> containers = DockerSource.containers(store, "edge-1");
-        assertThat(containers).extracting(DockerContainer::name).containsExactly("portainer", "watchtower-stopped");
-        DockerContainer portainer = containers.getFirst();
+        assertThat(containers).extracting(DockerContainer::name).containsExactly("watchtower-stopped", "portainer");
+        DockerContainer portainer = containers.get(1);
         assertThat(portainer.id()).isEqualTo(PORTAINER);
         assertThat(portainer.imageRef()).isEqualTo("portainer/portainer:latest");
         assertThat(portainer.imageId()).isEqualTo(PORTAINER_IMAGE);
