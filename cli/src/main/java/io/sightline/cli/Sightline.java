@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             AnalyzeCommand.class,
             DiscoverCommand.class,
+            SourceCommands.Clusters.class,
+            SourceCommands.Accounts.class,
+            SourceCommands.Hosts.class,
             GateCommand.class,
             FixesCommand.class,
             RemediateCommand.class,
