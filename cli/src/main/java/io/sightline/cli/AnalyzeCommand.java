@@ -1,5 +1,11 @@
 package io.sightline.cli;
 
+import io.sightline.discovery.AssetStore;
+import io.sightline.discovery.InventoryWriter;
+import io.sightline.discovery.SourceReport;
+import io.sightline.discovery.sources.RegisteredDiscovery;
+import io.sightline.discovery.sources.RegisteredSource;
+import io.sightline.discovery.sources.SourceRegistry;
 import io.sightline.engine.EngineConfig;
 import io.sightline.formats.EpssFile;
 import io.sightline.formats.KevCatalogue;
@@ -8,10 +14,14 @@ import io.sightline.formats.pipeline.AnalysisResult;
 import io.sightline.formats.pipeline.Enrichment;
 import io.sightline.formats.report.ReportJson;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -78,6 +89,27 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "where 'kev refresh' stores the catalogue (default: $SIGHTLINE_DATA or ~/.sightline)")
     Path dataDir;
 
+    @Option(
+            names = "--scanner-accounts",
+            paramLabel = "DIR",
+            description =
+                    "first sync the scanner accounts registered in DIR (see 'shiftleft add') and read their reports")
+    Path scannerAccounts;
+
+    @Option(
+            names = "--cluster",
+            paramLabel = "NAME",
+            description = "discover this registered cluster live instead of reading inventory files (repeatable)")
+    List<String> clusters = new ArrayList<>();
+
+    @Option(
+            names = "--discover",
+            description = "discover every registered source live instead of reading inventory files")
+    boolean discover;
+
+    @Mixin
+    DataDir data;
+
     @Option(names = "--clock-skew", defaultValue = "PT5S", description = "cross-host clock skew (ISO-8601)")
     Duration clockSkew;
 
@@ -130,16 +162,85 @@ final class AnalyzeCommand implements Callable<Integer> {
         paths.addAll(scans);
         paths.addAll(events);
         paths.addAll(vex);
+        if (scannerAccounts != null) {
+            paths.add(syncScannerAccounts());
+        }
+        boolean live = discover || !clusters.isEmpty();
         if (folder != null) {
             if (!Files.isDirectory(folder)) {
                 throw new IllegalArgumentException("no such folder: " + folder);
             }
-            paths.addAll(AnalysisPipeline.layout(folder));
+            // Live discovery replaces the folder's inventory/; its scans and telemetry are still read.
+            Path folderInventory = folder.resolve("inventory");
+            AnalysisPipeline.layout(folder).stream()
+                    .filter(part -> !(live && part.equals(folderInventory)))
+                    .forEach(paths::add);
+        }
+        if (live) {
+            paths.add(discovered());
         }
         if (paths.isEmpty()) {
-            throw new IllegalArgumentException("nothing to analyze: give a FOLDER or --inventory/--scans/--events");
+            throw new IllegalArgumentException(
+                    "nothing to analyze: give a FOLDER, --inventory/--scans/--events, --cluster or --discover");
         }
         return paths;
+    }
+
+    /**
+     * Pulls every registered account into its pulled folder and returns the folder. An account
+     * that cannot be pulled is reported on stderr and its earlier reports, if any, are read.
+     */
+    private Path syncScannerAccounts() {
+        Path pulled = ShiftleftCommand.pulledFolder(scannerAccounts);
+        try {
+            Files.createDirectories(pulled);
+            var outcomes = ShiftleftCommand.syncOnce(
+                    ShiftleftCommand.accounts(scannerAccounts, java.util.Optional.empty()), pulled);
+            ShiftleftCommand.report(outcomes, System.err);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalArgumentException("interrupted while syncing scanner accounts", e);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + pulled, e);
+        }
+        return pulled;
+    }
+
+    /** Discovers the chosen registered sources and writes their inventory files into a temporary folder. */
+    private Path discovered() {
+        SourceRegistry registry = data.registry();
+        List<RegisteredSource> sources = new ArrayList<>();
+        if (discover) {
+            sources.addAll(registry.sources());
+        }
+        for (String name : clusters) {
+            RegisteredSource cluster = registry.source(name)
+                    .filter(RegisteredSource.Cluster.class::isInstance)
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "--cluster " + name + ": no cluster of that name is registered in " + registry.file()
+                                    + " (add it with `sightline clusters add`)"));
+            if (!sources.contains(cluster)) {
+                sources.add(cluster);
+            }
+        }
+        if (sources.isEmpty()) {
+            throw new IllegalArgumentException("--discover: no sources registered in " + registry.file());
+        }
+        AssetStore store = new AssetStore(Clock.systemUTC());
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        for (SourceReport report : RegisteredDiscovery.defaults(store).discover(sources)) {
+            DiscoverCommand.print(report, err);
+        }
+        try {
+            Path inventoryDir = Files.createTempDirectory("sightline-discovered");
+            new InventoryWriter()
+                    .write(store, inventoryDir)
+                    .forEach(file -> file.toFile().deleteOnExit());
+            inventoryDir.toFile().deleteOnExit();
+            return inventoryDir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a folder for the discovered inventory: " + e.getMessage(), e);
+        }
     }
 
     private void write(AnalysisResult analysis) throws IOException {

@@ -8,7 +8,9 @@ import io.sightline.discovery.InventoryWriter;
 import io.sightline.discovery.SourceError;
 import io.sightline.discovery.SourceReport;
 import io.sightline.discovery.k8s.KubernetesSource;
-import java.io.IOException;
+import io.sightline.discovery.sources.RegisteredDiscovery;
+import io.sightline.discovery.sources.RegisteredSource;
+import io.sightline.discovery.sources.SourceRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,18 +20,19 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code sightline discover}: list a cluster's assets and write them as inventory files. */
+/** {@code sightline discover}: list the assets of registered sources (or one kubeconfig) and write inventory files. */
 @Command(
         name = "discover",
         mixinStandardHelpOptions = true,
         description = {
-            "Discovers a Kubernetes cluster's nodes, namespaces, workloads, pods, Services, EndpointSlices and Ingresses.",
-            "Prints the objects found per kind and any part that could not be read; with --out, writes pods.json,"
-                    + " nodes.json, services.json and endpointslices.json as `analyze` reads them."
+            "Discovers every registered source (clusters, AWS accounts, Docker hosts), or the cluster of --kubeconfig.",
+            "Prints the objects found per kind and source, and every part that could not be read; with --out, writes"
+                    + " the inventory files `analyze` reads."
         })
 final class DiscoverCommand implements Callable<Integer> {
 
@@ -39,7 +42,7 @@ final class DiscoverCommand implements Callable<Integer> {
     @Option(
             names = "--kubeconfig",
             paramLabel = "FILE",
-            description = "kubeconfig to use (default: $KUBECONFIG, ~/.kube/config or the in-cluster service account)")
+            description = "discover this kubeconfig's cluster instead of the registered sources")
     Path kubeconfig;
 
     @Option(names = "--context", paramLabel = "CTX", description = "kubeconfig context (default: the current one)")
@@ -48,21 +51,30 @@ final class DiscoverCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "write inventory files into DIR")
     Path out;
 
+    @Mixin
+    DataDir data;
+
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         AssetStore store = new AssetStore(Clock.systemUTC());
-        Config config = config();
-        String name = sourceName(config);
-        SourceReport report;
-        try (KubernetesClient client =
-                new KubernetesClientBuilder().withConfig(config).build()) {
-            report = new KubernetesSource(name, client, store).sync();
+        List<SourceReport> reports;
+        if (kubeconfig != null || context != null) {
+            reports = List.of(syncKubeconfig(store));
+        } else {
+            SourceRegistry registry = data.registry();
+            if (registry.sources().isEmpty()) {
+                stdout.println("no sources registered in " + registry.file()
+                        + "; discovering the default kubeconfig ($KUBECONFIG, ~/.kube/config or in-cluster)");
+                reports = List.of(syncKubeconfig(store));
+            } else {
+                reports = RegisteredDiscovery.defaults(store).discover(registry.sources());
+            }
         }
-        print(report, stdout);
+        reports.forEach(report -> print(report, stdout));
         if (out != null) {
             List<Path> written = new InventoryWriter().write(store, out);
             stdout.println("wrote "
@@ -70,7 +82,15 @@ final class DiscoverCommand implements Callable<Integer> {
                     + out);
         }
         stdout.flush();
-        return report.ok() ? 0 : 1;
+        return reports.stream().allMatch(SourceReport::ok) ? 0 : 1;
+    }
+
+    private SourceReport syncKubeconfig(AssetStore store) {
+        Config config = config();
+        try (KubernetesClient client =
+                new KubernetesClientBuilder().withConfig(config).build()) {
+            return new KubernetesSource(sourceName(config), client, store).sync();
+        }
     }
 
     private Config config() {
@@ -79,7 +99,8 @@ final class DiscoverCommand implements Callable<Integer> {
             if (!Files.isRegularFile(kubeconfig)) {
                 throw new IllegalArgumentException("--kubeconfig " + kubeconfig + ": no such file");
             }
-            config = Config.fromKubeconfig(context, kubeconfig.toFile());
+            config = RegisteredDiscovery.config(new RegisteredSource.Cluster(
+                    "kubeconfig", kubeconfig.toAbsolutePath(), java.util.Optional.ofNullable(context)));
         } else {
             config = Config.autoConfigure(context);
         }

@@ -12,11 +12,15 @@ import picocli.CommandLine.Command;
         subcommands = {
             AnalyzeCommand.class,
             DiscoverCommand.class,
+            SourceCommands.Clusters.class,
+            SourceCommands.Accounts.class,
+            SourceCommands.Hosts.class,
             GateCommand.class,
             FixesCommand.class,
             RemediateCommand.class,
             NotifyCommand.class,
             KevCommand.class,
+            ShiftleftCommand.class,
             ServeCommand.class,
             TokenCommand.class,
             ReplayCommand.class

@@ -31,7 +31,8 @@ class AnalyzeCommandTest {
 
         assertThat(result.status()).isEqualTo(2);
         assertThat(result.err())
-                .contains("holds several analysis folders (benign-ci-noise, docker-host-miner, log4shell-lateral)");
+                .contains(
+                        "holds several analysis folders (benign-ci-noise, docker-host-miner, log4shell-lateral, otrf-log4shell)");
     }
 
     @Test

@@ -25,6 +25,7 @@ public final class Inventory {
     private final Map<PodKey, Pod> pods = new LinkedHashMap<>();
     private final Map<String, Pod> podsByIp = new HashMap<>();
     private final Map<String, ContainerAsset> containersByShortId = new LinkedHashMap<>();
+    private final Map<String, FormerId> formerIdsByShortId = new HashMap<>();
     private final Map<String, Service> services = new LinkedHashMap<>();
     private final Map<String, Service> servicesByIp = new HashMap<>();
     private final List<ServiceEndpoint> endpoints = new ArrayList<>();
@@ -53,6 +54,31 @@ public final class Inventory {
     public void add(ContainerAsset container) {
         requireNonNull(container, "container is null");
         containersByShortId.put(container.id().shortId(), container);
+    }
+
+    /**
+     * Records that {@code current} ran before under {@code formerId}: the same pod's container of the
+     * same name before a restart. {@link #container(String)} then finds {@code current} by the former
+     * id too, so an event from before the restart still reaches its pod. An id that is a current
+     * container's own id keeps resolving to that container.
+     */
+    public void addFormerId(ContainerId formerId, ContainerAsset current) {
+        requireNonNull(formerId, "formerId is null");
+        requireNonNull(current, "current is null");
+        if (!formerId.shortId().equals(current.id().shortId())) {
+            formerIdsByShortId.put(
+                    formerId.shortId(), new FormerId(formerId, current.id().shortId()));
+        }
+    }
+
+    /** Former container ids recorded by {@link #addFormerId}, each with its current container. */
+    public Map<ContainerId, ContainerAsset> formerIds() {
+        Map<ContainerId, ContainerAsset> former = new LinkedHashMap<>();
+        formerIdsByShortId
+                .values()
+                .forEach(f -> Optional.ofNullable(containersByShortId.get(f.currentShortId()))
+                        .ifPresent(current -> former.put(f.id(), current)));
+        return former;
     }
 
     public void add(Service service) {
@@ -111,17 +137,24 @@ public final class Inventory {
         return Optional.ofNullable(podsByIp.get(ip));
     }
 
-    /** Finds a container by its full id or any prefix of at least 12 characters. */
+    /**
+     * Finds a container by its full id or any prefix of at least 12 characters, or by an id it ran
+     * under before a restart ({@link #addFormerId}).
+     */
     public Optional<ContainerAsset> container(String idOrPrefix) {
         if (idOrPrefix == null || idOrPrefix.length() < ContainerId.SHORT_LENGTH) {
             return Optional.empty();
         }
         ContainerId wanted = ContainerId.parse(idOrPrefix);
         ContainerAsset found = containersByShortId.get(wanted.shortId());
-        if (found == null || !found.id().id().startsWith(wanted.id())) {
+        if (found != null) {
+            return found.id().id().startsWith(wanted.id()) ? Optional.of(found) : Optional.empty();
+        }
+        FormerId former = formerIdsByShortId.get(wanted.shortId());
+        if (former == null || !former.id().id().startsWith(wanted.id())) {
             return Optional.empty();
         }
-        return Optional.of(found);
+        return Optional.ofNullable(containersByShortId.get(former.currentShortId()));
     }
 
     public Optional<Service> serviceByIp(String ip) {
@@ -228,4 +261,7 @@ public final class Inventory {
                 addresses,
                 known.source().or(added::source));
     }
+
+    /** A container id from before a restart and the short id of the container that replaced it. */
+    private record FormerId(ContainerId id, String currentShortId) {}
 }

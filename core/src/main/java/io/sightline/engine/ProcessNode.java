@@ -28,6 +28,9 @@ final class ProcessNode {
     boolean spawnStepWritten;
     io.sightline.event.ApiCall execSession;
     ProcessNode parent;
+    /** The parent was named by pid only, so a later exec of that pid may take this child over. */
+    boolean parentByPid;
+
     final List<ProcessNode> children = new ArrayList<>(2);
     private long[] records = NO_RECORDS;
     private int recordCount;

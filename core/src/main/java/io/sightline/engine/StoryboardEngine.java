@@ -267,7 +267,11 @@ public final class StoryboardEngine {
 
     private ProcessNode onProcessRecord(ProcessEvent event) {
         ProcessNode node = upsert(event.process());
-        event.parent().map(this::upsert).ifPresent(parent -> link(node, parent));
+        event.parent().ifPresent(ref -> {
+            ProcessNode parent = upsert(ref);
+            node.parentByPid = !ref.startKnown();
+            link(node, parent);
+        });
         addRecord(node, event.source(), event.time());
         return node;
     }
@@ -473,6 +477,19 @@ public final class StoryboardEngine {
         }
         if (Behaviours.isUserDiscovery(node)) {
             trail.tag(Behaviours.USER_DISCOVERY);
+        }
+        Optional<String> decoded = Behaviours.decodedPayload(node);
+        decoded.ifPresent(payload -> trail.tag(Behaviours.DEOBFUSCATE));
+        String command = decoded.orElse(node.arguments);
+        if (Behaviours.isReverseShell(command)) {
+            trail.tag(Behaviours.NON_APP_LAYER_PROTOCOL);
+            String shown = Redaction.mask(command);
+            step(
+                    trail,
+                    time,
+                    node,
+                    node.name() + " starts a reverse shell: "
+                            + (shown.length() > 120 ? shown.substring(0, 117) + "..." : shown));
         }
         if (Behaviours.isContainerTool(node)) {
             trail.tag(Behaviours.CONTAINER_DISCOVERY);
@@ -822,15 +839,15 @@ public final class StoryboardEngine {
     }
 
     private ProcessNode upsert(ProcessRef ref) {
+        if (!ref.startKnown()) {
+            return upsertSeenAlive(ref);
+        }
         ProcessKey sensorKey = ref.key();
         ProcessKey key = new ProcessKey(hostNames.canonical(sensorKey.host()), sensorKey.pid(), sensorKey.startNanos());
         ProcessNode node = nodes.get(key);
         if (node == null) {
-            node = new ProcessNode(key, ref.startTime());
-            nodes.put(key, node);
-            nodesByHostPid
-                    .computeIfAbsent(hostPid(key.host(), key.pid()), k -> new ArrayList<>(1))
-                    .add(node);
+            node = newNode(key, ref.startTime());
+            adoptChildrenByPid(node);
         }
         node.describe(ref);
         ProcessNode found = node;
@@ -840,6 +857,62 @@ public final class StoryboardEngine {
             }
         });
         return node;
+    }
+
+    private ProcessNode newNode(ProcessKey key, Instant start) {
+        ProcessNode node = new ProcessNode(key, start);
+        nodes.put(key, node);
+        nodesByHostPid
+                .computeIfAbsent(hostPid(key.host(), key.pid()), k -> new ArrayList<>(1))
+                .add(node);
+        return node;
+    }
+
+    /**
+     * A process known by pid only (auditd's parent) is the newest process of that pid that started
+     * by the time it was seen. Before any such process is known, it is one node per pid standing
+     * for a process that started before the sensors saw it, dated by its earliest sighting; an
+     * exec of that pid arriving later takes over the children that started after it (see {@link
+     * #adoptChildrenByPid}). A description fills in only what an exec did not say.
+     */
+    private ProcessNode upsertSeenAlive(ProcessRef ref) {
+        String host = hostNames.canonical(ref.host());
+        ProcessNode node = nodesByHostPid.getOrDefault(hostPid(host, ref.pid()), List.of()).stream()
+                .filter(n -> n.key.startNanos() != ProcessRef.UNKNOWN_START)
+                .filter(n -> !n.start.isAfter(ref.startTime()))
+                .max((a, b) -> a.start.compareTo(b.start))
+                .orElse(null);
+        if (node == null) {
+            ProcessKey key = new ProcessKey(host, ref.pid(), ProcessRef.UNKNOWN_START);
+            node = nodes.get(key);
+            if (node == null) {
+                node = newNode(key, ref.startTime());
+            } else if (ref.startTime().isBefore(node.start)) {
+                node.start = ref.startTime();
+            }
+        }
+        if (!ref.executable().isEmpty()) {
+            node.describe(ref);
+        }
+        return node;
+    }
+
+    /**
+     * Children linked by pid alone to an earlier process of the same pid (or to the one of unknown
+     * start) that started after this process did are this process's: its exec arrived late.
+     */
+    private void adoptChildrenByPid(ProcessNode node) {
+        for (ProcessNode same : List.copyOf(nodesByHostPid.get(hostPid(node.host(), node.key.pid())))) {
+            boolean earlier = same.key.startNanos() == ProcessRef.UNKNOWN_START || same.start.isBefore(node.start);
+            if (same == node || !earlier) {
+                continue;
+            }
+            for (ProcessNode child : List.copyOf(same.children)) {
+                if (child.parentByPid && !child.start.isBefore(node.start)) {
+                    link(child, node);
+                }
+            }
+        }
     }
 
     private void link(ProcessNode child, ProcessNode parent) {

@@ -27,9 +27,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class AssetStore {
 
+    private static final String POD = "Pod";
+
     private final Clock clock;
     private final Map<String, Map<ObjectKey, Tracked>> scopes = new LinkedHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, ContainerHistory> histories = new LinkedHashMap<>();
 
     public AssetStore(Clock clock) {
         this.clock = requireNonNull(clock, "clock is null");
@@ -45,6 +48,9 @@ public final class AssetStore {
                         key,
                         new Tracked(key, object, now, now, Optional.empty()),
                         (known, added) -> known.seenAgain(object, now));
+        if (key.kind().equals(POD)) {
+            histories.computeIfAbsent(source, s -> new ContainerHistory()).record(key, object);
+        }
         notify(source, tracked);
     }
 
@@ -86,6 +92,18 @@ public final class AssetStore {
      */
     public void addListener(Listener listener) {
         listeners.add(requireNonNull(listener, "listener is null"));
+    }
+
+    /**
+     * The runtime container ids every container of a pod has run under, by container name, oldest
+     * first: the last id is the one the pod reported most recently. The ids come from every sight of
+     * the pod (list or watch) and from kubelet's {@code lastState}, so they survive restarts that
+     * kubelet itself no longer reports; a pod never seen has none.
+     */
+    public synchronized Map<String, List<String>> containerIds(String source, ObjectKey pod) {
+        requireNonNull(pod, "pod is null");
+        ContainerHistory history = histories.get(requireNonNull(source, "source is null"));
+        return history == null ? Map.of() : history.ids(pod);
     }
 
     /** Every object of a source, live and gone, in the order first seen. */

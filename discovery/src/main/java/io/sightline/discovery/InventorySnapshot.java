@@ -5,10 +5,13 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sightline.asset.ContainerAsset;
+import io.sightline.asset.ContainerId;
 import io.sightline.asset.Host;
 import io.sightline.asset.Inventory;
 import io.sightline.event.SkippedRecord;
 import io.sightline.formats.RecordException;
+import io.sightline.formats.inventory.DockerInspectParser;
 import io.sightline.formats.inventory.Ec2InstancesParser;
 import io.sightline.formats.inventory.EksClusterParser;
 import io.sightline.formats.inventory.KubernetesListParser;
@@ -37,6 +40,8 @@ public final class InventorySnapshot {
 
     public static final String INSTANCE = "Instance";
     public static final String CLUSTER = "Cluster";
+    public static final String DOCKER_CONTAINER = "DockerContainer";
+    public static final String DOCKER_IMAGE = "DockerImage";
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -87,6 +92,7 @@ public final class InventorySnapshot {
                             skipped);
                 }
             }
+            addFormerIds(store, source, wanted, inventory);
         }
         Map<String, String> nodeByInstance = nodesByInstance(inventory);
         for (String source : sources) {
@@ -101,6 +107,17 @@ public final class InventorySnapshot {
                         skipped);
                 scratch.hosts().forEach(host -> inventory.add(linked(host, nodeByInstance)));
             }
+            for (String kind : List.of(DOCKER_CONTAINER, DOCKER_IMAGE)) {
+                List<Tracked> objects = ordered(store.objects(source, kind), wanted);
+                if (!objects.isEmpty()) {
+                    parse(
+                            () -> DockerInspectParser.parse(
+                                    inspectArray(objects), label(source, kind), inventory, skipped),
+                            source,
+                            kind,
+                            skipped);
+                }
+            }
             for (Tracked cluster : ordered(store.objects(source, CLUSTER), wanted)) {
                 ObjectNode described = JSON.objectNode().set("cluster", cluster.object());
                 parse(
@@ -114,6 +131,35 @@ public final class InventorySnapshot {
         return new InventorySnapshot(inventory, skipped);
     }
 
+    /**
+     * Lets each pod container be found by the ids it ran under before its restarts: the last id the
+     * store saw is the current one, every earlier id a former one.
+     */
+    private static void addFormerIds(AssetStore store, String source, Predicate<Tracked> wanted, Inventory inventory) {
+        for (Tracked pod : store.objects(source, "Pod")) {
+            if (!wanted.test(pod)) {
+                continue;
+            }
+            store.containerIds(source, pod.key()).values().forEach(ids -> {
+                Optional<ContainerAsset> current = containerOf(inventory, ids.getLast());
+                current.ifPresent(container -> ids.subList(0, ids.size() - 1)
+                        .forEach(former -> formerId(former).ifPresent(id -> inventory.addFormerId(id, container))));
+            });
+        }
+    }
+
+    private static Optional<ContainerAsset> containerOf(Inventory inventory, String id) {
+        return formerId(id).flatMap(parsed -> inventory.container(parsed.id()));
+    }
+
+    private static Optional<ContainerId> formerId(String id) {
+        try {
+            return Optional.of(ContainerId.parse(id));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The kubectl {@code List} of the given objects, as {@code kubectl get -o json} prints it. */
     public static ObjectNode kubectlList(List<Tracked> objects) {
         ObjectNode list = JSON.objectNode().put("apiVersion", "v1").put("kind", "List");
@@ -121,6 +167,13 @@ public final class InventorySnapshot {
         objects.forEach(tracked -> items.add(tracked.object()));
         list.putObject("metadata").put("resourceVersion", "");
         return list;
+    }
+
+    /** {@code docker inspect} (or {@code docker image inspect}) output: an array of the objects. */
+    public static ArrayNode inspectArray(List<Tracked> objects) {
+        ArrayNode array = JSON.arrayNode();
+        objects.forEach(tracked -> array.add(tracked.object()));
+        return array;
     }
 
     /** {@code aws ec2 describe-instances} output holding the given instances in one reservation. */

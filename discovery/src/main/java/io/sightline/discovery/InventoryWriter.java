@@ -20,7 +20,9 @@ import java.util.Map;
  * Writes the live objects of a store as the inventory files {@code sightline analyze} reads:
  * {@code pods.json}, {@code nodes.json}, {@code services.json} and {@code endpointslices.json} as
  * kubectl {@code List}s, {@code ec2-instances.json} as {@code aws ec2 describe-instances} output
- * and one {@code eks-cluster-<name>.json} per cluster as {@code aws eks describe-cluster} output.
+ * one {@code eks-cluster-<name>.json} per cluster as {@code aws eks describe-cluster} output, and
+ * {@code docker-inspect.json} and {@code docker-image-inspect.json} as {@code docker inspect} and
+ * {@code docker image inspect} print them.
  * Objects of every source go into the same files; a kind nobody listed gets no file.
  */
 public final class InventoryWriter {
@@ -50,6 +52,14 @@ public final class InventoryWriter {
             List<Tracked> instances = live(store, InventorySnapshot.INSTANCE);
             if (!instances.isEmpty()) {
                 written.add(write(folder.resolve("ec2-instances.json"), InventorySnapshot.reservations(instances)));
+            }
+            List<Tracked> containers = live(store, InventorySnapshot.DOCKER_CONTAINER);
+            if (!containers.isEmpty()) {
+                written.add(write(folder.resolve("docker-inspect.json"), InventorySnapshot.inspectArray(containers)));
+            }
+            List<Tracked> images = live(store, InventorySnapshot.DOCKER_IMAGE);
+            if (!images.isEmpty()) {
+                written.add(write(folder.resolve("docker-image-inspect.json"), InventorySnapshot.inspectArray(images)));
             }
             Map<String, JsonNode> clusters = new LinkedHashMap<>();
             live(store, InventorySnapshot.CLUSTER)

@@ -14,13 +14,14 @@ import java.util.function.Consumer;
 
 /**
  * Replays several telemetry files as one stream in event-time order, the way the sensors would
- * have delivered them together. Each file is parsed on its own thread into a bounded queue; the
- * caller's thread always takes the earliest head. Files are each roughly in time order already,
+ * have delivered them together. Each file is parsed on its own thread into a bounded queue of
+ * batches; the caller's thread always takes the earliest head. Files are each roughly in time order already,
  * so memory stays at one queue per file whatever their size, and parsing uses every core.
  */
 final class TimeMerge {
 
-    private static final int QUEUE = 4096;
+    private static final int QUEUE = 16;
+    private static final int BATCH = 512;
 
     private TimeMerge() {}
 
@@ -56,6 +57,9 @@ final class TimeMerge {
         private final int index;
         private final Source source;
         private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
+        private List<RuntimeEvent> filling = new ArrayList<>(BATCH);
+        private List<RuntimeEvent> draining = List.of();
+        private int drained;
         private volatile ReadSummary summary;
         private volatile RuntimeException failure;
         private Thread thread;
@@ -71,31 +75,46 @@ final class TimeMerge {
                     .name("telemetry-" + source.name())
                     .start(() -> {
                         try {
-                            summary = TelemetryReader.read(source.path(), source.name(), this::put);
+                            summary = TelemetryReader.read(source.path(), source.name(), this::add);
                         } catch (RuntimeException e) {
                             failure = e;
                         } finally {
+                            put(filling);
                             put(END);
                         }
                     });
         }
 
         java.util.Optional<Head> next() {
-            Object item;
-            try {
-                item = queue.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while merging " + source.name(), e);
-            }
-            if (item == END) {
-                join();
-                if (failure != null) {
-                    throw failure;
+            while (drained == draining.size()) {
+                Object item;
+                try {
+                    item = queue.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while merging " + source.name(), e);
                 }
-                return java.util.Optional.empty();
+                if (item == END) {
+                    join();
+                    if (failure != null) {
+                        throw failure;
+                    }
+                    return java.util.Optional.empty();
+                }
+                @SuppressWarnings("unchecked")
+                List<RuntimeEvent> batch = (List<RuntimeEvent>) item;
+                draining = batch;
+                drained = 0;
             }
-            return java.util.Optional.of(new Head(this, (RuntimeEvent) item));
+            return java.util.Optional.of(new Head(this, draining.get(drained++)));
+        }
+
+        private void add(RuntimeEvent event) {
+            filling.add(event);
+            if (filling.size() == BATCH) {
+                put(filling);
+                filling = new ArrayList<>(BATCH);
+            }
         }
 
         ReadSummary summary() {

@@ -46,7 +46,10 @@ class AwsDiscoveryTest {
                 .answer("eks:DescribeCluster devel", json(200, example("DescribeCluster")))
                 // The docs describe only "devel"; "prod", also listed, is not found, as when it is
                 // deleted between the list and the describe.
-                .answer("eks:DescribeCluster prod", json(404, "{\"message\":\"No cluster found for name: prod.\"}"));
+                .answer("eks:DescribeCluster prod", json(404, "{\"message\":\"No cluster found for name: prod.\"}"))
+                // This account runs no ECS and has no ECR repository.
+                .answer("ecs:ListClusters", json(200, "{\"clusterArns\":[]}"))
+                .answer("ecr:DescribeRepositories", json(200, "{\"repositories\":[]}"));
     }
 
     @AfterEach

@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A local stand-in for the EC2 and EKS endpoints on one port: EC2's query protocol is a form POST
- * to {@code /} naming its {@code Action}, EKS is REST ({@code GET /clusters},
- * {@code GET /clusters/{name}}). Each operation answers from a queue of scripted responses, then
+ * A local stand-in for the EC2, STS, EKS, ECS and ECR endpoints on one port: EC2's and STS's query
+ * protocol is a form POST to {@code /} naming its {@code Action}, EKS is REST ({@code GET /clusters},
+ * {@code GET /clusters/{name}}), ECS and ECR are JSON POSTs naming the operation in
+ * {@code X-Amz-Target}. Each operation answers from a queue of scripted responses, then
  * from its default one; every request is recorded.
  */
 final class AwsStub implements AutoCloseable {
@@ -67,8 +68,11 @@ final class AwsStub implements AutoCloseable {
 
     private synchronized void handle(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        String operation = operationOf(
-                exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body);
+        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        String operation = target != null
+                ? jsonOperation(target)
+                : operationOf(
+                        exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body);
         requests.add(new Request(operation, body, exchange.getRequestHeaders().getFirst("Authorization")));
         Deque<Response> queue = scripted.get(operation);
         Response response = queue != null && !queue.isEmpty() ? queue.poll() : defaults.get(operation);
@@ -83,11 +87,19 @@ final class AwsStub implements AutoCloseable {
         }
     }
 
+    /** ECS and ECR speak awsJson1_1: the operation is in {@code X-Amz-Target}. */
+    private static String jsonOperation(String target) {
+        String service = target.startsWith("AmazonEC2ContainerRegistry") ? "ecr" : "ecs";
+        return service + ":" + target.substring(target.indexOf('.') + 1);
+    }
+
     private static String operationOf(String method, String path, String body) {
         if (method.equals("POST") && path.equals("/")) {
+            // EC2 and STS both use the query protocol; STS's API version tells them apart.
+            String service = body.contains("Version=2011-06-15") ? "sts:" : "ec2:";
             for (String pair : body.split("&")) {
                 if (pair.startsWith("Action=")) {
-                    return "ec2:" + URLDecoder.decode(pair.substring("Action=".length()), StandardCharsets.UTF_8);
+                    return service + URLDecoder.decode(pair.substring("Action=".length()), StandardCharsets.UTF_8);
                 }
             }
         }

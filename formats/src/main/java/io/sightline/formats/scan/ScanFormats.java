@@ -13,6 +13,7 @@ import java.util.Optional;
 public final class ScanFormats {
 
     public static final List<ScanFormat> ALL = List.of(
+            new ScanFormat("scanner-pull", ScannerPullParser::accepts, ScannerPullParser::parse),
             new ScanFormat("trivy", TrivyReportParser::accepts, (r, f, s) -> List.of(TrivyReportParser.parse(r, f, s))),
             new ScanFormat("trivy-k8s", TrivyKubernetesParser::accepts, TrivyKubernetesParser::parse),
             new ScanFormat("trivy-operator", TrivyOperatorParser::accepts, TrivyOperatorParser::parse),

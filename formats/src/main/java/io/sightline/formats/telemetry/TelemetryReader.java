@@ -39,14 +39,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a runtime telemetry file (Tetragon, Falco, Kubernetes audit, GuardDuty) into {@link
- * RuntimeEvent}s, recognising the format of each record by its content.
+ * Reads a runtime telemetry file (Tetragon, Falco, Kubernetes audit, GuardDuty, AUOMS auditd,
+ * Sysmon for Linux) into {@link RuntimeEvent}s, recognising the format of each record by its
+ * content.
  *
  * <p>A file is either JSON Lines (one record per line, blank lines ignored) or a JSON document: one
  * pretty-printed record, an array of records, a wrapper object whose only array holds the records
  * (GuardDuty's {@code {"Findings":[...]}}, a Kubernetes {@code EventList}), or several such values
  * one after another. Line numbers are 1-based; in a document a record's line is the line where its
- * value starts.
+ * value starts. A file whose first line is a syslog line of a text format (AUOMS {@code
+ * type=AUOMS_EXECVE audit(…)}, Sysmon for Linux {@code <Event>} XML) is read line by line too,
+ * each line by the format that accepts it; so is a JSON Lines file in which such lines appear.
  *
  * <p>Bad input costs only itself: a line that is not JSON, a record of no known format and a record
  * its format rejects each become a {@link SkippedRecord}, logged at warn with file, line and reason
@@ -70,7 +73,14 @@ public final class TelemetryReader {
             new Format("tetragon", TetragonMapper::accepts, TetragonMapper::map),
             new Format("falco", FalcoMapper::accepts, FalcoMapper::map),
             new Format("k8s-audit", K8sAuditMapper::accepts, K8sAuditMapper::map),
-            new Format("guardduty", GuardDutyMapper::accepts, GuardDutyMapper::map));
+            new Format("guardduty", GuardDutyMapper::accepts, GuardDutyMapper::map),
+            new Format("auoms", AuomsMapper::accepts, AuomsMapper::map),
+            new Format("sysmon-linux", SysmonLinuxMapper::accepts, SysmonLinuxMapper::map));
+
+    /** Formats whose records are lines of text, as a syslog file holds them. */
+    private static final List<TextFormat> TEXT_FORMATS = List.of(
+            new TextFormat("auoms", AuomsMapper::acceptsLine, AuomsMapper::mapLine),
+            new TextFormat("sysmon-linux", SysmonLinuxMapper::acceptsLine, SysmonLinuxMapper::mapLine));
 
     private TelemetryReader() {}
 
@@ -192,7 +202,7 @@ public final class TelemetryReader {
         if (firstLine.isEmpty()) {
             return;
         }
-        if (parsesAlone(firstLine.get())) {
+        if (parsesAlone(firstLine.get()) || textFormat(firstLine.get()).isPresent()) {
             readLines(path, run);
             return;
         }
@@ -254,6 +264,12 @@ public final class TelemetryReader {
         return unwrap(value, line, arrays);
     }
 
+    private static Optional<TextFormat> textFormat(String line) {
+        return TEXT_FORMATS.stream()
+                .filter(format -> format.accepts().test(line))
+                .findFirst();
+    }
+
     private static boolean recognised(JsonNode record) {
         return FORMATS.stream().anyMatch(format -> format.accepts().test(record));
     }
@@ -310,7 +326,8 @@ public final class TelemetryReader {
     }
 
     private static String unknownFormat(JsonNode node) {
-        String expected = "expected a Tetragon event, Falco alert, Kubernetes audit Event or GuardDuty finding";
+        String expected = "expected a Tetragon event, Falco alert, Kubernetes audit Event, GuardDuty finding,"
+                + " AUOMS record or Sysmon for Linux event";
         if (!node.isObject()) {
             return "no known format: " + expected + ", got a JSON "
                     + node.getNodeType().name().toLowerCase(Locale.ROOT) + "; record skipped";
@@ -326,7 +343,14 @@ public final class TelemetryReader {
         List<RuntimeEvent> map(JsonNode record, SourceRecord source) throws RecordException;
     }
 
+    @FunctionalInterface
+    private interface LineMapper {
+        List<RuntimeEvent> map(String line, SourceRecord source) throws RecordException;
+    }
+
     private record Format(String name, Predicate<JsonNode> accepts, Mapper mapper) {}
+
+    private record TextFormat(String name, Predicate<String> accepts, LineMapper mapper) {}
 
     private record Located(int line, JsonNode node) {}
 
@@ -450,10 +474,31 @@ public final class TelemetryReader {
             try {
                 value = LINE_JSON.readTree(text);
             } catch (JsonProcessingException e) {
-                skip(number, "not valid JSON: " + describe(e) + "; line skipped");
+                Optional<TextFormat> format = textFormat(text);
+                if (format.isPresent()) {
+                    mapText(format.get(), number, text);
+                } else {
+                    skip(number, "not valid JSON: " + describe(e) + "; line skipped");
+                }
                 return;
             }
             recordsOnLine(number, value).forEach(this::record);
+        }
+
+        private void mapText(TextFormat format, int number, String text) {
+            List<RuntimeEvent> events;
+            try {
+                events = format.mapper().map(text, new SourceRecord(file, number));
+            } catch (RecordException e) {
+                skip(number, e.getMessage() + "; record skipped");
+                return;
+            } catch (IllegalArgumentException | DateTimeException e) {
+                skip(number, format.name() + ": invalid value: " + e.getMessage() + "; record skipped");
+                return;
+            }
+            accepted++;
+            formats.add(format.name());
+            events.forEach(sink);
         }
 
         void record(Located located) {

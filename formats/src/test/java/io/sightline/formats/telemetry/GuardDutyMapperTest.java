@@ -57,8 +57,9 @@ class GuardDutyMapperTest {
                         1, "guardduty finding: missing field Type; record skipped"));
         assertThat(cluster.summary().skipped())
                 .extracting(SkippedRecord::reason)
-                .containsExactly("no known format: expected a Tetragon event, Falco alert, Kubernetes audit Event or"
-                        + " GuardDuty finding, got an object with fields [Resource, SchemaVersion]; record skipped");
+                .containsExactly(
+                        "no known format: expected a Tetragon event, Falco alert, Kubernetes audit Event,"
+                                + " GuardDuty finding, AUOMS record or Sysmon for Linux event, got an object with fields [Resource, SchemaVersion]; record skipped");
     }
 
     @Test

@@ -143,10 +143,10 @@ class TelemetryReaderTest {
         assertThat(read.summary().skipped())
                 .extracting(SkippedRecord::reason)
                 .containsExactly(
-                        "no known format: expected a Tetragon event, Falco alert, Kubernetes audit Event or"
-                                + " GuardDuty finding, got an object with fields [hello, n]; record skipped",
-                        "no known format: expected a Tetragon event, Falco alert, Kubernetes audit Event or"
-                                + " GuardDuty finding, got a JSON number; record skipped");
+                        "no known format: expected a Tetragon event, Falco alert, Kubernetes audit Event,"
+                                + " GuardDuty finding, AUOMS record or Sysmon for Linux event, got an object with fields [hello, n]; record skipped",
+                        "no known format: expected a Tetragon event, Falco alert, Kubernetes audit Event,"
+                                + " GuardDuty finding, AUOMS record or Sysmon for Linux event, got a JSON number; record skipped");
     }
 
     @Test
