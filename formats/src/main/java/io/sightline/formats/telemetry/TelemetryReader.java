@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a runtime telemetry file (Tetragon, Falco, Kubernetes audit, GuardDuty, AUOMS auditd,
- * Sysmon for Linux) into {@link RuntimeEvent}s, recognising the format of each record by its
+ * Sysmon for Linux, Tracee, raw auditd) into {@link RuntimeEvent}s, recognising the format of each record by its
  * content.
  *
  * <p>A file is either JSON Lines (one record per line, blank lines ignored) or a JSON document: one
@@ -47,7 +47,10 @@ import org.slf4j.LoggerFactory;
  * one after another. Line numbers are 1-based; in a document a record's line is the line where its
  * value starts. A file whose first line is a syslog line of a text format (AUOMS {@code
  * type=AUOMS_EXECVE audit(…)}, Sysmon for Linux {@code <Event>} XML) is read line by line too,
- * each line by the format that accepts it; so is a JSON Lines file in which such lines appear.
+ * each line by the format that accepts it; so is a JSON Lines file in which such lines appear. A
+ * raw auditd log ({@code type=SYSCALL msg=audit(…)}) is read line by line too, and its records are
+ * grouped into audit events ({@link AuditdMapper}): there a record of the summary is one event,
+ * and its line is the event's first record's line. A YAML file is refused whole with its reason.
  *
  * <p>Bad input costs only itself: a line that is not JSON, a record of no known format and a record
  * its format rejects each become a {@link SkippedRecord}, logged at warn with file, line and reason
