@@ -183,7 +183,8 @@ public final class AuomsMapper {
                 : value;
     }
 
-    private static int nanos(String fraction) {
+    /** The fraction of a second in an {@code audit(seconds.fraction:serial)} stamp, as nanoseconds. */
+    static int nanos(String fraction) {
         if (fraction == null) {
             return 0;
         }

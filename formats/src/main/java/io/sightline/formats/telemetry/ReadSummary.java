@@ -11,7 +11,8 @@ import java.util.List;
  * were read, and every record that was skipped with its line and reason.
  *
  * <p>{@code accepted} counts records, not events: a Tetragon kprobe of a policy Sightline ignores
- * is accepted and produces no event, and a record never counts twice.
+ * is accepted and produces no event, and a record never counts twice. In a raw auditd log a record is
+ * one audit event, whatever the number of lines it spans.
  */
 public record ReadSummary(String file, String format, int accepted, List<SkippedRecord> skipped) {
 

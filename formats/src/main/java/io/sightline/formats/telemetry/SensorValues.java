@@ -11,6 +11,21 @@ final class SensorValues {
 
     static final Pattern TECHNIQUE = Pattern.compile("T\\d{4}(\\.\\d{3})?");
 
+    /**
+     * The end of a connection a record does not name: a connect gives the address dialled but not
+     * the local end the kernel picks, Tracee's {@code security_socket_accept} the listening address
+     * but not the client. The unspecified address and port 0 are no real end of a connection, so
+     * an unknown end never equals a known one.
+     */
+    static final Endpoint UNKNOWN_END = new Endpoint("0.0.0.0", 0);
+
+    /**
+     * The host of a record that names none (a raw auditd log without {@code node=}, a Tracee
+     * v1beta1 event). TODO: a telemetry file cannot say which host it came from yet; until it can,
+     * such logs from two hosts key their processes on one host and may join unrelated pids.
+     */
+    static final String UNNAMED_HOST = "localhost";
+
     private SensorValues() {}
 
     /**

@@ -35,12 +35,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads a runtime telemetry file (Tetragon, Falco, Kubernetes audit, GuardDuty, AUOMS auditd,
- * Sysmon for Linux) into {@link RuntimeEvent}s, recognising the format of each record by its
+ * Sysmon for Linux, Tracee, raw auditd) into {@link RuntimeEvent}s, recognising the format of each record by its
  * content.
  *
  * <p>A file is either JSON Lines (one record per line, blank lines ignored) or a JSON document: one
@@ -49,7 +50,10 @@ import org.slf4j.LoggerFactory;
  * one after another. Line numbers are 1-based; in a document a record's line is the line where its
  * value starts. A file whose first line is a syslog line of a text format (AUOMS {@code
  * type=AUOMS_EXECVE audit(…)}, Sysmon for Linux {@code <Event>} XML) is read line by line too,
- * each line by the format that accepts it; so is a JSON Lines file in which such lines appear.
+ * each line by the format that accepts it; so is a JSON Lines file in which such lines appear. A
+ * raw auditd log ({@code type=SYSCALL msg=audit(…)}) is read line by line too, and its records are
+ * grouped into audit events ({@link AuditdMapper}): there a record of the summary is one event,
+ * and its line is the event's first record's line. A YAML file is refused whole with its reason.
  *
  * <p>Bad input costs only itself: a line that is not JSON, a record of no known format and a record
  * its format rejects each become a {@link SkippedRecord}, logged at warn with file, line and reason
@@ -69,13 +73,17 @@ public final class TelemetryReader {
     /** For a document read value by value, where the next value is no trailing garbage. */
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A first line such as {@code tests:} or {@code name: value}: a YAML mapping, not a record. */
+    private static final Pattern YAML_KEY = Pattern.compile("[A-Za-z_][\\w .-]*:(\\s.*)?");
+
     private static final List<Format> FORMATS = List.of(
             new Format("tetragon", TetragonMapper::accepts, TetragonMapper::map),
             new Format("falco", FalcoMapper::accepts, FalcoMapper::map),
             new Format("k8s-audit", K8sAuditMapper::accepts, K8sAuditMapper::map),
             new Format("guardduty", GuardDutyMapper::accepts, GuardDutyMapper::map),
             new Format("auoms", AuomsMapper::accepts, AuomsMapper::map),
-            new Format("sysmon-linux", SysmonLinuxMapper::accepts, SysmonLinuxMapper::map));
+            new Format("sysmon-linux", SysmonLinuxMapper::accepts, SysmonLinuxMapper::map),
+            new Format("tracee", TraceeMapper::accepts, TraceeMapper::map));
 
     /** Formats whose records are lines of text, as a syslog file holds them. */
     private static final List<TextFormat> TEXT_FORMATS = List.of(
@@ -202,8 +210,15 @@ public final class TelemetryReader {
         if (firstLine.isEmpty()) {
             return;
         }
-        if (parsesAlone(firstLine.get()) || textFormat(firstLine.get()).isPresent()) {
+        if (parsesAlone(firstLine.get())
+                || textFormat(firstLine.get()).isPresent()
+                || AuditdMapper.acceptsLine(firstLine.get())) {
             readLines(path, run);
+            return;
+        }
+        Optional<String> yaml = yamlNotTelemetry(path, firstLine.get());
+        if (yaml.isPresent()) {
+            run.skip(1, yaml.get());
             return;
         }
         Document document = readDocument(path);
@@ -229,6 +244,39 @@ public final class TelemetryReader {
                 }
             }
         }
+        run.finish();
+    }
+
+    /**
+     * The reason a YAML file is no telemetry, when it is one. elastic/go-libaudit keeps audit
+     * records as test cases inside YAML block strings; read as a log they would lose the
+     * separation between cases, so the file is refused as a whole.
+     */
+    private static Optional<String> yamlNotTelemetry(Path path, String firstLine) throws IOException {
+        String start = firstLine.strip();
+        if (!start.equals("---")
+                && !start.startsWith("%YAML")
+                && !YAML_KEY.matcher(start).matches()) {
+            return Optional.empty();
+        }
+        int records = 0;
+        int firstRecord = 0;
+        try (BufferedReader reader = open(path)) {
+            int number = 0;
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                number++;
+                if (AuditdMapper.isIndentedRecord(line)) {
+                    records++;
+                    firstRecord = firstRecord == 0 ? number : firstRecord;
+                }
+            }
+        }
+        String held = records == 0
+                ? ""
+                : "; its " + records + " audit records (the first on line " + firstRecord
+                        + ") are indented inside YAML strings, as test cases are, not lines of an audit log";
+        return Optional.of("a YAML document, not telemetry: expected JSON, JSON Lines or log lines"
+                + " (raw auditd \"type=… msg=audit(…)\", AUOMS, Sysmon for Linux)" + held + "; file not read");
     }
 
     private static Document readDocument(Path path) throws IOException {
@@ -327,7 +375,7 @@ public final class TelemetryReader {
 
     private static String unknownFormat(JsonNode node) {
         String expected = "expected a Tetragon event, Falco alert, Kubernetes audit Event, GuardDuty finding,"
-                + " AUOMS record or Sysmon for Linux event";
+                + " AUOMS record, Sysmon for Linux event or Tracee event";
         if (!node.isObject()) {
             return "no known format: " + expected + ", got a JSON "
                     + node.getNodeType().name().toLowerCase(Locale.ROOT) + "; record skipped";
@@ -455,18 +503,21 @@ public final class TelemetryReader {
         private final Optional<Consumer<RawRecord>> rawSink;
         private final List<SkippedRecord> skipped = new ArrayList<>();
         private final Set<String> formats = new LinkedHashSet<>();
+        private final AuditdMapper.Events auditEvents;
         private int accepted;
 
         Run(String file, Consumer<RuntimeEvent> sink) {
             this.file = file;
             this.sink = sink;
             this.rawSink = Optional.empty();
+            this.auditEvents = new AuditdMapper.Events(file);
         }
 
         Run(String file, Consumer<RuntimeEvent> sink, Consumer<RawRecord> rawSink) {
             this.file = file;
             this.sink = sink;
             this.rawSink = Optional.of(rawSink);
+            this.auditEvents = new AuditdMapper.Events(file);
         }
 
         void line(int number, String text) {
@@ -477,6 +528,8 @@ public final class TelemetryReader {
                 Optional<TextFormat> format = textFormat(text);
                 if (format.isPresent()) {
                     mapText(format.get(), number, text);
+                } else if (AuditdMapper.acceptsLine(text)) {
+                    auditRecord(number, text);
                 } else {
                     skip(number, "not valid JSON: " + describe(e) + "; line skipped");
                 }
@@ -499,6 +552,42 @@ public final class TelemetryReader {
             accepted++;
             formats.add(format.name());
             events.forEach(sink);
+        }
+
+        /** A raw audit record joins its event; the events it completes are mapped. */
+        private void auditRecord(int number, String text) {
+            AuditdMapper.Record record;
+            try {
+                record = AuditdMapper.Record.parse(text);
+            } catch (RecordException e) {
+                skip(number, e.getMessage() + "; record skipped");
+                return;
+            } catch (IllegalArgumentException | DateTimeException e) {
+                skip(number, "auditd: invalid value: " + e.getMessage() + "; record skipped");
+                return;
+            }
+            auditEvents.add(number, record).forEach(this::auditEvent);
+        }
+
+        private void auditEvent(AuditdMapper.Event event) {
+            List<RuntimeEvent> events;
+            try {
+                events = AuditdMapper.map(event);
+            } catch (RecordException e) {
+                skip(event.line(), e.getMessage() + "; event skipped");
+                return;
+            } catch (IllegalArgumentException | DateTimeException e) {
+                skip(event.line(), "auditd: invalid value: " + e.getMessage() + "; event skipped");
+                return;
+            }
+            accepted++;
+            formats.add("auditd");
+            events.forEach(sink);
+        }
+
+        /** Maps the audit events still open at the end of the file. */
+        void finish() {
+            auditEvents.finish().forEach(this::auditEvent);
         }
 
         void record(Located located) {

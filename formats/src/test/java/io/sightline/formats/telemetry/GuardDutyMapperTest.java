@@ -59,7 +59,7 @@ class GuardDutyMapperTest {
                 .extracting(SkippedRecord::reason)
                 .containsExactly(
                         "no known format: expected a Tetragon event, Falco alert, Kubernetes audit Event,"
-                                + " GuardDuty finding, AUOMS record or Sysmon for Linux event, got an object with fields [Resource, SchemaVersion]; record skipped");
+                                + " GuardDuty finding, AUOMS record, Sysmon for Linux event or Tracee event, got an object with fields [Resource, SchemaVersion]; record skipped");
     }
 
     @Test

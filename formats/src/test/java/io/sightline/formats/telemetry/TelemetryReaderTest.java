@@ -144,9 +144,9 @@ class TelemetryReaderTest {
                 .extracting(SkippedRecord::reason)
                 .containsExactly(
                         "no known format: expected a Tetragon event, Falco alert, Kubernetes audit Event,"
-                                + " GuardDuty finding, AUOMS record or Sysmon for Linux event, got an object with fields [hello, n]; record skipped",
+                                + " GuardDuty finding, AUOMS record, Sysmon for Linux event or Tracee event, got an object with fields [hello, n]; record skipped",
                         "no known format: expected a Tetragon event, Falco alert, Kubernetes audit Event,"
-                                + " GuardDuty finding, AUOMS record or Sysmon for Linux event, got a JSON number; record skipped");
+                                + " GuardDuty finding, AUOMS record, Sysmon for Linux event or Tracee event, got a JSON number; record skipped");
     }
 
     @Test
