@@ -92,7 +92,10 @@ public final class LoadedPackages {
             requireNonNull(source, "source is null");
         }
 
-        /** {@code /app/orders-api.jar run by `java ... -jar /app/orders-api.jar` in container d9eed57efe26 (telemetry/tetragon.jsonl:4)}. */
+        /**
+         * The evidence in words: {@code /app/orders-api.jar run by `java ... -jar
+         * /app/orders-api.jar` in container d9eed57efe26 (telemetry/tetragon.jsonl:4)}.
+         */
         public String describe() {
             String how = switch (kind) {
                 case EXECUTED -> "executed";
@@ -221,7 +224,10 @@ public final class LoadedPackages {
         return watch.filter(w -> !w.complete());
     }
 
-    /** The image of a container: by id among the catalogue's, then as the inventory knows it (a former id), then by the digest the sensor gave. */
+    /**
+     * The image of a container: by id among the catalogue's, then as the inventory knows it (a
+     * former id), then by the digest the sensor gave.
+     */
     private Optional<Watch> resolve(ContainerContext context) {
         Watch direct = byContainer.get(context.id().shortId());
         if (direct != null) {
