@@ -67,6 +67,7 @@ final class FixListExport {
                 upgrade.put("minimum_fix_for_worst", fix.minimumFixForWorst());
                 upgrade.put("worst", fix.worstId());
                 upgrade.put("worst_severity", fix.worst().label());
+                upgrade.put("loaded_at_runtime", fix.loadedAtRuntime());
                 ArrayNode clears = upgrade.putArray("clears");
                 fix.vulnerabilities().forEach(clears::add);
                 cleared.addAll(fix.vulnerabilities());

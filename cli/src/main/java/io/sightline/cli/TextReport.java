@@ -102,13 +102,14 @@ final class TextReport {
             }
             for (PackageFix fix : image.fixes().stream().limit(5).toList()) {
                 out.printf(
-                        "    upgrade %s %s -> %s (clears %s; %s needs %s)%n",
+                        "    upgrade %s %s -> %s (clears %s; %s needs %s)%s%n",
                         fix.packageName(),
                         fix.installedVersion(),
                         fix.fixedVersion(),
                         String.join(" ", fix.vulnerabilities()),
                         fix.worstId(),
-                        fix.minimumFixForWorst());
+                        fix.minimumFixForWorst(),
+                        fix.loadedAtRuntime() ? " [loaded at runtime]" : "");
             }
         }
         out.println();

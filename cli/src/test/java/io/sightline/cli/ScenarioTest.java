@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,6 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ScenarioTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String ORDERS_API_DIGEST =
+            "sha256:311f41ffc751601bd6cdd901cc47f293a9efb2d28dba5cef8b5057a6e6fbb540";
     private static final List<String> SEVERITIES = List.of("info", "low", "medium", "high", "critical");
 
     @TempDir
@@ -104,6 +107,94 @@ class ScenarioTest {
 
         Set<String> skipped = records(result.path("skipped"), Map.of());
         assertThat(skipped).containsAll(records(truth.path("malformed"), Map.of()));
+    }
+
+    /**
+     * orders-api.trivy.json puts log4j-core (CVE-2021-44228, CVE-2021-45046: critical) and
+     * jackson-databind (CVE-2020-36518, CVE-2022-42003, CVE-2022-42004: high) in {@code
+     * app/orders-api.jar}; its two mediums do not count and its OS packages have no path. The JVM
+     * of both orders-api pods runs {@code java ... -jar /app/orders-api.jar}; tetragon.jsonl line 1
+     * is the first record of it (an accept in container 73efc56d301c). 2 x 3 + 3 x 2 = 12 points.
+     * No other image of the scenario names a vulnerable package's file: inventory-svc's Tomcat is
+     * started by main class, not by the paths Trivy gives.
+     */
+    @Test
+    void log4jInsideTheOrdersApiFatJarIsLoadedByTheRunningJvm() throws IOException {
+        JsonNode result = analyze(Path.of(System.getProperty("sightline.scenarios"), "log4shell-lateral"));
+
+        List<String> loadedImages = new ArrayList<>();
+        JsonNode ordersApi = null;
+        for (JsonNode image : result.path("images")) {
+            if (!image.path("loaded_packages").isEmpty()) {
+                loadedImages.add(image.path("image").asText());
+            }
+            if (image.path("digest").asText().equals(ORDERS_API_DIGEST)) {
+                ordersApi = image;
+            }
+        }
+        assertThat(loadedImages)
+                .containsExactly("111122223333.dkr.ecr.us-east-1.amazonaws.com/payments/orders-api:1.8.2");
+        assertThat(ordersApi.path("rank").asInt()).isEqualTo(1);
+        JsonNode factor = factor(ordersApi, "vulnerable package loaded at runtime");
+        assertThat(factor.path("points").asDouble()).isEqualTo(12.0);
+        assertThat(factor.path("detail").asText())
+                .startsWith("2 critical, 3 high fixable vulnerabilities")
+                .contains(
+                        "org.apache.logging.log4j:log4j-core 2.14.1 (CVE-2021-44228, CVE-2021-45046): /app/orders-api.jar run by"
+                                + " `/opt/java/openjdk/bin/java -XX:MaxRAMPercentage=75.0"
+                                + " -Dlog4j.configurationFile=/app/log4j2.xml -jar /app/orders-api.jar`"
+                                + " in container 73efc56d301c (telemetry/tetragon.jsonl:1)");
+
+        JsonNode log4j = ordersApi.path("loaded_packages").get(0);
+        assertThat(log4j.path("package").asText()).isEqualTo("org.apache.logging.log4j:log4j-core");
+        assertThat(log4j.path("evidence").path("package_path").asText()).isEqualTo("app/orders-api.jar");
+        assertThat(log4j.path("evidence").path("observed_path").asText()).isEqualTo("/app/orders-api.jar");
+        assertThat(log4j.path("evidence").path("kind").asText()).isEqualTo("run_by_argument");
+        assertThat(log4j.path("evidence").path("line").asInt()).isEqualTo(1);
+
+        List<String> fixOrder = new ArrayList<>();
+        ordersApi
+                .path("fixes")
+                .forEach(f -> fixOrder.add(f.path("package").asText()
+                        + (f.path("loaded_at_runtime").asBoolean() ? " (loaded)" : "")));
+        assertThat(fixOrder)
+                .startsWith(
+                        "org.apache.logging.log4j:log4j-core (loaded)",
+                        "com.fasterxml.jackson.core:jackson-databind (loaded)",
+                        "gzip");
+    }
+
+    /**
+     * web-portal.grype.json locates httpd 2.4.49 at /usr/local/apache2/bin/httpd: 5 critical and 2
+     * high fixable CVEs, 5 x 3 + 2 x 2 = 19, capped at 15. tetragon.jsonl line 3 is the first record
+     * whose process is that binary (httpd -DFOREGROUND in container bab004ba16ee).
+     */
+    @Test
+    void theHttpdBinaryOfWebPortalIsExecuted() throws IOException {
+        JsonNode result = analyze(Path.of(System.getProperty("sightline.scenarios"), "docker-host-miner"));
+
+        JsonNode webPortal = result.path("images").get(0);
+        assertThat(webPortal.path("image").asText()).endsWith("/legacy/web-portal:2021.09");
+        assertThat(factor(webPortal, "vulnerable package loaded at runtime")
+                        .path("points")
+                        .asDouble())
+                .isEqualTo(15.0);
+        JsonNode evidence = webPortal.path("loaded_packages").get(0).path("evidence");
+        assertThat(evidence.path("kind").asText()).isEqualTo("executed");
+        assertThat(evidence.path("observed_path").asText()).isEqualTo("/usr/local/apache2/bin/httpd");
+        assertThat(evidence.path("container_id").asText()).isEqualTo("bab004ba16ee");
+        assertThat(evidence.path("line").asInt()).isEqualTo(3);
+        assertThat(webPortal.path("fixes").get(0).path("package").asText()).isEqualTo("httpd");
+    }
+
+    private static JsonNode factor(JsonNode image, String name) {
+        for (JsonNode factor : image.path("factors")) {
+            if (factor.path("name").asText().equals(name)) {
+                return factor;
+            }
+        }
+        throw new AssertionError(
+                "no factor '" + name + "' on " + image.path("image").asText());
     }
 
     private JsonNode analyze(Path folder) throws IOException {

@@ -48,6 +48,11 @@ public record Finding(
         this(id, aliases, pkg, fixedVersion, severity, cvssScore, title, scanner, Scores.NONE);
     }
 
+    /** This finding on {@code other}: the same package as another entry of the report named it. */
+    public Finding withPackage(PackageRef other) {
+        return new Finding(id, aliases, other, fixedVersion, severity, cvssScore, title, scanner, scores);
+    }
+
     public boolean fixable() {
         return fixedVersion.isPresent();
     }

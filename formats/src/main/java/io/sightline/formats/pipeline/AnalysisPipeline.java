@@ -8,6 +8,7 @@ import io.sightline.finding.ScanReport;
 import io.sightline.formats.InputLoader;
 import io.sightline.rank.ImageCatalogue;
 import io.sightline.rank.ImageRanker;
+import io.sightline.rank.LoadedPackages;
 import io.sightline.vex.VexFilter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,8 +21,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The main job as one call: read inventory, scan reports and telemetry, stitch storyboards, rank
- * images. The CLI's {@code analyze}, {@code gate} and {@code remediate --from} share it.
+ * The main job as one call: read inventory, scan reports and telemetry, stitch storyboards, note
+ * which vulnerable packages running containers executed or loaded, rank images. The CLI's {@code analyze}, {@code gate} and {@code remediate --from} share it.
  */
 public final class AnalysisPipeline {
 
@@ -58,10 +59,14 @@ public final class AnalysisPipeline {
         List<ScanReport> reports = new VexFilter(loader.vexStatements()).apply(loader.reports());
         ImageCatalogue catalogue = ImageCatalogue.build(loader.inventory(), reports, enrichment.knownExploited());
         StoryboardEngine engine = new StoryboardEngine(loader.inventory(), catalogue, config);
-        loader.streamTelemetry(engine::accept);
+        LoadedPackages loaded = LoadedPackages.watching(loader.inventory(), catalogue);
+        loader.streamTelemetry(event -> {
+            engine.accept(event);
+            loaded.accept(event);
+        });
 
         var storyboards = engine.storyboards();
-        var images = new ImageRanker(catalogue, enrichment.epss()).rank(storyboards);
+        var images = new ImageRanker(catalogue, enrichment.epss(), loaded).rank(storyboards);
         return new AnalysisResult(
                 loader.inventory(),
                 catalogue,

@@ -11,6 +11,7 @@ import io.sightline.finding.ScanReport;
 import io.sightline.finding.Severity;
 import io.sightline.finding.Suppression;
 import io.sightline.formats.pipeline.AnalysisResult;
+import io.sightline.rank.LoadedPackages;
 import io.sightline.rank.PackageFix;
 import io.sightline.rank.RankedImage;
 import io.sightline.storyboard.Storyboard;
@@ -140,6 +141,29 @@ public final class ReportJson {
             f.put("worst", fix.worstId());
             f.put("worst_severity", fix.worst().label());
             strings(f.putArray("vulnerabilities"), fix.vulnerabilities());
+            f.put("loaded_at_runtime", fix.loadedAtRuntime());
+        }
+        ArrayNode loaded = node.putArray("loaded_packages");
+        for (RankedImage.LoadedPackage p : i.loadedPackages()) {
+            ObjectNode l = loaded.addObject();
+            l.put("package", p.packageName());
+            l.put("installed_version", p.version());
+            ArrayNode vulnerabilities = l.putArray("vulnerabilities");
+            p.vulnerabilities()
+                    .forEach(v -> vulnerabilities
+                            .addObject()
+                            .put("id", v.id())
+                            .put("severity", v.severity().label()));
+            LoadedPackages.Evidence e = p.evidence();
+            l.putObject("evidence")
+                    .put("package_path", e.packagePath())
+                    .put("observed_path", "/" + e.observedPath())
+                    .put("kind", e.kind().label())
+                    .put("executable", e.executable())
+                    .put("arguments", e.arguments())
+                    .put("container_id", e.containerId())
+                    .put("file", e.source().file())
+                    .put("line", e.source().line());
         }
         ArrayNode containers = node.putArray("containers");
         for (ContainerAsset c : i.containers()) {

@@ -70,7 +70,8 @@ public final class GrypeReportParser {
                 Fields.requiredText(match, "artifact.name"),
                 Fields.requiredText(match, "artifact.version"),
                 Fields.text(match, "artifact.type").orElse("unknown"),
-                Fields.text(match, "artifact.purl"));
+                Fields.text(match, "artifact.purl"),
+                locations(match.path("artifact").path("locations")));
         return new Finding(
                 id,
                 FindingFields.aliases(id, relatedIds(related)),
@@ -81,6 +82,17 @@ public final class GrypeReportParser {
                 title(vulnerability, related).orElse(id),
                 SCANNER,
                 new Scores(ratings(vulnerability, related), epss(vulnerability)));
+    }
+
+    /**
+     * The files the package was found through, {@code artifact.locations[].path}: the binary for a
+     * binary match ({@code /usr/local/apache2/bin/httpd}), the package database and copyright file
+     * for a distro package ({@code /var/lib/dpkg/status}), the metadata file for a Python one.
+     */
+    private static List<String> locations(JsonNode locations) {
+        List<String> paths = new ArrayList<>();
+        locations.forEach(location -> Fields.text(location, "path").ifPresent(paths::add));
+        return paths;
     }
 
     /** Every CVSS entry of the match and of its related records, each under its own source. */

@@ -22,7 +22,8 @@ import java.util.Set;
  * becomes a {@link SkippedRecord} naming where it sits and what it lacks; its neighbours are kept.
  * Exact duplicates (same id, package, version and ecosystem) are kept once: Snyk repeats a
  * vulnerability for every dependency path, Grype for every location of a package, and a
- * {@link Finding} carries neither. Not thread safe: one builder per parse.
+ * {@link Finding} carries no dependency path. The locations of the repeats are added to the kept
+ * finding's package paths. Not thread safe: one builder per parse.
  */
 final class ReportBuilder {
 
@@ -134,7 +135,11 @@ final class ReportBuilder {
 
     /** Adds a finding read elsewhere, deduplicated like the rest. */
     void add(Finding finding) {
-        findings.putIfAbsent(Key.of(finding), finding);
+        findings.merge(
+                Key.of(finding),
+                finding,
+                (kept, again) ->
+                        kept.withPackage(kept.pkg().withPaths(again.pkg().paths())));
     }
 
     void suppress(Finding finding, Drop drop) {
@@ -161,7 +166,7 @@ final class ReportBuilder {
             if (drop.isPresent()) {
                 suppress(finding, drop.get());
             } else {
-                findings.putIfAbsent(Key.of(finding), finding);
+                add(finding);
             }
         } catch (RecordException e) {
             skip(where, e.getMessage() + "; finding skipped");

@@ -104,13 +104,20 @@ public final class TrivyReportParser {
                 .map(status -> new ReportBuilder.Drop(status, "", "Trivy Status"));
     }
 
+    /**
+     * {@code PkgPath} is where Trivy found a language package, relative to the image root: the
+     * archive for a Java package ({@code app/orders-api.jar}, or {@code
+     * app/orders-api.jar/BOOT-INF/lib/log4j-core-2.14.1.jar} for a jar inside a jar), the metadata
+     * file for a Python one. OS packages have none.
+     */
     static Finding finding(JsonNode entry, String ecosystem) throws RecordException {
         String id = Fields.requiredText(entry, "VulnerabilityID");
         PackageRef pkg = new PackageRef(
                 Fields.requiredText(entry, "PkgName"),
                 Fields.requiredText(entry, "InstalledVersion"),
                 ecosystem,
-                Fields.text(entry, "PkgIdentifier.PURL"));
+                Fields.text(entry, "PkgIdentifier.PURL"),
+                Fields.text(entry, "PkgPath").stream().toList());
         return new Finding(
                 id,
                 FindingFields.aliases(id, Fields.texts(entry, "VendorIDs")),

@@ -35,7 +35,12 @@ class GrypeReportParserTest {
 
         Finding traversal = only(report, "CVE-2021-41773");
         assertThat(traversal.pkg())
-                .isEqualTo(new PackageRef("httpd", "2.4.49", "binary", Optional.of("pkg:generic/httpd@2.4.49")));
+                .isEqualTo(new PackageRef(
+                        "httpd",
+                        "2.4.49",
+                        "binary",
+                        Optional.of("pkg:generic/httpd@2.4.49"),
+                        List.of("/usr/local/apache2/bin/httpd")));
         assertThat(traversal.fixedVersion()).contains("2.4.50");
         assertThat(traversal.severity()).isEqualTo(Severity.HIGH);
         assertThat(traversal.cvssScore()).hasValue(7.5);
@@ -100,7 +105,8 @@ class GrypeReportParserTest {
                         "4.34.0-17.el9_1",
                         "rpm",
                         Optional.of("pkg:rpm/rhel/nspr@4.34.0-17.el9_1"
-                                + "?arch=x86_64&upstream=nss-3.79.0-17.el9_1.src.rpm&distro=rhel-9.1")));
+                                + "?arch=x86_64&upstream=nss-3.79.0-17.el9_1.src.rpm&distro=rhel-9.1"),
+                        List.of("/var/lib/rpm/rpmdb.sqlite")));
     }
 
     @Test
@@ -142,6 +148,9 @@ class GrypeReportParserTest {
             assertThat(finding.id()).isEqualTo("CVE-2021-33574");
             assertThat(finding.pkg().name()).isEqualTo("libc6");
             assertThat(finding.pkg().version()).isEqualTo("2.28-10");
+            assertThat(finding.pkg().paths())
+                    .as("the second match's location joins the first's")
+                    .containsExactly("/usr/lib/x86_64-linux-gnu/libc.so.6", "/lib/x86_64-linux-gnu/libc.so.6");
             assertThat(finding.fixedVersion()).as("fix.state not-fixed").isEmpty();
             assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
         });

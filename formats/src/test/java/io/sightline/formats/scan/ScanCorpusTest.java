@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -184,6 +185,25 @@ class ScanCorpusTest {
 
             assertThat(scanned).as("repo digests scanned in %s", scenario).containsAll(ranked);
         }
+    }
+
+    /** Where a format gives the files a package was found in, they are kept on the package. */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({
+        "sysdig/sysdig_reports_many_vul.json, Werkzeug,"
+                + " /usr/local/lib/python2.7/dist-packages/Werkzeug-1.0.1.dist-info/METADATA",
+        "aqua/vulns_with_aqua_severity.json, /BOOT-INF/lib/guava-20.0.jar, /BOOT-INF/lib/guava-20.0.jar",
+        "wiz/wizcli_img_many_vul.json, golang.org/x/net, /app/grpc/proto/go.mod",
+        "grype/ghsa-test.json, httpclient, /TwilioNotifier.hpi",
+    })
+    void packagePathsAreKeptWhereTheFormatGivesThem(String subpath, String packageName, String path)
+            throws RecordException {
+        ScanReport report = parseByContent(ScanSamples.corpus(subpath), subpath);
+
+        assertThat(report.findings())
+                .filteredOn(f -> f.pkg().name().equals(packageName))
+                .isNotEmpty()
+                .allSatisfy(f -> assertThat(f.pkg().paths()).containsExactly(path));
     }
 
     /** The outcome of reading a document by content, as the input loader does. */

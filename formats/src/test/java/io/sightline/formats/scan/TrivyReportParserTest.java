@@ -39,7 +39,8 @@ class TrivyReportParserTest {
                         "org.apache.logging.log4j:log4j-core",
                         "2.14.1",
                         "jar",
-                        Optional.of("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1")));
+                        Optional.of("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"),
+                        List.of("app/orders-api.jar")));
         assertThat(log4shell.fixedVersion()).contains("2.15.0, 2.12.2, 2.3.1");
         assertThat(log4shell.severity()).isEqualTo(Severity.CRITICAL);
         assertThat(log4shell.cvssScore()).hasValue(10.0);
@@ -53,6 +54,9 @@ class TrivyReportParserTest {
         assertThat(zlib.pkg().name()).isEqualTo("zlib1g");
         assertThat(zlib.pkg().version()).isEqualTo("1:1.2.11.dfsg-2ubuntu1.2");
         assertThat(zlib.pkg().ecosystem()).isEqualTo("ubuntu");
+        assertThat(zlib.pkg().paths())
+                .as("Trivy gives no PkgPath for OS packages")
+                .isEmpty();
         assertThat(zlib.fixedVersion()).contains("1:1.2.11.dfsg-2ubuntu1.5");
         // Ubuntu rates it MEDIUM while NVD scores it 9.8: severity and score come from different sources.
         assertThat(zlib.severity()).isEqualTo(Severity.MEDIUM);
