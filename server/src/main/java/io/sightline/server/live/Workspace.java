@@ -16,6 +16,7 @@ import io.sightline.formats.RecordException;
 import io.sightline.formats.telemetry.TelemetryReader;
 import io.sightline.rank.ImageCatalogue;
 import io.sightline.rank.ImageRanker;
+import io.sightline.rank.LoadedPackages;
 import io.sightline.store.IngestLog;
 import io.sightline.store.LogEntry;
 import io.sightline.storyboard.Storyboard;
@@ -47,6 +48,7 @@ final class Workspace {
     private final Inventory inventory = new Inventory();
     private final List<ScanReport> reports = new ArrayList<>();
     private StoryboardEngine engine;
+    private LoadedPackages loaded;
     private boolean telemetrySeen;
     private ImageCatalogue catalogue;
     private View.Assets assets = View.Assets.EMPTY;
@@ -59,6 +61,7 @@ final class Workspace {
         this.config = requireNonNull(config, "config is null");
         this.catalogue = ImageCatalogue.build(inventory, reports, this.knownExploited);
         this.engine = newEngine();
+        this.loaded = LoadedPackages.watching(inventory, catalogue);
     }
 
     void apply(LogEntry entry) {
@@ -87,7 +90,7 @@ final class Workspace {
                 engine.eventsSeen(),
                 skipped,
                 storyboards,
-                new ImageRanker(catalogue).rank(storyboards),
+                new ImageRanker(catalogue, java.util.Map.of(), loaded).rank(storyboards),
                 assets,
                 reports,
                 catalogue);
@@ -110,6 +113,7 @@ final class Workspace {
      */
     private void restitch(long upToSeq) {
         engine = newEngine();
+        loaded = LoadedPackages.watching(inventory, catalogue);
         if (!telemetrySeen) {
             return;
         }
@@ -142,7 +146,10 @@ final class Workspace {
     private void applyRecord(LogEntry entry) throws RecordException, JsonProcessingException {
         JsonNode record = JSON.readTree(entry.body());
         SourceRecord source = new SourceRecord(entry.stream(), Math.toIntExact(entry.streamSeq()));
-        TelemetryReader.mapRecord(record, source).forEach(engine::accept);
+        TelemetryReader.mapRecord(record, source).forEach(event -> {
+            engine.accept(event);
+            loaded.accept(event);
+        });
         telemetrySeen = true;
     }
 
@@ -158,8 +165,12 @@ final class Workspace {
         inventory.linkImages();
         catalogue = ImageCatalogue.build(inventory, reports, knownExploited);
         assets = new View.Assets(inventory.clusters(), inventory.hosts(), inventory.pods(), inventory.containers());
-        if (entry.kind() == LogEntry.Kind.INVENTORY) {
+        if (entry.kind() == LogEntry.Kind.INVENTORY || telemetrySeen) {
+            // A scan report after telemetry changes which package files count as loaded, so
+            // the telemetry is seen again against it, as for inventory.
             restitch(entry.seq() - 1);
+        } else {
+            loaded = LoadedPackages.watching(inventory, catalogue);
         }
     }
 }
