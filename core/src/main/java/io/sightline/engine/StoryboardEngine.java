@@ -237,7 +237,7 @@ public final class StoryboardEngine {
 
     /** The current storyboards, most severe first. */
     public List<Storyboard> storyboards() {
-        return new StoryboardSnapshot(inventory, imageRisk, spawnCounts, config.commonPattern())
+        return new StoryboardSnapshot(inventory, imageRisk, spawnCounts, config.commonPattern(), this::record)
                 .build(liveTrails(), looseDetections);
     }
 
@@ -368,7 +368,7 @@ public final class StoryboardEngine {
             apiCallsBySource.computeIfAbsent(ip, k -> new ArrayDeque<>(2)).addLast(call);
             for (ApiWindow window : apiWindowsBySource.getOrDefault(ip, List.of())) {
                 if (window.covers(call.time())) {
-                    attachApiCall(window.trail.root(), call);
+                    attachApiCall(window.trail.root(), window.caller, call);
                 }
             }
         }
@@ -570,6 +570,9 @@ public final class StoryboardEngine {
         String remote = flow.remote.address();
         String text = node.name() + " connects to " + flow.remote;
 
+        if (Behaviours.isPublicAddress(remote) || remote.equals(Behaviours.METADATA_ADDRESS)) {
+            trail.root().links.add(new Trail.Link(node.key, remote, "connected"));
+        }
         if (Behaviours.isPublicAddress(remote)) {
             registerAttackerAddress(trail, remote);
             if (Behaviours.isShell(node.name())) {
@@ -606,7 +609,7 @@ public final class StoryboardEngine {
         }
         for (Flow accept = acceptsByClient.get(flow.local); accept != null; accept = accept.nextSameClient) {
             if (sameConnection(flow, accept)) {
-                linkLateral(trail, accept);
+                linkLateral(trail, node, accept);
             }
         }
         return text;
@@ -615,14 +618,15 @@ public final class StoryboardEngine {
     private void linkAcceptToTaintedConnect(Flow accept) {
         for (Flow connect = connectsByClient.get(accept.remote); connect != null; connect = connect.nextSameClient) {
             if (connect.node.tainted && sameConnection(connect, accept)) {
-                linkLateral(connect.node.trail(), accept);
+                linkLateral(connect.node.trail(), connect.node, accept);
             }
         }
     }
 
-    private void linkLateral(Trail trail, Flow accept) {
+    private void linkLateral(Trail trail, ProcessNode client, Flow accept) {
         enter(accept.node, trail, accept.source(), accept.time());
         Trail root = trail.root();
+        root.links.add(new Trail.Link(client.key, accept.node.key.toString(), "entered"));
         root.tag(Behaviours.EXPLOIT_REMOTE_SERVICE);
         step(
                 root,
@@ -670,19 +674,21 @@ public final class StoryboardEngine {
         root.tag(Behaviours.CONTAINER_DISCOVERY);
         String source = flow.local.address();
         Instant time = flow.time();
-        ApiWindow window = new ApiWindow(root, time.minus(config.clockSkew()), time.plus(config.apiCallWindow()));
+        ApiWindow window =
+                new ApiWindow(root, flow.node, time.minus(config.clockSkew()), time.plus(config.apiCallWindow()));
         apiWindowsBySource.computeIfAbsent(source, k -> new ArrayList<>(1)).add(window);
         for (ApiCall call : apiCallsBySource.getOrDefault(source, new ArrayDeque<>())) {
             if (window.covers(call.time())) {
-                attachApiCall(root, call);
+                attachApiCall(root, flow.node, call);
             }
         }
     }
 
-    private void attachApiCall(Trail trail, ApiCall call) {
+    private void attachApiCall(Trail trail, ProcessNode caller, ApiCall call) {
         if (!trail.records.add(call.source())) {
             return;
         }
+        trail.links.add(new Trail.Link(caller.key, call.user(), "called-api-as"));
         trail.identities.add(call.user());
         trail.seen(call.time());
         step(
@@ -703,6 +709,7 @@ public final class StoryboardEngine {
         for (Flow flow : List.copyOf(flowsToExternal.getOrDefault(address, new ArrayDeque<>()))) {
             if (!flow.node.tainted && spansProcessScope(root, flow.node)) {
                 enter(flow.node, root, flow.source(), flow.time());
+                root.root().links.add(new Trail.Link(flow.node.key, address, "connected"));
                 step(
                         root.root(),
                         flow.time(),
@@ -721,6 +728,7 @@ public final class StoryboardEngine {
             Trail root = trail.root();
             if (spansProcessScope(root, flow.node)) {
                 enter(flow.node, root, flow.source(), flow.time());
+                root.root().links.add(new Trail.Link(flow.node.key, flow.remote.address(), "connected"));
                 step(
                         root.root(),
                         flow.time(),
@@ -994,7 +1002,7 @@ public final class StoryboardEngine {
         trail.root().steps.add(new Trail.Step(time == null ? Instant.EPOCH : time, host, container, text));
     }
 
-    record ApiWindow(Trail trail, Instant from, Instant to) {
+    record ApiWindow(Trail trail, ProcessNode caller, Instant from, Instant to) {
 
         boolean covers(Instant time) {
             return !time.isBefore(from) && !time.isAfter(to);

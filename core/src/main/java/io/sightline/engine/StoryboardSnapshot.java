@@ -45,7 +45,15 @@ final class StoryboardSnapshot {
             Tactic.EXFILTRATION,
             Tactic.IMPACT);
 
-    StoryboardSnapshot(Inventory inventory, ImageRisk imageRisk, Map<String, Integer> spawnCounts, int commonPattern) {
+    private final java.util.function.LongFunction<SourceRecord> recordOf;
+
+    StoryboardSnapshot(
+            Inventory inventory,
+            ImageRisk imageRisk,
+            Map<String, Integer> spawnCounts,
+            int commonPattern,
+            java.util.function.LongFunction<SourceRecord> recordOf) {
+        this.recordOf = recordOf;
         this.inventory = inventory;
         this.imageRisk = imageRisk;
         this.spawnCounts = spawnCounts;
@@ -100,7 +108,76 @@ final class StoryboardSnapshot {
                         .map(t -> new TechniqueTag(t.id(), t.name(), t.tactic().label()))
                         .toList(),
                 steps(trail),
-                trail.records.stream().sorted().toList());
+                trail.records.stream().sorted().toList(),
+                graph(trail));
+    }
+
+    /** The processes on the trail, where they ran, and what they reached, as nodes and edges. */
+    private Storyboard.Graph graph(Trail trail) {
+        Map<String, Storyboard.GraphNode> nodes = new LinkedHashMap<>();
+        Set<Storyboard.GraphEdge> edges = new LinkedHashSet<>();
+        Set<io.sightline.event.ProcessKey> onTrail = new java.util.HashSet<>();
+        trail.members.forEach(member -> onTrail.add(member.key));
+
+        for (ProcessNode member : trail.members) {
+            String id = "p:" + member.key;
+            List<SourceRecord> evidence = new ArrayList<>();
+            member.forEachRecord(ref -> {
+                SourceRecord record = recordOf.apply(ref);
+                if (trail.records.contains(record)) {
+                    evidence.add(record);
+                }
+            });
+            String container = member.containerId().map(this::containerLabel).orElse("");
+            nodes.put(
+                    id,
+                    new Storyboard.GraphNode(
+                            id,
+                            "process",
+                            member.label(),
+                            member.host(),
+                            container,
+                            evidence.stream().sorted().distinct().toList()));
+
+            String hostId = "h:" + member.host();
+            nodes.putIfAbsent(
+                    hostId, new Storyboard.GraphNode(hostId, "host", member.host(), member.host(), "", List.of()));
+            if (member.containerId().isPresent()) {
+                String containerId = "c:" + member.containerId().get();
+                nodes.putIfAbsent(
+                        containerId,
+                        new Storyboard.GraphNode(
+                                containerId, "container", container, member.host(), container, List.of()));
+                edges.add(new Storyboard.GraphEdge(id, containerId, "runs-in"));
+                edges.add(new Storyboard.GraphEdge(containerId, hostId, "runs-in"));
+            } else {
+                edges.add(new Storyboard.GraphEdge(id, hostId, "runs-in"));
+            }
+            if (member.parent != null && onTrail.contains(member.parent.key)) {
+                edges.add(new Storyboard.GraphEdge("p:" + member.parent.key, id, "spawned"));
+            }
+        }
+
+        for (Trail.Link link : trail.links) {
+            String from = "p:" + link.from();
+            if (!nodes.containsKey(from)) {
+                continue;
+            }
+            String to = switch (link.kind()) {
+                case "entered" -> "p:" + link.to();
+                case "connected" -> "a:" + link.to();
+                default -> "i:" + link.to();
+            };
+            if (link.kind().equals("connected")) {
+                nodes.putIfAbsent(to, new Storyboard.GraphNode(to, "address", link.to(), "", "", List.of()));
+            } else if (!link.kind().equals("entered")) {
+                nodes.putIfAbsent(to, new Storyboard.GraphNode(to, "identity", link.to(), "", "", List.of()));
+            }
+            if (nodes.containsKey(to)) {
+                edges.add(new Storyboard.GraphEdge(from, to, link.kind()));
+            }
+        }
+        return new Storyboard.Graph(List.copyOf(nodes.values()), List.copyOf(edges));
     }
 
     /**

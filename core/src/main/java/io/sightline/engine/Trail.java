@@ -28,6 +28,7 @@ final class Trail {
     final Set<String> extraContainers = new LinkedHashSet<>();
     final List<String> detections = new ArrayList<>();
     final Set<String> seedPatterns = new LinkedHashSet<>();
+    final Set<Link> links = new LinkedHashSet<>();
     Instant firstSeen;
     Instant lastSeen;
 
@@ -69,6 +70,7 @@ final class Trail {
         keep.extraContainers.addAll(gone.extraContainers);
         keep.detections.addAll(gone.detections);
         keep.seedPatterns.addAll(gone.seedPatterns);
+        keep.links.addAll(gone.links);
         keep.seen(gone.firstSeen);
         keep.seen(gone.lastSeen);
         gone.records.clear();
@@ -92,6 +94,12 @@ final class Trail {
     void tag(Technique technique) {
         techniques.putIfAbsent(technique.id(), technique);
     }
+
+    /**
+     * A causal link that is not a parent and child: {@code to} is a process key for {@code
+     * entered}, an address for {@code connected}, a user for {@code called-api-as}.
+     */
+    record Link(io.sightline.event.ProcessKey from, String to, String kind) {}
 
     /** One line of the compact trail shown to analysts. */
     record Step(Instant time, String host, String container, String text) {}

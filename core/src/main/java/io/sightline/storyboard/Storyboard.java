@@ -26,7 +26,8 @@ public record Storyboard(
         List<String> externalAddresses,
         List<TechniqueTag> techniques,
         List<TrailStep> trail,
-        List<SourceRecord> records) {
+        List<SourceRecord> records,
+        Graph graph) {
 
     public Storyboard {
         requireNonNull(id, "id is null");
@@ -43,6 +44,41 @@ public record Storyboard(
         techniques = List.copyOf(techniques);
         trail = List.copyOf(trail);
         records = List.copyOf(records);
+        requireNonNull(graph, "graph is null");
+    }
+
+    /** A storyboard without its causal graph (one made of sensor alerts alone has none). */
+    public Storyboard(
+            String id,
+            Severity severity,
+            List<String> severityReasons,
+            Instant firstSeen,
+            Instant lastSeen,
+            List<String> hosts,
+            List<ContainerEntity> containers,
+            List<String> imageDigests,
+            List<String> services,
+            List<String> identities,
+            List<String> externalAddresses,
+            List<TechniqueTag> techniques,
+            List<TrailStep> trail,
+            List<SourceRecord> records) {
+        this(
+                id,
+                severity,
+                severityReasons,
+                firstSeen,
+                lastSeen,
+                hosts,
+                containers,
+                imageDigests,
+                services,
+                identities,
+                externalAddresses,
+                techniques,
+                trail,
+                records,
+                Graph.EMPTY);
     }
 
     /** A container the trail ran in, resolved against the inventory where possible. */
@@ -51,6 +87,52 @@ public record Storyboard(
 
     /** An ATT&CK technique seen on the trail, with its tactic. */
     public record TechniqueTag(String id, String name, String tactic) {}
+
+    /**
+     * The causal graph behind the trail: the processes on it (each with the records that are its
+     * evidence), the containers and hosts they ran in, the addresses they reached and the
+     * identities they used, and how those connect.
+     */
+    public record Graph(List<GraphNode> nodes, List<GraphEdge> edges) {
+
+        public static final Graph EMPTY = new Graph(List.of(), List.of());
+
+        public Graph {
+            nodes = List.copyOf(nodes);
+            edges = List.copyOf(edges);
+        }
+    }
+
+    /**
+     * A node of the graph. {@code kind} is {@code process}, {@code container}, {@code host},
+     * {@code address} or {@code identity}; {@code id} is stable within the storyboard.
+     */
+    public record GraphNode(
+            String id, String kind, String label, String host, String container, List<SourceRecord> records) {
+
+        public GraphNode {
+            requireNonNull(id, "id is null");
+            requireNonNull(kind, "kind is null");
+            requireNonNull(label, "label is null");
+            requireNonNull(host, "host is null");
+            requireNonNull(container, "container is null");
+            records = List.copyOf(records);
+        }
+    }
+
+    /**
+     * An edge: {@code spawned} (parent to child), {@code runs-in} (process to container or host),
+     * {@code connected} (process to address), {@code entered} (a connection from one process to
+     * the server that accepted it), {@code called-api-as} (process to identity).
+     */
+    public record GraphEdge(String from, String to, String kind) {
+
+        public GraphEdge {
+            requireNonNull(from, "from is null");
+            requireNonNull(to, "to is null");
+            requireNonNull(kind, "kind is null");
+        }
+    }
 
     /** One step of the compact trail, in time order. */
     public record TrailStep(Instant time, String host, String container, String text) {}

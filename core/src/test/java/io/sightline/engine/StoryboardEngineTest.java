@@ -148,6 +148,24 @@ class StoryboardEngineTest {
         assertThat(attack.hosts()).containsExactlyInAnyOrder(NODE_1, NODE_2);
         assertThat(attack.services()).contains("inventory/stock");
         assertThat(techniqueIds(attack)).contains("T1210", "T1505.003");
+
+        Storyboard.Graph graph = attack.graph();
+        String curlNode = "p:" + pivot.key();
+        String tomcatNode = "p:" + tomcat.key();
+        String shellNode = "p:" + webShell.key();
+        assertThat(graph.edges())
+                .contains(
+                        new Storyboard.GraphEdge(curlNode, tomcatNode, "entered"),
+                        new Storyboard.GraphEdge(tomcatNode, shellNode, "spawned"),
+                        new Storyboard.GraphEdge("p:" + sh.key(), curlNode, "spawned"),
+                        new Storyboard.GraphEdge("p:" + sh.key(), "a:203.0.113.9", "connected"));
+        assertThat(graph.nodes())
+                .filteredOn(n -> n.id().equals(tomcatNode))
+                .singleElement()
+                .satisfies(n -> assertThat(n.records())
+                        .extracting(SourceRecord::line)
+                        .containsExactlyInAnyOrder(accepted, jsp));
+        assertThat(graph.nodes()).noneMatch(n -> n.id().equals("p:" + probe.key()));
     }
 
     @Test

@@ -109,6 +109,27 @@ public final class ReportJson {
         for (SourceRecord record : s.records()) {
             records.addObject().put("file", record.file()).put("line", record.line());
         }
+        ObjectNode graph = node.putObject("graph");
+        ArrayNode graphNodes = graph.putArray("nodes");
+        for (Storyboard.GraphNode n : s.graph().nodes()) {
+            ObjectNode item = graphNodes
+                    .addObject()
+                    .put("id", n.id())
+                    .put("kind", n.kind())
+                    .put("label", n.label())
+                    .put("host", n.host())
+                    .put("container", n.container());
+            ArrayNode evidence = item.putArray("records");
+            n.records().forEach(r -> evidence.addObject().put("file", r.file()).put("line", r.line()));
+        }
+        ArrayNode graphEdges = graph.putArray("edges");
+        s.graph()
+                .edges()
+                .forEach(e -> graphEdges
+                        .addObject()
+                        .put("from", e.from())
+                        .put("to", e.to())
+                        .put("kind", e.kind()));
         return node;
     }
 
