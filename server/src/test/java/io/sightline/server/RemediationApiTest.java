@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -49,11 +48,7 @@ class RemediationApiTest {
 
     @BeforeEach
     void loadCluster() throws IOException {
-        client.pods().inAnyNamespace().delete();
-        client.nodes().delete();
-        client.network().v1().networkPolicies().inAnyNamespace().delete();
-        load(Pod.class, "pods.json");
-        load(Node.class, "nodes.json");
+        MockCluster.load(client, LOG4SHELL);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -61,7 +56,7 @@ class RemediationApiTest {
     void viewerReadsThePlanOperatorExecutesItAndTheAuditOutlivesARestart(String kind) throws Exception {
         String storeUrl = TestServer.storeUrl(kind, dir.resolve("store"));
         ServerConfig config = TestServer.config(storeUrl, ServerConfig.DEFAULT_QUEUE_CAPACITY)
-                .withCluster(new ClusterTarget(kubeconfig(), Optional.of("mock")));
+                .withCluster(new ClusterTarget(MockCluster.kubeconfig(client, dir), Optional.of("mock")));
         String storyboard;
         String operatorId;
         int audited;
@@ -239,39 +234,6 @@ class RemediationApiTest {
     private Optional<Pod> pod(String namespace, String name) {
         return Optional.ofNullable(
                 client.pods().inNamespace(namespace).withName(name).get());
-    }
-
-    private <T extends HasMetadata> void load(Class<T> type, String file) throws IOException {
-        JsonNode list = TestServer.JSON.readTree(
-                LOG4SHELL.resolve("inventory").resolve(file).toFile());
-        for (JsonNode item : list.path("items")) {
-            T object = client.getKubernetesSerialization().unmarshal(item.toString(), type);
-            object.getMetadata().setResourceVersion(null);
-            client.resource(object).create();
-        }
-    }
-
-    private Path kubeconfig() throws IOException {
-        Path file = dir.resolve("kubeconfig.yaml");
-        Files.writeString(file, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                contexts:
-                - name: mock
-                  context:
-                    cluster: mock
-                    user: tester
-                current-context: mock
-                users:
-                - name: tester
-                  user:
-                    token: not-a-secret
-                """.formatted(client.getMasterUrl()));
-        return file;
     }
 
     private static List<Path> files(Path folder) throws IOException {
