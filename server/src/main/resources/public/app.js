@@ -8,12 +8,15 @@ let refreshCurrent = () => {};
 
 function token() { return sessionStorage.getItem('sightline.token'); }
 
-async function api(path) {
-  const response = await fetch('/api/v1/' + path, {headers: {Authorization: 'Bearer ' + token()}});
+async function api(path, init = {}) {
+  const headers = Object.assign({Authorization: 'Bearer ' + token()}, init.headers || {});
+  const response = await fetch('/api/v1/' + path, Object.assign({}, init, {headers}));
   if (response.status === 401) { sessionStorage.removeItem('sightline.token'); showLogin('The token was refused.'); throw new Error('unauthorised'); }
   if (!response.ok) { throw new Error((await response.json()).error.message); }
   return response.json();
 }
+
+const post = (path, body) => api(path, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -89,8 +92,56 @@ async function storyboard(id) {
       s.identities.length ? ' · identities ' + s.identities.join(', ') : ''),
     el('div', {class: 'layout'}, el('div', {id: 'graph'}), details),
     el('h2', {}, 'Timeline'),
-    timeline(s, lanes, colour, details, images));
+    timeline(s, lanes, colour, details, images),
+    el('h2', {}, 'Remediation'),
+    el('div', {id: 'remediation'}, el('p', {class: 'muted'}, 'Planning…')));
   drawGraph(s, lanes, colour, details, images);
+  remediation(s.id).catch(e => document.getElementById('remediation').replaceChildren(el('p', {class: 'error'}, e.message)));
+}
+
+// The planned actions as a dry run (each with its exact API calls), an execute button for operator and
+// admin tokens when the server has a cluster, and the audit records of what was executed.
+async function remediation(id, result = null) {
+  const [plan, audit] = await Promise.all([
+    api('storyboards/' + encodeURIComponent(id) + '/remediation'),
+    api('audit?storyboard=' + encodeURIComponent(id))]);
+  const panel = document.getElementById('remediation');
+  if (!panel) return;
+  const actions = el('table', {id: 'remediation-actions'},
+    el('tr', {}, ['Action', 'Target', 'Why', 'Dry run'].map(h => el('th', {}, h))),
+    plan.actions.map(a => el('tr', {},
+      el('td', {}, a.kind), el('td', {}, a.target),
+      el('td', {}, a.why, a.refusal ? el('div', {class: 'error'}, a.refusal) : ''),
+      el('td', {}, el('details', {class: 'dry-run'}, el('summary', {}, a.calls.length + ' API call(s)' + (a.commands.length ? ', ' + a.commands.length + ' command(s)' : '')),
+        a.calls.map(c => el('pre', {}, c.method + ' ' + c.path + (c.body ? '\n  ' + c.body : ''))),
+        a.commands.map(c => el('pre', {}, '$ ' + c)),
+        a.lift.length ? el('div', {class: 'muted'}, 'lift: ' + a.lift.join(' && ')) : '')))));
+  let controls;
+  if (plan.can_execute) {
+    const confirm = el('button', {id: 'remediation-confirm', type: 'button', class: 'danger', hidden: ''}, 'Yes, execute against the cluster');
+    confirm.addEventListener('click', async () => {
+      confirm.disabled = true;
+      try { await remediation(id, await post('storyboards/' + encodeURIComponent(id) + '/remediation', {})); }
+      catch (e) { panel.append(el('p', {class: 'error'}, e.message)); }
+    });
+    controls = el('p', {}, el('button', {id: 'remediation-execute', type: 'button', onclick: () => confirm.hidden = false},
+      'Execute ' + plan.actions.length + ' action(s)…'), ' ', confirm);
+  } else {
+    controls = el('p', {class: 'muted', id: 'remediation-note'}, plan.cluster_configured
+      ? 'Executing needs an operator or admin token.'
+      : 'This server has no cluster to act on (serve --kubeconfig FILE); the plan is a dry run only.');
+  }
+  panel.replaceChildren(
+    el('p', {class: 'muted'}, 'Dry run: ' + plan.actions.length + ' action(s) planned; nothing changes until an operator executes them.'),
+    actions, controls,
+    result ? el('p', {id: 'remediation-result', class: result.changed ? '' : 'muted'}, result.summary) : '',
+    el('h3', {}, 'Audit'),
+    audit.audit.length === 0 ? el('p', {class: 'muted', id: 'audit-empty'}, 'Nothing executed yet.') :
+      el('table', {id: 'audit'},
+        el('tr', {}, ['Time', 'Token', 'Action', 'Target', 'Status', 'What happened'].map(h => el('th', {}, h))),
+        audit.audit.map(r => el('tr', {},
+          el('td', {}, time(r.time)), el('td', {}, r.token_id + ' (' + r.role + ')'), el('td', {}, r.action),
+          el('td', {}, r.target), el('td', {}, el('span', {class: 'status status-' + r.status}, r.status)), el('td', {}, r.message)))));
 }
 
 function timeline(s, lanes, colour, details, images) {

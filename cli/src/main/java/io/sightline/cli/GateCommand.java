@@ -1,10 +1,12 @@
 package io.sightline.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sightline.finding.Severity;
 import io.sightline.remediation.gate.GatePolicy;
 import io.sightline.remediation.gate.GateVerdict;
 import io.sightline.remediation.gate.ImageGate;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -21,7 +23,9 @@ import picocli.CommandLine.Option;
                     + " above the policy, printing each reason on a line; exits 0 with one 'pass' line otherwise;"
                     + " exits 2 on usage errors.",
             "A digest (sha256:... or REF@sha256:...) is matched exactly; a tag is resolved through the inventory"
-                    + " and scan reports of DIR and reported as a weaker match."
+                    + " and scan reports of DIR and reported as a weaker match.",
+            "With --server URL --token T the verdict comes from a running server's storyboards and findings"
+                    + " (every storyboard it holds counts as open); exit codes are the same."
         })
 final class GateCommand implements Callable<Integer> {
 
@@ -50,6 +54,16 @@ final class GateCommand implements Callable<Integer> {
     @Option(names = "--kev-file", paramLabel = "FILE", description = "KEV catalogue JSON (default: the bundled copy)")
     Path kevFile;
 
+    @Option(names = "--server", paramLabel = "URL", description = "a running server instead of --from")
+    URI server;
+
+    @Option(
+            names = "--token",
+            paramLabel = "T",
+            defaultValue = "${env:SIGHTLINE_TOKEN}",
+            description = "a viewer, operator or admin token for --server; default: $SIGHTLINE_TOKEN")
+    String token;
+
     @Override
     public Integer call() {
         if (image == null || image.isBlank()) {
@@ -58,6 +72,9 @@ final class GateCommand implements Callable<Integer> {
         GatePolicy policy = GatePolicy.DEFAULT.withKev(kev).withFixableOnly(fixableOnly);
         if (maxSeverity != null) {
             policy = policy.withMaxSeverity(severity(maxSeverity));
+        }
+        if (server != null) {
+            return fromServer(policy);
         }
         FolderAnalysis analysis = FolderAnalysis.of(spec.commandLine(), from, kevFile);
         GateVerdict verdict;
@@ -70,6 +87,22 @@ final class GateCommand implements Callable<Integer> {
         verdict.lines().forEach(out::println);
         out.flush();
         return verdict.exitCode();
+    }
+
+    private int fromServer(GatePolicy policy) {
+        if (from != null || kevFile != null) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--server excludes --from and --kev-file (the server uses the catalogue it was started with)");
+        }
+        StringBuilder query = new StringBuilder("api/v1/gate?image=").append(ServerClient.encode(image));
+        policy.maxSeverity().ifPresent(s -> query.append("&max_severity=").append(s.label()));
+        query.append("&kev=").append(policy.kev()).append("&fixable_only=").append(policy.fixableOnly());
+        JsonNode verdict = new ServerClient(server, token).get(query.toString());
+        PrintWriter out = spec.commandLine().getOut();
+        verdict.path("lines").forEach(line -> out.println(line.asText()));
+        out.flush();
+        return verdict.path("passed").asBoolean() ? GateVerdict.PASS : GateVerdict.FAIL;
     }
 
     private Severity severity(String text) {

@@ -2,6 +2,7 @@ package io.sightline.cli;
 
 import io.sightline.engine.EngineConfig;
 import io.sightline.formats.KevCatalogue;
+import io.sightline.server.ClusterTarget;
 import io.sightline.server.ServerConfig;
 import io.sightline.server.SightlineServer;
 import io.sightline.store.Database;
@@ -9,6 +10,7 @@ import io.sightline.store.TokenStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +24,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Runs the Sightline server: sensor ingest endpoints, the REST API under /api/v1/ and live storyboards.",
-            "State is kept in an embedded store under --data, or in PostgreSQL with --db; a restart replays it."
+            "State is kept in an embedded store under --data, or in PostgreSQL with --db; a restart replays it.",
+            "With --kubeconfig FILE [--context C] operator and admin tokens can execute remediation in that cluster;"
+                    + " without it the server plans remediation but does not execute it."
         })
 final class ServeCommand implements Callable<Integer> {
 
@@ -48,6 +52,15 @@ final class ServeCommand implements Callable<Integer> {
                     "records ingest may queue ahead of the engine before answering 429 (default: ${DEFAULT-VALUE})")
     int queueCapacity;
 
+    @Option(
+            names = "--kubeconfig",
+            paramLabel = "FILE",
+            description = "kubeconfig of the cluster remediation acts on (none: plans only)")
+    Path kubeconfig;
+
+    @Option(names = "--context", paramLabel = "C", description = "kubeconfig context (default: its current one)")
+    String context;
+
     @Option(names = "--clock-skew", defaultValue = "PT5S", description = "cross-host clock skew (ISO-8601)")
     Duration clockSkew;
 
@@ -62,7 +75,17 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         EngineConfig engine = new EngineConfig(clockSkew, EngineConfig.DEFAULTS.apiCallWindow());
-        ServerConfig config = new ServerConfig(host, port, url, queueCapacity, engine, knownExploited);
+        if (context != null && kubeconfig == null) {
+            throw new IllegalArgumentException("--context needs --kubeconfig FILE");
+        }
+        ServerConfig config = new ServerConfig(
+                host,
+                port,
+                url,
+                queueCapacity,
+                engine,
+                knownExploited,
+                Optional.ofNullable(kubeconfig).map(k -> new ClusterTarget(k, Optional.ofNullable(context))));
         SightlineServer server = SightlineServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

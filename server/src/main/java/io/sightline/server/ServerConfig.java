@@ -3,6 +3,7 @@ package io.sightline.server;
 import static java.util.Objects.requireNonNull;
 
 import io.sightline.engine.EngineConfig;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -13,9 +14,16 @@ import java.util.Set;
  * @param storeUrl a {@code jdbc:sqlite:} or {@code jdbc:postgresql:} URL
  * @param queueCapacity records ingest may put ahead of the engine before it answers 429
  * @param knownExploited CVE ids of the KEV catalogue
+ * @param cluster where remediation executes; without one the server plans but does not execute
  */
 public record ServerConfig(
-        String host, int port, String storeUrl, int queueCapacity, EngineConfig engine, Set<String> knownExploited) {
+        String host,
+        int port,
+        String storeUrl,
+        int queueCapacity,
+        EngineConfig engine,
+        Set<String> knownExploited,
+        Optional<ClusterTarget> cluster) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -26,6 +34,7 @@ public record ServerConfig(
         requireNonNull(storeUrl, "storeUrl is null");
         requireNonNull(engine, "engine is null");
         knownExploited = Set.copyOf(knownExploited);
+        requireNonNull(cluster, "cluster is null");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -34,11 +43,26 @@ public record ServerConfig(
         }
     }
 
+    /** A server with no cluster to remediate in. */
+    public ServerConfig(
+            String host,
+            int port,
+            String storeUrl,
+            int queueCapacity,
+            EngineConfig engine,
+            Set<String> knownExploited) {
+        this(host, port, storeUrl, queueCapacity, engine, knownExploited, Optional.empty());
+    }
+
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, storeUrl, queueCapacity, engine, knownExploited);
+        return new ServerConfig(host, newPort, storeUrl, queueCapacity, engine, knownExploited, cluster);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
-        return new ServerConfig(host, port, storeUrl, capacity, engine, knownExploited);
+        return new ServerConfig(host, port, storeUrl, capacity, engine, knownExploited, cluster);
+    }
+
+    public ServerConfig withCluster(ClusterTarget target) {
+        return new ServerConfig(host, port, storeUrl, queueCapacity, engine, knownExploited, Optional.of(target));
     }
 }

@@ -2,19 +2,28 @@ package io.sightline.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.sightline.server.api.ApiServer;
 import io.sightline.server.live.EngineLoop;
+import io.sightline.server.remediation.ServerRemediation;
+import io.sightline.store.AuditStore;
 import io.sightline.store.Database;
 import io.sightline.store.IngestLog;
 import io.sightline.store.TokenStore;
+import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running server: the store, the engine thread (which first replays the ingest log) and the
- * HTTP API. Closing it stops HTTP, then the engine (queued entries are already in the log), then
- * the store.
+ * A running server: the store, the engine thread (which first replays the ingest log), the
+ * HTTP API and, when a cluster is configured, the Kubernetes client remediation acts through.
+ * Closing it stops HTTP, then the engine (queued entries are already in the log), then the
+ * Kubernetes client and the store.
  */
 public final class SightlineServer implements AutoCloseable {
 
@@ -25,31 +34,61 @@ public final class SightlineServer implements AutoCloseable {
     private final ApiServer api;
     private final TokenStore tokens;
     private final IngestLog log;
+    private final ServerRemediation remediation;
 
-    private SightlineServer(Database database, EngineLoop engine, ApiServer api, TokenStore tokens, IngestLog log) {
+    private SightlineServer(
+            Database database,
+            EngineLoop engine,
+            ApiServer api,
+            TokenStore tokens,
+            IngestLog log,
+            ServerRemediation remediation) {
         this.database = database;
         this.engine = engine;
         this.api = api;
         this.tokens = tokens;
         this.log = log;
+        this.remediation = remediation;
     }
 
     /** Opens the store, starts the engine and listens. */
     public static SightlineServer start(ServerConfig config) {
         requireNonNull(config, "config is null");
+        Optional<KubernetesClient> cluster = config.cluster().map(SightlineServer::connect);
         Database database = Database.open(config.storeUrl());
         try {
             IngestLog log = new IngestLog(database);
             TokenStore tokens = new TokenStore(database);
             EngineLoop engine = new EngineLoop(log, config.knownExploited(), config.engine(), config.queueCapacity());
-            ApiServer api = new ApiServer(engine, log, tokens);
+            ServerRemediation remediation =
+                    new ServerRemediation(engine, log, new AuditStore(database), cluster, Clock.systemUTC());
+            ApiServer api = new ApiServer(engine, log, tokens, remediation);
             engine.start();
             api.start(config.host(), config.port());
-            return new SightlineServer(database, engine, api, tokens, log);
+            return new SightlineServer(database, engine, api, tokens, log, remediation);
         } catch (RuntimeException e) {
+            cluster.ifPresent(KubernetesClient::close);
             database.close();
             throw e;
         }
+    }
+
+    /**
+     * A client for the configured cluster. Nothing is contacted yet: an unreachable cluster shows
+     * up as failed actions when a plan is executed, not as a server that will not start.
+     */
+    private static KubernetesClient connect(ClusterTarget target) {
+        if (!Files.isRegularFile(target.kubeconfig())) {
+            throw new IllegalArgumentException("kubeconfig " + target.kubeconfig() + ": no such file");
+        }
+        Config config = Config.fromKubeconfig(
+                target.context().orElse(null), target.kubeconfig().toFile());
+        LOG.info(
+                "Remediation cluster kubeconfig={} context={} server={}",
+                target.kubeconfig(),
+                target.context().orElse("(current)"),
+                config.getMasterUrl());
+        return new KubernetesClientBuilder().withConfig(config).build();
     }
 
     public int port() {
@@ -68,6 +107,10 @@ public final class SightlineServer implements AutoCloseable {
         return tokens;
     }
 
+    public ServerRemediation remediation() {
+        return remediation;
+    }
+
     /**
      * Waits until the engine applied everything acknowledged so far (the log's last entry when
      * called); false on timeout.
@@ -80,6 +123,7 @@ public final class SightlineServer implements AutoCloseable {
     public void close() {
         api.close();
         engine.close();
+        remediation.close();
         database.close();
         LOG.info("Server stopped");
     }

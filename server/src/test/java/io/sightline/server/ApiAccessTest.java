@@ -91,6 +91,30 @@ class ApiAccessTest {
     }
 
     @Test
+    void onlyOperatorsAndAdminsMayExecuteRemediation() throws Exception {
+        String path = "/api/v1/storyboards/sb-0000000000/remediation";
+        for (String token : List.of(server.ingest, server.viewer)) {
+            HttpResponse<String> refused = server.post(path, token, "{}");
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).contains("may not POST " + path);
+        }
+        for (String token : List.of(server.operator, server.admin)) {
+            HttpResponse<String> allowed = server.post(path, token, "{}");
+            assertThat(allowed.statusCode()).as("no cluster configured").isEqualTo(409);
+            assertThat(allowed.body()).contains("\"code\":\"no_cluster\"", "--kubeconfig");
+        }
+        JsonNode document = server.getJson("/api/v1/openapi.json");
+        assertThat(document.path("paths")
+                        .path("/api/v1/storyboards/{id}/remediation")
+                        .path("post")
+                        .path("description")
+                        .asText())
+                .isEqualTo("Token roles allowed: admin, operator.");
+        assertThat(document.path("paths").has("/api/v1/audit")).isTrue();
+        assertThat(document.path("paths").has("/api/v1/gate")).isTrue();
+    }
+
+    @Test
     void adminsCreateTokensThatWorkAtOnce() throws Exception {
         HttpResponse<String> created = server.post("/api/v1/tokens", server.admin, "{\"role\":\"viewer\"}");
         assertThat(created.statusCode()).isEqualTo(201);

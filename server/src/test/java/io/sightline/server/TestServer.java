@@ -56,7 +56,16 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(String storeUrl, int queueCapacity) {
-        return new TestServer(SightlineServer.start(config(storeUrl, queueCapacity)));
+        return start(config(storeUrl, queueCapacity));
+    }
+
+    static TestServer start(ServerConfig config) {
+        return new TestServer(SightlineServer.start(config));
+    }
+
+    /** The id part of a token {@code sl_<id>_<secret>}: what the server records as who acted. */
+    static String tokenId(String token) {
+        return token.substring(3, token.indexOf('_', 3));
     }
 
     static ServerConfig config(String storeUrl, int queueCapacity) {

@@ -3,10 +3,13 @@ package io.sightline.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -15,6 +18,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -24,9 +28,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web UI in headless Chromium (Debian's chromium and chromium-driver): sign in, watch the
  * overview update while an attack is ingested, open the storyboard graph and timeline, then the
- * image page and the assets. Screenshots go to target/screenshots. Skipped, saying so, when
- * Chromium or its driver is not installed.
+ * image page and the assets; then, as an operator, execute the storyboard's remediation from its
+ * Remediation panel against the fabric8 mock cluster and see the audit records. Screenshots go to
+ * target/screenshots. Skipped, saying so, when Chromium or its driver is not installed.
  */
+@EnableKubernetesMockClient(crud = true, https = false)
 class UiBrowserTest {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -39,6 +45,8 @@ class UiBrowserTest {
     @TempDir
     Path profile;
 
+    KubernetesClient client;
+
     @Test
     void overviewStoryboardImageAndAssets() throws Exception {
         assumeTrue(
@@ -47,7 +55,10 @@ class UiBrowserTest {
                         + " (apt-get install chromium chromium-driver; .ci/run does)");
         Files.createDirectories(SCREENSHOTS);
         Scenario scenario = new Scenario(Scenario.examples().resolve("log4shell-lateral"));
-        try (TestServer server = TestServer.start(TestServer.storeUrl("sqlite", dir))) {
+        MockCluster.load(client, scenario.folder);
+        ServerConfig config = TestServer.config(TestServer.storeUrl("sqlite", dir), ServerConfig.DEFAULT_QUEUE_CAPACITY)
+                .withCluster(new ClusterTarget(MockCluster.kubeconfig(client, dir), Optional.empty()));
+        try (TestServer server = TestServer.start(config)) {
             scenario.uploadDocuments(server);
             List<Scenario.Delivered> telemetry = scenario.inDeliveryOrder();
             scenario.postDelivered(server, telemetry.subList(0, telemetry.size() / 2), 300);
@@ -98,6 +109,21 @@ class UiBrowserTest {
                                         .getFirst());
                 wait.until(d -> d.findElement(By.id("details")).getText().contains("Evidence"));
                 screenshot(browser, "3-storyboard");
+                String storyboardPage = browser.getCurrentUrl();
+
+                // The Remediation panel: the plan as a dry run; a viewer is told it cannot execute.
+                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#remediation-actions tr td")));
+                assertThat(browser.findElement(By.id("remediation-actions")).getText())
+                        .contains("isolate-pod", "replace-pod");
+                assertThat(browser.findElement(By.id("remediation-note")).getText())
+                        .contains("operator or admin token");
+                assertThat(browser.findElements(By.id("remediation-execute"))).isEmpty();
+                WebElement dryRun = browser.findElement(By.cssSelector("#remediation-actions details.dry-run"));
+                ((JavascriptExecutor) browser)
+                        .executeScript("arguments[0].open = true; arguments[0].scrollIntoView()", dryRun);
+                assertThat(dryRun.getText()).contains("PATCH /api/v1/namespaces/");
+                assertThat(browser.findElement(By.id("audit-empty")).getText()).contains("Nothing executed");
+                screenshot(browser, "3b-remediation-dry-run");
 
                 browser.get(server.uri("/ui/#/").toString());
                 click(wait, By.cssSelector("#images tr:nth-child(2) a"));
@@ -110,6 +136,26 @@ class UiBrowserTest {
                 browser.findElement(By.id("search")).sendKeys("inventory-svc");
                 wait.until(d -> d.findElement(By.id("tree")).getText().contains("inventory-svc"));
                 screenshot(browser, "5-assets");
+
+                // An operator executes the plan from the panel; the audit records appear under it.
+                ((JavascriptExecutor) browser)
+                        .executeScript("sessionStorage.setItem('sightline.token', arguments[0])", server.operator);
+                browser.get(storyboardPage);
+                browser.navigate().refresh();
+                click(wait, By.id("remediation-execute"));
+                click(wait, By.id("remediation-confirm"));
+                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#audit tr td")));
+                String audit = browser.findElement(By.id("audit")).getText();
+                assertThat(audit).contains(TestServer.tokenId(server.operator) + " (operator)", "isolate-pod");
+                assertThat(client.network()
+                                .v1()
+                                .networkPolicies()
+                                .inAnyNamespace()
+                                .list()
+                                .getItems())
+                        .isNotEmpty();
+                ((JavascriptExecutor) browser).executeScript("document.getElementById('audit').scrollIntoView()");
+                screenshot(browser, "6-remediation-executed");
             } catch (RuntimeException | AssertionError e) {
                 screenshot(browser, "failure");
                 Files.writeString(SCREENSHOTS.resolve("failure.html"), browser.getPageSource());

@@ -8,9 +8,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -93,6 +97,22 @@ public final class IngestLog {
         }
     }
 
+    /**
+     * The entries of one stream at the given stream positions, in seq order; positions not in the
+     * log are left out. Used to read back the records a storyboard names as evidence.
+     */
+    public List<LogEntry> find(String stream, Collection<Long> streamSeqs) {
+        requireNonNull(stream, "stream is null");
+        List<Long> wanted = List.copyOf(new TreeSet<>(streamSeqs));
+        List<LogEntry> found = new ArrayList<>();
+        for (int from = 0; from < wanted.size(); from += PAGE) {
+            List<Long> chunk = wanted.subList(from, Math.min(wanted.size(), from + PAGE));
+            found.addAll(database.transaction(connection -> inStream(connection, stream, chunk)));
+        }
+        found.sort(Comparator.comparingLong(LogEntry::seq));
+        return List.copyOf(found);
+    }
+
     private long streamSeq(Connection connection, String stream) {
         Long known = streamSeqs.get(stream);
         if (known != null) {
@@ -117,23 +137,41 @@ public final class IngestLog {
     }
 
     private static List<LogEntry> page(Connection connection, long from, long to) throws SQLException {
-        List<LogEntry> entries = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT seq, stream, stream_seq, kind, name, received_at, body FROM ingest_log"
                         + " WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT " + PAGE)) {
             query.setLong(1, from);
             query.setLong(2, to);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    entries.add(new LogEntry(
-                            rows.getLong(1),
-                            rows.getString(2),
-                            rows.getLong(3),
-                            LogEntry.Kind.valueOf(rows.getString(4)),
-                            rows.getString(5),
-                            Instant.parse(rows.getString(6)),
-                            rows.getString(7)));
-                }
+            return entries(query);
+        }
+    }
+
+    private static List<LogEntry> inStream(Connection connection, String stream, List<Long> streamSeqs)
+            throws SQLException {
+        String marks = String.join(", ", Collections.nCopies(streamSeqs.size(), "?"));
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT seq, stream, stream_seq, kind, name, received_at, body FROM ingest_log"
+                        + " WHERE stream = ? AND stream_seq IN (" + marks + ")")) {
+            query.setString(1, stream);
+            for (int i = 0; i < streamSeqs.size(); i++) {
+                query.setLong(i + 2, streamSeqs.get(i));
+            }
+            return entries(query);
+        }
+    }
+
+    private static List<LogEntry> entries(PreparedStatement query) throws SQLException {
+        List<LogEntry> entries = new ArrayList<>();
+        try (ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                entries.add(new LogEntry(
+                        rows.getLong(1),
+                        rows.getString(2),
+                        rows.getLong(3),
+                        LogEntry.Kind.valueOf(rows.getString(4)),
+                        rows.getString(5),
+                        Instant.parse(rows.getString(6)),
+                        rows.getString(7)));
             }
         }
         return entries;

@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 
 /**
  * What a token may do. Sensors get {@link #INGEST}, which can only send data; people get {@link
- * #VIEWER} (read), {@link #OPERATOR} (read, upload, and later remediation) or {@link #ADMIN}
+ * #VIEWER} (read), {@link #OPERATOR} (read, upload, execute remediation) or {@link #ADMIN}
  * (everything, including tokens).
  */
 public enum Role {

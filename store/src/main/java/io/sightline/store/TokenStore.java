@@ -58,6 +58,11 @@ public final class TokenStore {
 
     /** The role of a valid token; empty for a malformed, unknown or wrong token. */
     public Optional<Role> verify(String token) {
+        return authenticate(token).map(Principal::role);
+    }
+
+    /** Who a valid token stands for (its id and role); empty for a malformed, unknown or wrong token. */
+    public Optional<Principal> authenticate(String token) {
         requireNonNull(token, "token is null");
         if (!token.startsWith(PREFIX)) {
             return Optional.empty();
@@ -72,7 +77,7 @@ public final class TokenStore {
         return row.filter(r -> MessageDigest.isEqual(
                         r.hash().getBytes(StandardCharsets.US_ASCII),
                         hash(r.salt(), secret).getBytes(StandardCharsets.US_ASCII)))
-                .map(Row::role);
+                .map(r -> new Principal(id, r.role()));
     }
 
     /** Whether any admin token exists: the first start tells how to create one when none does. */

@@ -17,6 +17,11 @@ public sealed interface RemediationAction permits IsolatePod, ReplacePod, Cordon
     /** What it acts on: {@code namespace/pod}, a node name, a service account. */
     String target();
 
+    /** Names the action within its plan, for choosing actions to execute: {@code kind target}. */
+    default String id() {
+        return kind() + " " + target();
+    }
+
     String why();
 
     List<ApiRequest> calls();

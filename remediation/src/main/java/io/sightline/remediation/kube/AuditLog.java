@@ -18,12 +18,11 @@ import java.time.Instant;
  * the API answered. Outcomes name objects and never carry their data, so no secret reaches the
  * log.
  *
- * <p>TODO: the server's store will keep these records and show them in the API and UI; until it
- * exists the JSON-lines file is the record.
+ * <p>The CLI's record; the server keeps the same records in its store instead.
  *
  * <p>Thread-safe: appends are serialised.
  */
-public final class AuditLog {
+public final class AuditLog implements AuditSink {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -37,6 +36,7 @@ public final class AuditLog {
         return file;
     }
 
+    @Override
     public synchronized void append(Instant time, String operator, String storyboardId, ActionOutcome outcome) {
         ObjectNode record = MAPPER.createObjectNode();
         record.put("time", time.toString());

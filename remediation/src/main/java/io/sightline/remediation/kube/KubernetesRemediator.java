@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * running a plan twice changes nothing the second time. A failing action is reported and the
  * others still run; each outcome is appended to the audit log before the next action starts.
  *
- * <p>Execution needs an operator name. TODO: the server will check the caller's token for the
- * operator role; the CLI can only require the name and record it.
+ * <p>Execution needs an operator name: the server passes the id of a token it checked for the
+ * operator role; the CLI can only require a name and record it.
  *
  * <p>Not thread-safe; one plan at a time.
  */
@@ -53,11 +53,11 @@ public final class KubernetesRemediator {
     private static final String TOKEN_OWNER = "kubernetes.io/service-account.name";
 
     private final KubernetesClient client;
-    private final AuditLog audit;
+    private final AuditSink audit;
     private final Clock clock;
     private final String operator;
 
-    public KubernetesRemediator(KubernetesClient client, AuditLog audit, Clock clock, String operator) {
+    public KubernetesRemediator(KubernetesClient client, AuditSink audit, Clock clock, String operator) {
         this.client = requireNonNull(client, "client is null");
         this.audit = requireNonNull(audit, "audit is null");
         this.clock = requireNonNull(clock, "clock is null");

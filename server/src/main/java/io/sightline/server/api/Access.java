@@ -8,6 +8,8 @@ import java.util.Set;
 public enum Access implements RouteRole {
     READ(Set.of(Role.VIEWER, Role.OPERATOR, Role.ADMIN)),
     INGEST(Set.of(Role.INGEST, Role.OPERATOR, Role.ADMIN)),
+    /** Changing the cluster: executing remediation. */
+    OPERATE(Set.of(Role.OPERATOR, Role.ADMIN)),
     ADMIN(Set.of(Role.ADMIN));
 
     private final Set<Role> granted;

@@ -12,21 +12,30 @@ import io.javalin.http.Handler;
 import io.javalin.http.staticfiles.Location;
 import io.sightline.finding.Finding;
 import io.sightline.finding.ScanReport;
+import io.sightline.finding.Severity;
 import io.sightline.formats.DocumentParser;
 import io.sightline.formats.report.ReportJson;
+import io.sightline.remediation.action.PlanOptions;
+import io.sightline.remediation.action.RemediationPlan;
+import io.sightline.remediation.gate.GatePolicy;
 import io.sightline.server.ingest.IngestException;
 import io.sightline.server.ingest.IngestService;
 import io.sightline.server.ingest.Sensor;
 import io.sightline.server.live.EngineLoop;
 import io.sightline.server.live.View;
+import io.sightline.server.remediation.RemediationException;
+import io.sightline.server.remediation.ServerRemediation;
 import io.sightline.store.IngestLog;
+import io.sightline.store.Principal;
 import io.sightline.store.Role;
 import io.sightline.store.TokenStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,25 +49,28 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-    private static final String ROLE = "sightline.role";
+    private static final String PRINCIPAL = "sightline.principal";
     private static final String JSON = "application/json";
     private static final long MAX_REQUEST_BYTES = 64L * 1024 * 1024;
     private static final int RETRY_AFTER_SECONDS = 1;
     private static final String UI_PATH = "/ui";
+    private static final int DEFAULT_AUDIT_LIMIT = 200;
 
     private final EngineLoop engine;
     private final IngestService ingest;
     private final IngestLog log;
     private final TokenStore tokens;
+    private final ServerRemediation remediation;
     private final EventStream events = new EventStream();
     private final List<Route> routes = new ArrayList<>();
     private final Instant started = Instant.now();
     private final Javalin app;
 
-    public ApiServer(EngineLoop engine, IngestLog log, TokenStore tokens) {
+    public ApiServer(EngineLoop engine, IngestLog log, TokenStore tokens, ServerRemediation remediation) {
         this.engine = requireNonNull(engine, "engine is null");
         this.log = requireNonNull(log, "log is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
+        this.remediation = requireNonNull(remediation, "remediation is null");
         this.ingest = new IngestService(engine);
         engine.addListener(events::publish);
         this.app = Javalin.create(this::configure);
@@ -192,6 +204,34 @@ public final class ApiServer implements AutoCloseable {
                 Access.READ,
                 "Images known from containers and scan reports",
                 ctx -> list(ctx, "images", engine.view().catalogue().entries(), ApiJson::catalogueImage));
+        get(
+                config,
+                "/api/v1/storyboards/{id}/remediation",
+                Access.READ,
+                "Dry run: the actions planned for a storyboard with their exact Kubernetes API calls;"
+                        + " ?force=true, ?allow_dns=true, ?drain=true as for sightline remediate",
+                this::remediationPlan);
+        routes.add(new Route(
+                "POST",
+                "/api/v1/storyboards/{id}/remediation",
+                Access.OPERATE,
+                "Execute the plan (or the actions chosen by id) against the server's cluster, as the calling token;"
+                        + " body {\"actions\": [ids], \"force\", \"allow_dns\", \"drain\"}; each action is audited",
+                JSON));
+        config.routes.post("/api/v1/storyboards/{id}/remediation", this::executeRemediation, Access.OPERATE);
+        get(
+                config,
+                "/api/v1/audit",
+                Access.READ,
+                "Executed remediation actions, newest first; ?storyboard=ID and ?limit=N (default 200) filter",
+                this::audit);
+        get(
+                config,
+                "/api/v1/gate",
+                Access.READ,
+                "The CI gate for ?image=REF over the server's storyboards and findings; ?max_severity=S, ?kev=true,"
+                        + " ?fixable_only=true as for sightline gate",
+                this::gate);
         get(config, "/api/v1/openapi.json", Access.READ, "This document", ctx -> json(ctx, OpenApi.document(routes)));
         routes.add(new Route(
                 "GET",
@@ -258,26 +298,29 @@ public final class ApiServer implements AutoCloseable {
             ctx.header("WWW-Authenticate", "Bearer");
             throw new ApiException(401, "unauthenticated", "a token is required: send Authorization: Bearer <token>");
         }
-        Optional<Role> role = tokens.verify(header.substring(7).strip());
-        if (role.isEmpty()) {
+        Optional<Principal> principal = tokens.authenticate(header.substring(7).strip());
+        if (principal.isEmpty()) {
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             throw new ApiException(401, "invalid_token", "the token is not known to this server");
         }
-        ctx.attribute(ROLE, role.get());
+        ctx.attribute(PRINCIPAL, principal.get());
     }
 
     private void authorize(Context ctx) {
         if (isUiAsset(ctx.path())) {
             return;
         }
-        Role role = ctx.attribute(ROLE);
-        if (role == null) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        if (principal == null) {
             throw new ApiException(401, "unauthenticated", "a token is required: send Authorization: Bearer <token>");
         }
-        boolean allowed = ctx.routeRoles().stream().anyMatch(r -> r instanceof Access access && access.grantedTo(role));
+        boolean allowed = ctx.routeRoles().stream()
+                .anyMatch(r -> r instanceof Access access && access.grantedTo(principal.role()));
         if (!allowed) {
             throw new ApiException(
-                    403, "forbidden", "the " + role.label() + " role may not " + ctx.method() + " " + ctx.path());
+                    403,
+                    "forbidden",
+                    "the " + principal.role().label() + " role may not " + ctx.method() + " " + ctx.path());
         }
     }
 
@@ -367,6 +410,102 @@ public final class ApiServer implements AutoCloseable {
         LOG.info("Token created role={}", role.label());
         ctx.status(201);
         json(ctx, ApiJson.MAPPER.createObjectNode().put("role", role.label()).put("token", token));
+    }
+
+    private void remediationPlan(Context ctx) {
+        String id = ctx.pathParam("id");
+        PlanOptions options = new PlanOptions(flag(ctx, "force"), flag(ctx, "allow_dns"), flag(ctx, "drain"));
+        RemediationPlan plan = remediation
+                .plan(id, options)
+                .orElseThrow(() -> new ApiException(404, "not_found", "no storyboard " + id));
+        json(ctx, RemediationJson.plan(plan, options, remediation.canExecute(), ctx.attribute(PRINCIPAL)));
+    }
+
+    private void executeRemediation(Context ctx) {
+        JsonNode body = ctx.body().isBlank() ? ApiJson.MAPPER.createObjectNode() : readJson(ctx.body());
+        PlanOptions options = new PlanOptions(
+                body.path("force").asBoolean(false),
+                body.path("allow_dns").asBoolean(false),
+                body.path("drain").asBoolean(false));
+        Optional<Set<String>> chosen = Optional.empty();
+        if (body.has("actions")) {
+            if (!body.get("actions").isArray()) {
+                throw new ApiException(400, "invalid_actions", "\"actions\" must be an array of action ids");
+            }
+            Set<String> ids = new LinkedHashSet<>();
+            body.get("actions").forEach(a -> ids.add(a.asText()));
+            chosen = Optional.of(ids);
+        }
+        try {
+            json(
+                    ctx,
+                    RemediationJson.execution(
+                            remediation.execute(ctx.pathParam("id"), options, chosen, ctx.attribute(PRINCIPAL))));
+        } catch (RemediationException e) {
+            throw switch (e.reason()) {
+                case NO_STORYBOARD -> new ApiException(404, "not_found", e.getMessage());
+                case NO_CLUSTER -> new ApiException(409, "no_cluster", e.getMessage());
+                case UNKNOWN_ACTION -> new ApiException(400, "unknown_action", e.getMessage());
+            };
+        }
+    }
+
+    private void audit(Context ctx) {
+        int limit = Optional.ofNullable(ctx.queryParam("limit"))
+                .map(l -> parseLimit(l))
+                .orElse(DEFAULT_AUDIT_LIMIT);
+        json(ctx, RemediationJson.audit(remediation.audit(Optional.ofNullable(ctx.queryParam("storyboard")), limit)));
+    }
+
+    private void gate(Context ctx) {
+        String image = Optional.ofNullable(ctx.queryParam("image"))
+                .filter(i -> !i.isBlank())
+                .orElseThrow(() -> new ApiException(400, "missing_image", "?image=REF is required"));
+        GatePolicy policy = GatePolicy.DEFAULT.withKev(flag(ctx, "kev")).withFixableOnly(flag(ctx, "fixable_only"));
+        String max = ctx.queryParam("max_severity");
+        if (max != null) {
+            Severity severity = Severity.parse(max);
+            if (severity == Severity.UNKNOWN || severity == Severity.INFO) {
+                throw new ApiException(
+                        400,
+                        "invalid_severity",
+                        "max_severity must be low, medium, high or critical, got '" + max + "'");
+            }
+            policy = policy.withMaxSeverity(severity);
+        }
+        try {
+            json(ctx, RemediationJson.gate(remediation.gate(image, policy)));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "invalid_image", "image " + image + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean flag(Context ctx, String name) {
+        return Boolean.parseBoolean(ctx.queryParam(name));
+    }
+
+    private static int parseLimit(String text) {
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ApiException(400, "invalid_limit", "limit must be a whole number of 1 or more, got '" + text + "'");
+    }
+
+    private static JsonNode readJson(String body) {
+        try {
+            JsonNode node = ApiJson.MAPPER.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new ApiException(400, "invalid_json", "expected a JSON object");
+            }
+            return node;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ApiException(400, "invalid_json", "expected a JSON object: " + e.getOriginalMessage());
+        }
     }
 
     private static boolean isUiAsset(String path) {

@@ -61,7 +61,7 @@ final class OpenApi {
                         .putObject("schema")
                         .put("type", "string");
             }
-            if (route.method().equals("POST")) {
+            if (route.method().equals("POST") && !route.path().endsWith("/remediation")) {
                 operation
                         .putObject("requestBody")
                         .put("required", true)
@@ -80,6 +80,20 @@ final class OpenApi {
                     .put("type", route.responseType().equals("application/json") ? "object" : "string");
             responses.putObject("401").put("description", "no token, or an unknown one");
             responses.putObject("403").put("description", "the token's role does not allow this route");
+            if (route.path().endsWith("/remediation")) {
+                responses.putObject("404").put("description", "no storyboard of that id");
+            }
+            if (route.method().equals("POST") && route.path().endsWith("/remediation")) {
+                operation
+                        .putObject("requestBody")
+                        .put("required", false)
+                        .putObject("content")
+                        .putObject("application/json")
+                        .putObject("schema")
+                        .put("type", "object");
+                responses.putObject("400").put("description", "a chosen action id is not in the plan; names them");
+                responses.putObject("409").put("description", "the server was started without --kubeconfig");
+            }
             if (route.path().contains("/ingest/")) {
                 responses.putObject("400").put("description", "the body names no record that could be taken; says why");
                 responses.putObject("429").put("description", "the engine is behind; retry after Retry-After seconds");
