@@ -159,7 +159,54 @@ function timeline(s, lanes, colour, details, images) {
   }));
 }
 
+// The causal graph the engine built: processes inside the containers and hosts they ran in, the
+// addresses they reached, the identities they used, and how they connect. A storyboard made of sensor
+// alerts alone has no graph; it is drawn from its trail instead.
+function drawCausalGraph(s, details, images) {
+  const parentOf = {};
+  s.graph.edges.filter(e => e.kind === 'runs-in').forEach(e => { parentOf[e.from] = e.to; });
+  const elements = s.graph.nodes.map(n => ({data: {id: n.id, label: n.label, kind: n.kind, parent: parentOf[n.id]}}));
+  s.graph.edges.filter(e => e.kind !== 'runs-in').forEach((e, i) =>
+    elements.push({data: {id: 'e' + i, source: e.from, target: e.to, kind: e.kind, label: e.kind === 'spawned' ? '' : e.kind}}));
+  const cy = cytoscape({
+    container: document.getElementById('graph'), elements,
+    layout: {name: 'breadthfirst', directed: true, padding: 20, spacingFactor: 1.05},
+    style: [
+      {selector: 'node', style: {label: 'data(label)', 'font-size': 8, 'text-wrap': 'ellipsis', 'text-max-width': 160, 'text-valign': 'bottom'}},
+      {selector: 'node[kind="process"]', style: {width: 14, height: 14, 'background-color': '#1f4e99'}},
+      {selector: 'node[kind="host"]', style: {shape: 'round-rectangle', 'background-color': '#eef0f4', 'border-width': 1, 'border-color': '#8a94a6', 'text-valign': 'top'}},
+      {selector: 'node[kind="container"]', style: {shape: 'round-rectangle', 'background-color': '#dde7f7', 'border-width': 1, 'border-color': '#1f4e99', 'text-valign': 'top'}},
+      {selector: 'node[kind="address"]', style: {shape: 'diamond', 'background-color': '#b0001e'}},
+      {selector: 'node[kind="identity"]', style: {shape: 'tag', 'background-color': '#6a1b9a'}},
+      {selector: 'edge', style: {'curve-style': 'bezier', 'target-arrow-shape': 'triangle', width: 1.5, 'line-color': '#9aa3b5', 'target-arrow-color': '#9aa3b5', label: 'data(label)', 'font-size': 7}},
+      {selector: 'edge[kind="entered"]', style: {'line-color': '#b0001e', 'target-arrow-color': '#b0001e', width: 3}}]});
+  cy.on('tap', 'node', event => {
+    const data = event.target.data();
+    const node = s.graph.nodes.find(n => n.id === data.id);
+    if (node.kind === 'process') {
+      showProcess(details, s, node);
+    } else {
+      showNode(details, s, node.kind === 'container' ? node.container : node.label, images);
+    }
+  });
+  window.sightlineGraph = cy;
+}
+
+function showProcess(details, s, node) {
+  const place = node.container || node.host;
+  details.replaceChildren(
+    el('h2', {}, node.label),
+    el('p', {class: 'muted'}, 'process in ', place),
+    el('h2', {}, 'Evidence'),
+    el('p', {class: 'muted'}, node.records.length + ' source records about this process'),
+    el('ul', {}, node.records.map(r => el('li', {}, el('code', {}, r.file + ':' + r.line)))));
+}
+
 function drawGraph(s, lanes, colour, details, images) {
+  if (s.graph && s.graph.nodes.length) {
+    drawCausalGraph(s, details, images);
+    return;
+  }
   const elements = [];
   const hosts = new Set(s.trail.map(step => step.host).filter(h => h));
   s.hosts.forEach(h => hosts.add(h));

@@ -96,7 +96,7 @@ class UiBrowserTest {
                 wait.until(d -> ((Number)
                                         ((JavascriptExecutor) d)
                                                 .executeScript(
-                                                        "return window.sightlineGraph ? window.sightlineGraph.nodes().length : 0"))
+                                                        "return window.sightlineGraph ? window.sightlineGraph.nodes('[kind=\"process\"]').length : 0"))
                                 .intValue()
                         > 2);
                 assertThat(browser.findElements(By.cssSelector("#timeline .lane")))
