@@ -185,7 +185,7 @@ public final class BuiltInRules {
                         .withStep("{process} connects to {remote} (shell connected to a remote host)"),
                 Rule.tag(
                                 "miner-pool-port",
-                                "A connection to a public address on a port mining pools use",
+                                "A connection to a public address on a port mining pools use (a shell's is command and control)",
                                 RESOURCE_HIJACKING,
                                 new Condition.Connect(
                                         ProcessMatch.ANY.withNotNames("@shells"),

@@ -42,8 +42,8 @@ public sealed interface Condition {
 
         public Exec {
             requireNonNull(process, "process is null");
-            checkRegex("arguments", requireNonNull(arguments, "arguments is null"));
-            checkRegex("command", requireNonNull(command, "command is null"));
+            checkRegex("match.arguments", requireNonNull(arguments, "arguments is null"));
+            checkRegex("match.command", requireNonNull(command, "command is null"));
             parentNames = List.copyOf(requireNonNull(parentNames, "parentNames is null"));
         }
 
@@ -79,7 +79,7 @@ public sealed interface Condition {
 
         public File {
             requireNonNull(process, "process is null");
-            checkRegex("path", Optional.of(requireNonNull(path, "path is null")));
+            checkRegex("match.path", Optional.of(requireNonNull(path, "path is null")));
             requireNonNull(access, "access is null");
         }
 
@@ -107,7 +107,8 @@ public sealed interface Condition {
             addresses = List.copyOf(requireNonNull(addresses, "addresses is null"));
             for (int port : ports) {
                 if (port < 1 || port > 65535) {
-                    throw new IllegalArgumentException("field 'ports': " + port + " is no TCP/UDP port (1-65535)");
+                    throw new IllegalArgumentException(
+                            "field 'match.ports': " + port + " is no TCP/UDP port (1-65535)");
                 }
             }
         }

@@ -123,10 +123,10 @@ public record RuleSet(
         List<String> parentNames = when instanceof Condition.Exec exec ? exec.parentNames() : List.of();
         List<String> addresses = when instanceof Condition.Connect connect ? connect.addresses() : List.of();
         try {
-            checkReferences("", "names", when.process().names(), lists);
-            checkReferences("", "not-names", when.process().notNames(), lists);
-            checkReferences("", "parent-names", parentNames, lists);
-            checkReferences("", "addresses", addresses, lists);
+            checkReferences("", "match.names", when.process().names(), lists);
+            checkReferences("", "match.not-names", when.process().notNames(), lists);
+            checkReferences("", "match.parent-names", parentNames, lists);
+            checkReferences("", "match.addresses", addresses, lists);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("rule " + rule.id() + ": " + e.getMessage(), e);
         }
