@@ -112,7 +112,8 @@ final class CompiledRules {
         List<Match> matches = new ArrayList<>(2);
         for (ExecRule rule : execTags) {
             if (rule.matches(facts, this)) {
-                matches.add(new Match(rule.rule, rule.rule.step().map(step -> render(step, node, "", "", facts))));
+                matches.add(new Match(
+                        rule.rule, rule.rule.step().map(step -> render(step, node, "", "", shown(facts.command())))));
             }
         }
         return matches;
@@ -129,7 +130,7 @@ final class CompiledRules {
         List<Match> matches = new ArrayList<>(1);
         for (FileRule rule : fileTags) {
             if (rule.matches(node, path, mode)) {
-                matches.add(new Match(rule.rule, rule.rule.step().map(step -> render(step, node, path, "", null))));
+                matches.add(new Match(rule.rule, rule.rule.step().map(step -> render(step, node, path, "", ""))));
             }
         }
         return matches;
@@ -149,20 +150,21 @@ final class CompiledRules {
         for (ConnectRule rule : connectTags) {
             if (rule.matches(node, flow, isPublic)) {
                 matches.add(new Match(
-                        rule.rule, rule.rule.step().map(step -> render(step, node, "", flow.remote.toString(), null))));
+                        rule.rule, rule.rule.step().map(step -> render(step, node, "", flow.remote.toString(), ""))));
             }
         }
         return matches;
     }
 
-    private static String render(String template, ProcessNode node, String path, String remote, ExecFacts exec) {
+    /** A rule's trail line; {@link Rule} checked that it names only the placeholders of its kind. */
+    private static String render(String template, ProcessNode node, String path, String remote, String command) {
         Matcher placeholder = PLACEHOLDER.matcher(template);
         return placeholder.replaceAll(found -> Matcher.quoteReplacement(
                 switch (found.group(1)) {
                     case "process" -> node.name();
                     case "path" -> path;
                     case "remote" -> remote;
-                    default -> exec == null ? "" : shown(exec.command());
+                    default -> command;
                 }));
     }
 

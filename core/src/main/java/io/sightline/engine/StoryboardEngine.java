@@ -39,7 +39,8 @@ import java.util.Set;
  *
  * <p>Every event updates a causal graph of processes (keyed by {@link ProcessKey}, so two sensors
  * reporting one exec meet in one node and a reused pid never joins an older process). Behaviours
- * seed trails at the suspicious process; a trail then grows down the process tree, across
+ * (the rules of a {@link RuleSet}, and a server spawning a shell) seed trails at the suspicious
+ * process and tag them with ATT&CK techniques; a trail then grows down the process tree, across
  * connections (a connect on one side matched to the accept on the other, through Service virtual
  * IPs), to the Kubernetes API calls a trail's process made, and to other connections to the
  * attacker addresses it used. Trails that meet merge. Events may arrive in any order: a node
