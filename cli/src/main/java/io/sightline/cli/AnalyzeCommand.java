@@ -7,12 +7,14 @@ import io.sightline.discovery.sources.RegisteredDiscovery;
 import io.sightline.discovery.sources.RegisteredSource;
 import io.sightline.discovery.sources.SourceRegistry;
 import io.sightline.engine.EngineConfig;
+import io.sightline.engine.rules.RuleSet;
 import io.sightline.formats.EpssFile;
 import io.sightline.formats.KevCatalogue;
 import io.sightline.formats.pipeline.AnalysisPipeline;
 import io.sightline.formats.pipeline.AnalysisResult;
 import io.sightline.formats.pipeline.Enrichment;
 import io.sightline.formats.report.ReportJson;
+import io.sightline.formats.rules.RuleFile;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -110,6 +112,13 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Mixin
     DataDir data;
 
+    @Option(
+            names = "--rules",
+            paramLabel = "FILE",
+            description = "behaviour rules (YAML, see docs/rules.md) added to the built-in ones; a rule with the id"
+                    + " of a built-in rule replaces it (repeatable)")
+    List<Path> rules = new ArrayList<>();
+
     @Option(names = "--clock-skew", defaultValue = "PT5S", description = "cross-host clock skew (ISO-8601)")
     Duration clockSkew;
 
@@ -120,6 +129,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--format must be text, json, sarif or fixlist, got '" + format + "'");
         }
         checkOutput();
+        RuleSet ruleSet = RuleFile.builtInWith(rules);
         Path base = folder != null ? folder : Path.of(".");
         Set<String> knownExploited = knownExploited();
         Map<String, Double> scores = Map.of();
@@ -129,7 +139,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             scores = file.scores();
         }
         EngineConfig config = new EngineConfig(clockSkew, EngineConfig.DEFAULTS.apiCallWindow());
-        AnalysisResult analysis = AnalysisPipeline.run(base, inputs(), new Enrichment(knownExploited, scores), config);
+        AnalysisResult analysis =
+                AnalysisPipeline.run(base, inputs(), new Enrichment(knownExploited, scores), config, ruleSet);
         write(analysis);
         return 0;
     }

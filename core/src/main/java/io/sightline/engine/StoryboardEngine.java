@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.sightline.asset.Inventory;
 import io.sightline.asset.Service;
 import io.sightline.asset.ServiceEndpoint;
+import io.sightline.engine.rules.BuiltInRules;
+import io.sightline.engine.rules.Rule;
+import io.sightline.engine.rules.RuleSet;
 import io.sightline.event.ApiCall;
 import io.sightline.event.Detection;
 import io.sightline.event.Endpoint;
@@ -36,7 +39,8 @@ import java.util.Set;
  *
  * <p>Every event updates a causal graph of processes (keyed by {@link ProcessKey}, so two sensors
  * reporting one exec meet in one node and a reused pid never joins an older process). Behaviours
- * seed trails at the suspicious process; a trail then grows down the process tree, across
+ * (the rules of a {@link RuleSet}, and a server spawning a shell) seed trails at the suspicious
+ * process and tag them with ATT&CK techniques; a trail then grows down the process tree, across
  * connections (a connect on one side matched to the accept on the other, through Service virtual
  * IPs), to the Kubernetes API calls a trail's process made, and to other connections to the
  * attacker addresses it used. Trails that meet merge. Events may arrive in any order: a node
@@ -64,6 +68,7 @@ public final class StoryboardEngine {
     private final ImageRisk imageRisk;
     private final EngineConfig config;
     private final HostNames hostNames;
+    private final CompiledRules rules;
 
     private final Map<ProcessKey, ProcessNode> nodes = new HashMap<>();
     private final Map<String, ProcessNode> nodesByExecId = new HashMap<>();
@@ -90,11 +95,22 @@ public final class StoryboardEngine {
     private long eventsSeen;
     private long lateEvents;
 
+    /** An engine with Sightline's built-in rules ({@link BuiltInRules}). */
     public StoryboardEngine(Inventory inventory, ImageRisk imageRisk, EngineConfig config) {
+        this(inventory, imageRisk, config, CompiledRules.BUILT_IN);
+    }
+
+    /** An engine whose behaviours come from this rule set. */
+    public StoryboardEngine(Inventory inventory, ImageRisk imageRisk, EngineConfig config, RuleSet rules) {
+        this(inventory, imageRisk, config, new CompiledRules(requireNonNull(rules, "rules is null")));
+    }
+
+    private StoryboardEngine(Inventory inventory, ImageRisk imageRisk, EngineConfig config, CompiledRules rules) {
         this.inventory = requireNonNull(inventory, "inventory is null");
         this.imageRisk = requireNonNull(imageRisk, "imageRisk is null");
         this.config = requireNonNull(config, "config is null");
         this.hostNames = new HostNames(inventory);
+        this.rules = rules;
     }
 
     public void accept(RuntimeEvent event) {
@@ -255,7 +271,7 @@ public final class StoryboardEngine {
         if (node.parent != null) {
             spawnCounts.merge(Behaviours.spawnPattern(node.parent, node), 1, Integer::sum);
         }
-        if (node.parent != null && Behaviours.isRuntimeShim(node.parent)) {
+        if (node.parent != null && rules.isRuntimeShim(node.parent)) {
             node.container.flatMap(c -> c.pod()).ifPresent(pod -> findExecSession(node, pod.toString()));
         }
 
@@ -302,11 +318,9 @@ public final class StoryboardEngine {
             }
             external.addLast(flow);
             joinTrailsUsingAddress(flow);
-            if (!node.tainted && Behaviours.isMinerPort(flow.remote.port())) {
-                Trail trail = newTrail();
-                trail.tag(Behaviours.RESOURCE_HIJACKING);
-                taint(node, trail);
-            }
+        }
+        if (!node.tainted) {
+            rules.connectSeed(node, flow).ifPresent(rule -> seed(node, rule));
         }
         if (node.tainted) {
             onTaintedFlow(node, flow);
@@ -317,33 +331,35 @@ public final class StoryboardEngine {
         ProcessNode node = onProcessRecord(access);
         String path = access.path();
 
-        if (access.mode() == FileAccess.Mode.WRITE && Behaviours.isWebScript(path) && Behaviours.isServer(node)) {
+        if (access.mode() == FileAccess.Mode.WRITE && rules.isWebScript(path) && rules.isServer(node)) {
             Trail trail = node.trail != null ? node.trail() : newTrail();
             enter(node, trail, access.source(), access.time());
             trail.root().tag(Behaviours.WEB_SHELL);
             step(node.trail(), access.time(), node, node.name() + " writes " + path);
         }
-        if (access.mode() == FileAccess.Mode.WRITE && Behaviours.isCgroupReleaseAgent(path)) {
-            if (!node.tainted) {
-                taint(node, newTrail());
-            }
-            node.trail().tag(Behaviours.ESCAPE_TO_HOST);
-            step(node.trail(), access.time(), node, node.name() + " writes " + path + " (cgroup escape)");
-            return;
+        if (!node.tainted) {
+            rules.fileSeed(node, path, access.mode()).ifPresent(rule -> seed(node, rule));
         }
         if (!node.tainted) {
             return;
         }
         Trail trail = node.trail();
-        if (Behaviours.isServiceAccountToken(path)) {
-            trail.tag(Behaviours.STEAL_APP_TOKEN);
-            step(trail, access.time(), node, node.name() + " reads the service-account token");
-        } else if (Behaviours.isCredentialFile(path)) {
-            trail.tag(Behaviours.CREDENTIALS_IN_FILES);
-            step(trail, access.time(), node, node.name() + " reads " + path);
-        } else if (access.mode() == FileAccess.Mode.WRITE) {
-            step(trail, access.time(), node, node.name() + " writes " + path);
+        Optional<String> text = Optional.empty();
+        for (CompiledRules.Match match : rules.fileTags(node, path, access.mode())) {
+            trail.tag(match.technique());
+            text = text.or(match::step);
         }
+        if (text.isEmpty() && access.mode() == FileAccess.Mode.WRITE) {
+            text = Optional.of(node.name() + " writes " + path);
+        }
+        text.ifPresent(line -> step(trail, access.time(), node, line));
+    }
+
+    /** Starts a trail at a process on none, labelled with the rule's technique. */
+    private void seed(ProcessNode node, Rule rule) {
+        Trail trail = newTrail();
+        trail.tag(rule.technique());
+        taint(node, trail);
     }
 
     private void onApiCall(ApiCall call) {
@@ -355,7 +371,7 @@ public final class StoryboardEngine {
             String pod = call.namespace().get() + "/" + call.name().get();
             execSessionsByPod.computeIfAbsent(pod, k -> new ArrayList<>(1)).add(session);
             nodes.values().stream()
-                    .filter(n -> n.execSession == null && n.parent != null && Behaviours.isRuntimeShim(n.parent))
+                    .filter(n -> n.execSession == null && n.parent != null && rules.isRuntimeShim(n.parent))
                     .filter(n -> n.container
                             .flatMap(c -> c.pod())
                             .map(Object::toString)
@@ -431,7 +447,7 @@ public final class StoryboardEngine {
             return;
         }
         ProcessNode parent = node.parent;
-        if (parent != null && Behaviours.isShell(node.name()) && Behaviours.isServer(parent)) {
+        if (parent != null && rules.isShell(node.name()) && rules.isServer(parent)) {
             Trail trail = parent.trail != null ? parent.trail() : newTrail();
             enter(parent, trail, null, node.start);
             Trail root = trail.root();
@@ -442,15 +458,7 @@ public final class StoryboardEngine {
             taint(node, root);
             return;
         }
-        if (Behaviours.isMiner(node)) {
-            Trail trail = newTrail();
-            trail.tag(Behaviours.RESOURCE_HIJACKING);
-            taint(node, trail);
-            return;
-        }
-        if ((Behaviours.isNsenterToHost(node) || Behaviours.isHostMount(node)) && node.container.isPresent()) {
-            taint(node, newTrail());
-        }
+        rules.execSeed(node).ifPresent(rule -> seed(node, rule));
     }
 
     /** Tags what a process on a trail did, from its executable and arguments. */
@@ -460,42 +468,9 @@ public final class StoryboardEngine {
         }
         node.classified = true;
         Trail trail = node.trail();
-        if (Behaviours.isShell(node.name())) {
-            trail.tag(Behaviours.UNIX_SHELL);
-        }
-        if (Behaviours.isDownloader(node)) {
-            trail.tag(Behaviours.INGRESS_TOOL_TRANSFER);
-        }
-        if (Behaviours.isMiner(node)) {
-            trail.tag(Behaviours.RESOURCE_HIJACKING);
-        }
-        if (Behaviours.isPermissionChange(node)) {
-            trail.tag(Behaviours.FILE_PERMISSIONS);
-        }
-        if (Behaviours.isHiddenDirectory(node)) {
-            trail.tag(Behaviours.HIDDEN_FILES);
-        }
-        if (Behaviours.isUserDiscovery(node)) {
-            trail.tag(Behaviours.USER_DISCOVERY);
-        }
-        Optional<String> decoded = Behaviours.decodedPayload(node);
-        decoded.ifPresent(payload -> trail.tag(Behaviours.DEOBFUSCATE));
-        String command = decoded.orElse(node.arguments);
-        if (Behaviours.isReverseShell(command)) {
-            trail.tag(Behaviours.NON_APP_LAYER_PROTOCOL);
-            String shown = Redaction.mask(command);
-            step(
-                    trail,
-                    time,
-                    node,
-                    node.name() + " starts a reverse shell: "
-                            + (shown.length() > 120 ? shown.substring(0, 117) + "..." : shown));
-        }
-        if (Behaviours.isContainerTool(node)) {
-            trail.tag(Behaviours.CONTAINER_DISCOVERY);
-        }
-        if (Behaviours.isNsenterToHost(node) || Behaviours.isHostMount(node)) {
-            trail.tag(Behaviours.ESCAPE_TO_HOST);
+        for (CompiledRules.Match match : rules.execTags(node)) {
+            trail.tag(match.technique());
+            match.step().ifPresent(line -> step(trail, time, node, line));
         }
         if (node.parent != null && node.parent.container.isPresent() && node.container.isEmpty()) {
             trail.tag(Behaviours.ESCAPE_TO_HOST);
@@ -568,25 +543,24 @@ public final class StoryboardEngine {
             return;
         }
         String remote = flow.remote.address();
-        String text = node.name() + " connects to " + flow.remote;
-
-        if (Behaviours.isPublicAddress(remote) || remote.equals(Behaviours.METADATA_ADDRESS)) {
+        List<CompiledRules.Match> matches = rules.connectTags(node, flow);
+        boolean external = Behaviours.isPublicAddress(remote);
+        if (external || rules.isMetadataAddress(remote)) {
             trail.root().links.add(new Trail.Link(node.key, remote, "connected"));
         }
-        if (Behaviours.isPublicAddress(remote)) {
+        if (external) {
             registerAttackerAddress(trail, remote);
-            if (Behaviours.isShell(node.name())) {
-                trail.root().tag(Behaviours.APP_LAYER_PROTOCOL);
-                text += " (shell connected to a remote host)";
-            } else if (Behaviours.isMinerPort(flow.remote.port())) {
-                trail.root().tag(Behaviours.RESOURCE_HIJACKING);
-                text += " (miner pool port)";
-            }
-        } else if (remote.equals(Behaviours.METADATA_ADDRESS)) {
-            trail.root().tag(Behaviours.CLOUD_METADATA);
+        }
+        String text = node.name() + " connects to " + flow.remote;
+        Optional<String> ruleText = Optional.empty();
+        for (CompiledRules.Match match : matches) {
+            trail.root().tag(match.technique());
+            ruleText = ruleText.or(match::step);
+        }
+        text = ruleText.orElse(text);
+        if (!external && rules.isMetadataAddress(remote)) {
             trail.root().externalAddresses.add(remote);
-            text += " (instance metadata service)";
-        } else {
+        } else if (!external) {
             text = linkInternalFlow(node, flow, text);
         }
         step(trail.root(), flow.time(), node, text);

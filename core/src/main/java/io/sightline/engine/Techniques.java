@@ -1,5 +1,7 @@
 package io.sightline.engine;
 
+import io.sightline.engine.rules.BuiltInRules;
+import io.sightline.engine.rules.Rule;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,43 +16,35 @@ final class Techniques {
     private static final Map<String, Technique> BY_ID = new HashMap<>();
 
     static {
-        Stream.of(
-                        Behaviours.EXPLOIT_PUBLIC_APP,
-                        Behaviours.UNIX_SHELL,
-                        Behaviours.INGRESS_TOOL_TRANSFER,
-                        Behaviours.RESOURCE_HIJACKING,
-                        Behaviours.STEAL_APP_TOKEN,
-                        Behaviours.CONTAINER_API,
-                        Behaviours.CONTAINER_DISCOVERY,
-                        Behaviours.EXPLOIT_REMOTE_SERVICE,
-                        Behaviours.WEB_SHELL,
-                        Behaviours.ESCAPE_TO_HOST,
-                        Behaviours.CREDENTIALS_IN_FILES,
-                        Behaviours.CLOUD_METADATA,
-                        Behaviours.FILE_PERMISSIONS,
-                        Behaviours.HIDDEN_FILES,
-                        Behaviours.USER_DISCOVERY,
-                        Behaviours.APP_LAYER_PROTOCOL,
-                        Behaviours.NON_APP_LAYER_PROTOCOL,
-                        Behaviours.DEOBFUSCATE,
-                        new Technique("T1059", "Command and Scripting Interpreter", Tactic.EXECUTION),
-                        new Technique("T1609", "Container Administration Command", Tactic.EXECUTION),
-                        new Technique("T1610", "Deploy Container", Tactic.EXECUTION),
-                        new Technique("T1552", "Unsecured Credentials", Tactic.CREDENTIAL_ACCESS),
-                        new Technique("T1003", "OS Credential Dumping", Tactic.CREDENTIAL_ACCESS),
-                        new Technique("T1068", "Exploitation for Privilege Escalation", Tactic.PRIVILEGE_ESCALATION),
-                        new Technique("T1611", "Escape to Host", Tactic.PRIVILEGE_ESCALATION),
-                        new Technique("T1046", "Network Service Discovery", Tactic.DISCOVERY),
-                        new Technique("T1082", "System Information Discovery", Tactic.DISCOVERY),
-                        new Technique("T1090", "Proxy", Tactic.COMMAND_AND_CONTROL),
-                        new Technique("T1070", "Indicator Removal", Tactic.DEFENSE_EVASION),
-                        new Technique("T1036", "Masquerading", Tactic.DEFENSE_EVASION),
-                        new Technique("T1098", "Account Manipulation", Tactic.PERSISTENCE),
-                        new Technique("T1053.003", "Scheduled Task/Job: Cron", Tactic.PERSISTENCE),
-                        new Technique("T1078", "Valid Accounts", Tactic.INITIAL_ACCESS),
-                        new Technique("T1485", "Data Destruction", Tactic.IMPACT),
-                        new Technique("T1565", "Data Manipulation", Tactic.IMPACT),
-                        new Technique("T1486", "Data Encrypted for Impact", Tactic.IMPACT))
+        Stream.concat(
+                        BuiltInRules.rules().rules().stream().map(Rule::technique),
+                        Stream.of(
+                                Behaviours.EXPLOIT_PUBLIC_APP,
+                                Behaviours.CONTAINER_API,
+                                Behaviours.CONTAINER_DISCOVERY,
+                                Behaviours.EXPLOIT_REMOTE_SERVICE,
+                                Behaviours.WEB_SHELL,
+                                Behaviours.ESCAPE_TO_HOST,
+                                Behaviours.CONTAINER_ADMIN_COMMAND,
+                                new Technique("T1059", "Command and Scripting Interpreter", Tactic.EXECUTION),
+                                new Technique("T1609", "Container Administration Command", Tactic.EXECUTION),
+                                new Technique("T1610", "Deploy Container", Tactic.EXECUTION),
+                                new Technique("T1552", "Unsecured Credentials", Tactic.CREDENTIAL_ACCESS),
+                                new Technique("T1003", "OS Credential Dumping", Tactic.CREDENTIAL_ACCESS),
+                                new Technique(
+                                        "T1068", "Exploitation for Privilege Escalation", Tactic.PRIVILEGE_ESCALATION),
+                                new Technique("T1611", "Escape to Host", Tactic.PRIVILEGE_ESCALATION),
+                                new Technique("T1046", "Network Service Discovery", Tactic.DISCOVERY),
+                                new Technique("T1082", "System Information Discovery", Tactic.DISCOVERY),
+                                new Technique("T1090", "Proxy", Tactic.COMMAND_AND_CONTROL),
+                                new Technique("T1070", "Indicator Removal", Tactic.DEFENSE_EVASION),
+                                new Technique("T1036", "Masquerading", Tactic.DEFENSE_EVASION),
+                                new Technique("T1098", "Account Manipulation", Tactic.PERSISTENCE),
+                                new Technique("T1053.003", "Scheduled Task/Job: Cron", Tactic.PERSISTENCE),
+                                new Technique("T1078", "Valid Accounts", Tactic.INITIAL_ACCESS),
+                                new Technique("T1485", "Data Destruction", Tactic.IMPACT),
+                                new Technique("T1565", "Data Manipulation", Tactic.IMPACT),
+                                new Technique("T1486", "Data Encrypted for Impact", Tactic.IMPACT)))
                 .forEach(technique -> BY_ID.putIfAbsent(technique.id(), technique));
     }
 

@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.sightline.engine.EngineConfig;
 import io.sightline.engine.StoryboardEngine;
+import io.sightline.engine.rules.RuleSet;
 import io.sightline.finding.ScanReport;
 import io.sightline.formats.InputLoader;
+import io.sightline.formats.rules.RuleFile;
 import io.sightline.rank.ImageCatalogue;
 import io.sightline.rank.ImageRanker;
 import io.sightline.rank.LoadedPackages;
@@ -46,8 +48,21 @@ public final class AnalysisPipeline {
      * @param enrichment KEV ids and EPSS scores used by ranking
      */
     public static AnalysisResult run(Path base, List<Path> inputs, Enrichment enrichment, EngineConfig config) {
+        return run(base, inputs, enrichment, config, RuleFile.builtIn());
+    }
+
+    /**
+     * @param base the folder evidence file names are relative to
+     * @param inputs files or folders to read, formats detected by content; VEX documents among
+     *     them are applied to the scan reports before ranking
+     * @param enrichment KEV ids and EPSS scores used by ranking
+     * @param rules the behaviours the engine recognises ({@link RuleFile#builtIn()} and users' files)
+     */
+    public static AnalysisResult run(
+            Path base, List<Path> inputs, Enrichment enrichment, EngineConfig config, RuleSet rules) {
         requireNonNull(inputs, "inputs is null");
         requireNonNull(enrichment, "enrichment is null");
+        requireNonNull(rules, "rules is null");
         long started = System.nanoTime();
 
         InputLoader loader = new InputLoader(base);
@@ -58,7 +73,7 @@ public final class AnalysisPipeline {
 
         List<ScanReport> reports = new VexFilter(loader.vexStatements()).apply(loader.reports());
         ImageCatalogue catalogue = ImageCatalogue.build(loader.inventory(), reports, enrichment.knownExploited());
-        StoryboardEngine engine = new StoryboardEngine(loader.inventory(), catalogue, config);
+        StoryboardEngine engine = new StoryboardEngine(loader.inventory(), catalogue, config, rules);
         LoadedPackages loaded = LoadedPackages.watching(loader.inventory(), catalogue);
         loader.streamTelemetry(event -> {
             engine.accept(event);
