@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * The asset inventory with the indexes the engine joins on: container id (full and 12-character
- * prefix), pod IP, host name and address, Service virtual IP and image digests.
+ * prefix; ECS's {@code <task>-<n>} ids whole, see {@link ContainerId#indexKey()}), pod IP, host
+ * name, address and EC2 instance id, Service virtual IP and image digests.
  *
  * <p>Not thread-safe: one owner fills it, then the engine reads it. Every lookup is a hash probe.
  */
@@ -22,6 +23,8 @@ public final class Inventory {
     private final Map<String, Cluster> clusters = new LinkedHashMap<>();
     private final Map<String, Host> hosts = new LinkedHashMap<>();
     private final Map<String, Host> hostsByAddress = new HashMap<>();
+    private final Map<String, Host> hostsByInstanceId = new HashMap<>();
+    private final Map<String, String> instanceIdsByAlias = new HashMap<>();
     private final Map<PodKey, Pod> pods = new LinkedHashMap<>();
     private final Map<String, Pod> podsByIp = new HashMap<>();
     private final Map<String, ContainerAsset> containersByShortId = new LinkedHashMap<>();
@@ -40,6 +43,18 @@ public final class Inventory {
         requireNonNull(host, "host is null");
         Host merged = hosts.merge(host.name(), host, Inventory::mergeHosts);
         merged.addresses().forEach(address -> hostsByAddress.put(address, merged));
+        merged.instanceId().ifPresent(id -> hostsByInstanceId.put(id, merged));
+    }
+
+    /**
+     * Records another name of an EC2 instance, such as the ARN of the ECS container instance it
+     * registered as. A container whose host is given by that name is filed under the instance's
+     * host by {@link #linkImages()}.
+     */
+    public void addInstanceAlias(String alias, String instanceId) {
+        requireNonNull(alias, "alias is null");
+        requireNonNull(instanceId, "instanceId is null");
+        instanceIdsByAlias.put(alias, instanceId);
     }
 
     public void add(Pod pod) {
@@ -53,7 +68,7 @@ public final class Inventory {
 
     public void add(ContainerAsset container) {
         requireNonNull(container, "container is null");
-        containersByShortId.put(container.id().shortId(), container);
+        containersByShortId.put(container.id().indexKey(), container);
     }
 
     /**
@@ -65,9 +80,9 @@ public final class Inventory {
     public void addFormerId(ContainerId formerId, ContainerAsset current) {
         requireNonNull(formerId, "formerId is null");
         requireNonNull(current, "current is null");
-        if (!formerId.shortId().equals(current.id().shortId())) {
+        if (!formerId.indexKey().equals(current.id().indexKey())) {
             formerIdsByShortId.put(
-                    formerId.shortId(), new FormerId(formerId, current.id().shortId()));
+                    formerId.indexKey(), new FormerId(formerId, current.id().indexKey()));
         }
     }
 
@@ -129,6 +144,10 @@ public final class Inventory {
         return Optional.ofNullable(hostsByAddress.get(address));
     }
 
+    public Optional<Host> hostByInstanceId(String instanceId) {
+        return Optional.ofNullable(hostsByInstanceId.get(instanceId));
+    }
+
     public Optional<Pod> pod(PodKey key) {
         return Optional.ofNullable(pods.get(key));
     }
@@ -139,18 +158,21 @@ public final class Inventory {
 
     /**
      * Finds a container by its full id or any prefix of at least 12 characters, or by an id it ran
-     * under before a restart ({@link #addFormerId}).
+     * under before a restart ({@link #addFormerId}). An ECS {@code <task>-<n>} id is found by the
+     * whole id only.
      */
     public Optional<ContainerAsset> container(String idOrPrefix) {
         if (idOrPrefix == null || idOrPrefix.length() < ContainerId.SHORT_LENGTH) {
             return Optional.empty();
         }
         ContainerId wanted = ContainerId.parse(idOrPrefix);
-        ContainerAsset found = containersByShortId.get(wanted.shortId());
+        // TODO: a sensor that cuts a Fargate id to 12 characters names only the task; finding the
+        // task's containers by that prefix needs an index by task, which nothing reads yet.
+        ContainerAsset found = containersByShortId.get(wanted.indexKey());
         if (found != null) {
             return found.id().id().startsWith(wanted.id()) ? Optional.of(found) : Optional.empty();
         }
-        FormerId former = formerIdsByShortId.get(wanted.shortId());
+        FormerId former = formerIdsByShortId.get(wanted.indexKey());
         if (former == null || !former.id().id().startsWith(wanted.id())) {
             return Optional.empty();
         }
@@ -198,8 +220,10 @@ public final class Inventory {
      * Completes each container's image digests from the images added: a missing repo digest from
      * the image whose config digest matches (Docker's {@code Image} is the config digest; the repo
      * digest is in {@code docker image inspect}'s {@code RepoDigests}), a missing config digest from
-     * the image of its repo digest. Call once after every inventory file is read; the order in which
-     * containers and images were added does not matter, and calling it again changes nothing.
+     * the image of its repo digest. It also files a container whose host is given by an EC2
+     * instance id or an alias of one ({@link #addInstanceAlias}) under that instance's host name.
+     * Call once after every inventory file is read; the order in which containers, hosts and images
+     * were added does not matter, and calling it again changes nothing.
      */
     public void linkImages() {
         containersByShortId.replaceAll((shortId, container) -> withLinkedImage(container));
@@ -227,19 +251,31 @@ public final class Inventory {
                 .configDigest()
                 .or(() ->
                         container.imageDigest().flatMap(this::imageByRepoDigest).flatMap(ImageInfo::configDigest));
-        if (imageDigest.equals(container.imageDigest()) && configDigest.equals(container.configDigest())) {
+        Optional<String> host = container.host().map(this::hostName);
+        if (imageDigest.equals(container.imageDigest())
+                && configDigest.equals(container.configDigest())
+                && host.equals(container.host())) {
             return container;
         }
         return new ContainerAsset(
                 container.id(),
                 container.name(),
-                container.host(),
+                host,
                 container.pod(),
                 container.image(),
                 imageDigest,
                 configDigest,
                 container.initContainer(),
                 container.privileged());
+    }
+
+    /** A known host's name, or the instance id an alias stands for, or the name as given. */
+    private String hostName(String given) {
+        if (hosts.containsKey(given)) {
+            return given;
+        }
+        String instanceId = instanceIdsByAlias.getOrDefault(given, given);
+        return hostByInstanceId(instanceId).map(Host::name).orElse(instanceId);
     }
 
     private Optional<ImageInfo> imageByConfig(String configDigest) {

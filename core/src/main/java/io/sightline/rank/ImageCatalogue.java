@@ -44,7 +44,7 @@ public final class ImageCatalogue implements ImageRisk {
         requireNonNull(inventory, "inventory is null");
         requireNonNull(reports, "reports is null");
         ImageCatalogue catalogue = new ImageCatalogue(knownExploited);
-        inventory.containers().forEach(catalogue::addContainer);
+        inventory.containers().forEach(container -> catalogue.addContainer(container, inventory));
         reports.forEach(catalogue::addReport);
         catalogue.entries.forEach(entry -> entry.exposures.addAll(exposures(inventory, entry.containers)));
         return catalogue;
@@ -98,7 +98,7 @@ public final class ImageCatalogue implements ImageRisk {
         return Optional.of(new Exposure(worst.severity(), worst.vulnerabilityKey(), fixableSevere));
     }
 
-    private void addContainer(ContainerAsset container) {
+    private void addContainer(ContainerAsset container, Inventory inventory) {
         Optional<Entry> known = container
                 .imageDigest()
                 .map(byDigest::get)
@@ -107,6 +107,12 @@ public final class ImageCatalogue implements ImageRisk {
         entry.containers.add(container);
         container.imageDigest().ifPresent(d -> index(entry, d, true));
         container.configDigest().ifPresent(d -> index(entry, d, false));
+        // Every digest the image store knows for the same image, so a report on one platform
+        // manifest of an index joins the containers that ran the index.
+        container.imageDigest().flatMap(inventory::image).ifPresent(image -> {
+            image.repoDigests().forEach(d -> index(entry, d, true));
+            image.configDigest().ifPresent(d -> index(entry, d, false));
+        });
     }
 
     private void addReport(ScanReport report) {

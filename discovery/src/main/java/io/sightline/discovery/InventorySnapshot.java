@@ -13,6 +13,8 @@ import io.sightline.event.SkippedRecord;
 import io.sightline.formats.RecordException;
 import io.sightline.formats.inventory.DockerInspectParser;
 import io.sightline.formats.inventory.Ec2InstancesParser;
+import io.sightline.formats.inventory.EcrImagesParser;
+import io.sightline.formats.inventory.EcsTasksParser;
 import io.sightline.formats.inventory.EksClusterParser;
 import io.sightline.formats.inventory.KubernetesListParser;
 import java.util.ArrayList;
@@ -42,6 +44,9 @@ public final class InventorySnapshot {
     public static final String CLUSTER = "Cluster";
     public static final String DOCKER_CONTAINER = "DockerContainer";
     public static final String DOCKER_IMAGE = "DockerImage";
+    public static final String ECS_TASK = "EcsTask";
+    public static final String ECS_CONTAINER_INSTANCE = "EcsContainerInstance";
+    public static final String ECR_IMAGE = "EcrImage";
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -118,6 +123,35 @@ public final class InventorySnapshot {
                             skipped);
                 }
             }
+            List<Tracked> instanceAliases = ordered(store.objects(source, ECS_CONTAINER_INSTANCE), wanted);
+            if (!instanceAliases.isEmpty()) {
+                parse(
+                        () -> EcsTasksParser.parse(
+                                describeContainerInstances(instanceAliases),
+                                label(source, ECS_CONTAINER_INSTANCE),
+                                inventory,
+                                skipped),
+                        source,
+                        ECS_CONTAINER_INSTANCE,
+                        skipped);
+            }
+            List<Tracked> tasks = ordered(store.objects(source, ECS_TASK), wanted);
+            if (!tasks.isEmpty()) {
+                parse(
+                        () -> EcsTasksParser.parse(describeTasks(tasks), label(source, ECS_TASK), inventory, skipped),
+                        source,
+                        ECS_TASK,
+                        skipped);
+            }
+            List<Tracked> ecrImages = ordered(store.objects(source, ECR_IMAGE), wanted);
+            if (!ecrImages.isEmpty()) {
+                parse(
+                        () -> EcrImagesParser.parse(
+                                batchGetImage(ecrImages), label(source, ECR_IMAGE), inventory, skipped),
+                        source,
+                        ECR_IMAGE,
+                        skipped);
+            }
             for (Tracked cluster : ordered(store.objects(source, CLUSTER), wanted)) {
                 ObjectNode described = JSON.objectNode().set("cluster", cluster.object());
                 parse(
@@ -181,6 +215,63 @@ public final class InventorySnapshot {
         ObjectNode root = JSON.objectNode();
         ArrayNode listed = root.putArray("Reservations").addObject().putArray("Instances");
         instances.forEach(tracked -> listed.add(tracked.object()));
+        return root;
+    }
+
+    /** {@code aws ecs describe-tasks} output holding the given tasks. */
+    public static ObjectNode describeTasks(List<Tracked> tasks) {
+        ObjectNode root = JSON.objectNode();
+        ArrayNode listed = root.putArray("tasks");
+        tasks.forEach(tracked -> listed.add(tracked.object()));
+        root.putArray("failures");
+        return root;
+    }
+
+    /** {@code aws ecs describe-container-instances} output holding the given container instances. */
+    public static ObjectNode describeContainerInstances(List<Tracked> instances) {
+        ObjectNode root = JSON.objectNode();
+        ArrayNode listed = root.putArray("containerInstances");
+        instances.forEach(tracked -> listed.add(tracked.object()));
+        root.putArray("failures");
+        return root;
+    }
+
+    /**
+     * {@code aws ecr batch-get-image} output for the given images: one entry per tag (one untagged
+     * entry for an image without tags), as the CLI answers when asked by tag. Each entry also carries
+     * the repository's {@code repositoryUri}, which the CLI's output lacks and the parser uses to
+     * write tags as references.
+     */
+    public static ObjectNode batchGetImage(List<Tracked> images) {
+        ObjectNode root = JSON.objectNode();
+        ArrayNode listed = root.putArray("images");
+        for (Tracked tracked : images) {
+            var image = tracked.object();
+            List<String> tags = new ArrayList<>();
+            image.path("imageTags").forEach(tag -> tags.add(tag.asText()));
+            if (tags.isEmpty()) {
+                tags.add("");
+            }
+            for (String tag : tags) {
+                ObjectNode entry = listed.addObject();
+                for (String field : List.of("registryId", "repositoryName", "repositoryUri")) {
+                    if (image.hasNonNull(field)) {
+                        entry.set(field, image.get(field));
+                    }
+                }
+                ObjectNode id = entry.putObject("imageId")
+                        .put("imageDigest", image.path("imageDigest").asText());
+                if (!tag.isEmpty()) {
+                    id.put("imageTag", tag);
+                }
+                for (String field : List.of("imageManifestMediaType", "imageManifest")) {
+                    if (image.hasNonNull(field)) {
+                        entry.set(field, image.get(field));
+                    }
+                }
+            }
+        }
+        root.putArray("failures");
         return root;
     }
 

@@ -22,7 +22,10 @@ import java.util.Map;
  * kubectl {@code List}s, {@code ec2-instances.json} as {@code aws ec2 describe-instances} output
  * one {@code eks-cluster-<name>.json} per cluster as {@code aws eks describe-cluster} output, and
  * {@code docker-inspect.json} and {@code docker-image-inspect.json} as {@code docker inspect} and
- * {@code docker image inspect} print them.
+ * {@code docker image inspect} print them, {@code ecs-tasks.json} and
+ * {@code ecs-container-instances.json} as {@code aws ecs describe-tasks} and
+ * {@code describe-container-instances} print them, and {@code ecr-images.json} as
+ * {@code aws ecr batch-get-image} prints it (with each image's {@code repositoryUri} added).
  * Objects of every source go into the same files; a kind nobody listed gets no file.
  */
 public final class InventoryWriter {
@@ -60,6 +63,20 @@ public final class InventoryWriter {
             List<Tracked> images = live(store, InventorySnapshot.DOCKER_IMAGE);
             if (!images.isEmpty()) {
                 written.add(write(folder.resolve("docker-image-inspect.json"), InventorySnapshot.inspectArray(images)));
+            }
+            List<Tracked> tasks = live(store, InventorySnapshot.ECS_TASK);
+            if (!tasks.isEmpty()) {
+                written.add(write(folder.resolve("ecs-tasks.json"), InventorySnapshot.describeTasks(tasks)));
+            }
+            List<Tracked> containerInstances = live(store, InventorySnapshot.ECS_CONTAINER_INSTANCE);
+            if (!containerInstances.isEmpty()) {
+                written.add(write(
+                        folder.resolve("ecs-container-instances.json"),
+                        InventorySnapshot.describeContainerInstances(containerInstances)));
+            }
+            List<Tracked> ecrImages = live(store, InventorySnapshot.ECR_IMAGE);
+            if (!ecrImages.isEmpty()) {
+                written.add(write(folder.resolve("ecr-images.json"), InventorySnapshot.batchGetImage(ecrImages)));
             }
             Map<String, JsonNode> clusters = new LinkedHashMap<>();
             live(store, InventorySnapshot.CLUSTER)

@@ -8,6 +8,8 @@ import io.sightline.event.SkippedRecord;
 import io.sightline.finding.ScanReport;
 import io.sightline.formats.inventory.DockerInspectParser;
 import io.sightline.formats.inventory.Ec2InstancesParser;
+import io.sightline.formats.inventory.EcrImagesParser;
+import io.sightline.formats.inventory.EcsTasksParser;
 import io.sightline.formats.inventory.EksClusterParser;
 import io.sightline.formats.inventory.KubernetesListParser;
 import io.sightline.formats.scan.ScanFormat;
@@ -18,7 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * Recognises and parses one whole JSON document: a scanner report (any of {@link ScanFormats}) or an
- * inventory document (kubectl JSON, EC2 describe-instances, EKS clusters, docker inspect). The
+ * inventory document (kubectl JSON, EC2 describe-instances, EKS clusters, ECS describe-tasks and
+ * describe-container-instances, ECR batch-get-image, docker inspect). The
  * file loader and the server's upload endpoints share it.
  */
 public final class DocumentParser {
@@ -52,6 +55,12 @@ public final class DocumentParser {
         }
         if (DockerInspectParser.accepts(root)) {
             return Optional.of(new Recognised(Kind.INVENTORY, "docker-inspect"));
+        }
+        if (EcsTasksParser.accepts(root)) {
+            return Optional.of(new Recognised(Kind.INVENTORY, "ecs-describe-tasks"));
+        }
+        if (EcrImagesParser.accepts(root)) {
+            return Optional.of(new Recognised(Kind.INVENTORY, "ecr-batch-get-image"));
         }
         return Optional.empty();
     }
@@ -88,6 +97,8 @@ public final class DocumentParser {
             case "ec2-describe-instances" -> Ec2InstancesParser.parse(root, name, inventory, problems);
             case "eks-describe-cluster" -> EksClusterParser.parse(root, name, inventory, problems);
             case "docker-inspect" -> DockerInspectParser.parse(root, name, inventory, problems);
+            case "ecs-describe-tasks" -> EcsTasksParser.parse(root, name, inventory, problems);
+            case "ecr-batch-get-image" -> EcrImagesParser.parse(root, name, inventory, problems);
             default -> throw new IllegalStateException("recognised format without a parser: " + format);
         }
         return Optional.of(format);

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -24,9 +26,11 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.Image;
 import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
 import software.amazon.awssdk.services.ecr.model.Repository;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.eks.EksClient;
 
@@ -44,11 +48,22 @@ import software.amazon.awssdk.services.eks.EksClient;
 public final class AwsSource implements AutoCloseable {
 
     public static final String ECS_CLUSTER = "EcsCluster";
-    public static final String ECS_TASK = "EcsTask";
+    public static final String ECS_TASK = InventorySnapshot.ECS_TASK;
+    public static final String ECS_CONTAINER_INSTANCE = InventorySnapshot.ECS_CONTAINER_INSTANCE;
     public static final String ECR_REPOSITORY = "EcrRepository";
-    public static final String ECR_IMAGE = "EcrImage";
+    public static final String ECR_IMAGE = InventorySnapshot.ECR_IMAGE;
 
     private static final Logger LOG = LoggerFactory.getLogger(AwsSource.class);
+
+    /** Asked of BatchGetImage so that an index comes back as itself, not as one platform's manifest. */
+    private static final List<String> MANIFEST_TYPES = List.of(
+            "application/vnd.oci.image.index.v1+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.docker.distribution.manifest.v2+json",
+            "application/vnd.docker.distribution.manifest.v1+json");
+
+    private static final Set<String> INDEX_TYPES = Set.of(MANIFEST_TYPES.get(0), MANIFEST_TYPES.get(1));
 
     private final String name;
     private final Ec2Client ec2;
@@ -160,9 +175,12 @@ public final class AwsSource implements AutoCloseable {
     }
 
     /**
-     * ECS clusters (kind {@code EcsCluster}) and their tasks (kind {@code EcsTask}), each task with
+     * ECS clusters (kind {@code EcsCluster}), their tasks (kind {@code EcsTask}), each task with
      * its containers as DescribeTasks returns them: {@code image}, {@code imageDigest} and
-     * {@code runtimeId}. Tasks are swept only when every cluster's tasks were listed.
+     * {@code runtimeId}, and the container instances those tasks run on (kind
+     * {@code EcsContainerInstance}, for their {@code ec2InstanceId}). Only container instances that
+     * run a listed task are described: Fargate tasks have none, and an idle instance runs no
+     * container to link. Tasks are swept only when every cluster's tasks were listed.
      */
     private void syncEcs(List<SourceError> errors) {
         List<String> clusterArns;
@@ -174,6 +192,7 @@ public final class AwsSource implements AutoCloseable {
         }
         Map<ObjectKey, JsonNode> clusters = new LinkedHashMap<>();
         Map<ObjectKey, JsonNode> tasks = new LinkedHashMap<>();
+        Map<ObjectKey, JsonNode> instances = new LinkedHashMap<>();
         boolean complete = true;
         for (List<String> batch : batches(clusterArns)) {
             try {
@@ -190,24 +209,45 @@ public final class AwsSource implements AutoCloseable {
             try {
                 List<String> taskArns = ecs.listTasksPaginator(r -> r.cluster(cluster)).taskArns().stream()
                         .toList();
+                List<String> instanceArns = new ArrayList<>();
                 for (List<String> batch : batches(taskArns)) {
                     for (Task task : ecs.describeTasks(r -> r.cluster(cluster).tasks(batch))
                             .tasks()) {
                         tasks.put(ObjectKey.clusterScoped(ECS_TASK, task.taskArn()), SdkJson.toJson(task));
+                        if (task.containerInstanceArn() != null
+                                && !instanceArns.contains(task.containerInstanceArn())) {
+                            instanceArns.add(task.containerInstanceArn());
+                        }
+                    }
+                }
+                for (List<String> batch : batches(instanceArns)) {
+                    for (ContainerInstance instance : ecs.describeContainerInstances(
+                                    r -> r.cluster(cluster).containerInstances(batch))
+                            .containerInstances()) {
+                        instances.put(
+                                ObjectKey.clusterScoped(ECS_CONTAINER_INSTANCE, instance.containerInstanceArn()),
+                                SdkJson.toJson(instance));
                     }
                 }
             } catch (SdkException e) {
-                errors.add(error("ecs:ListTasks/DescribeTasks " + cluster, e, "its tasks kept from the last sync"));
+                errors.add(error(
+                        "ecs:ListTasks/DescribeTasks/DescribeContainerInstances " + cluster,
+                        e,
+                        "its tasks kept from the last sync"));
                 complete = false;
             }
         }
         apply(ECS_CLUSTER, clusters, complete);
         apply(ECS_TASK, tasks, complete);
+        apply(ECS_CONTAINER_INSTANCE, instances, complete);
     }
 
     /**
      * ECR repositories (kind {@code EcrRepository}) and their images (kind {@code EcrImage}, one per
-     * digest, keyed {@code repository@digest}, with every tag that points at it).
+     * digest, keyed {@code repository@digest}, with every tag that points at it). Each repository's
+     * images are fetched with BatchGetImage (100 a call) for their manifest media type; an image
+     * index keeps its manifest, whose {@code manifests[].digest} are its platform images. If that
+     * call fails the images are still listed, with the manifests the last sync fetched.
      */
     private void syncEcr(List<SourceError> errors) {
         List<Repository> repositories;
@@ -236,13 +276,15 @@ public final class AwsSource implements AutoCloseable {
                             id.imageDigest(),
                             digest -> JsonNodeFactory.instance
                                     .objectNode()
+                                    .put("registryId", repository.registryId())
                                     .put("repositoryName", repository.repositoryName())
-                                    .put("repositoryUri", repository.repositoryUri())
+                                    .put("repositoryUri", uriOf(repository))
                                     .put("imageDigest", digest));
                     if (id.imageTag() != null) {
                         image.withArray("imageTags").add(id.imageTag());
                     }
                 }
+                addManifests(repository, byDigest, errors);
                 byDigest.forEach((digest, image) -> images.put(
                         ObjectKey.clusterScoped(ECR_IMAGE, repository.repositoryName() + "@" + digest), image));
             } catch (SdkException e) {
@@ -251,11 +293,64 @@ public final class AwsSource implements AutoCloseable {
                 complete = false;
             }
         }
-        // TODO: manifest lists are not expanded to their platform images yet: that needs
-        // BatchGetImage with the OCI index and Docker manifest list media types accepted, and the
-        // index's manifests[].digest and platform read, and no wire sample of it was at hand to
-        // test against.
         apply(ECR_IMAGE, images, complete);
+    }
+
+    private void addManifests(Repository repository, Map<String, ObjectNode> byDigest, List<SourceError> errors) {
+        List<String> digests = List.copyOf(byDigest.keySet());
+        for (List<String> batch : batches(digests)) {
+            try {
+                List<ImageIdentifier> ids = batch.stream()
+                        .map(d -> ImageIdentifier.builder().imageDigest(d).build())
+                        .toList();
+                for (Image image : ecr.batchGetImage(r -> r.repositoryName(repository.repositoryName())
+                                .registryId(repository.registryId())
+                                .imageIds(ids)
+                                .acceptedMediaTypes(MANIFEST_TYPES))
+                        .images()) {
+                    ObjectNode known = image.imageId() == null
+                            ? null
+                            : byDigest.get(image.imageId().imageDigest());
+                    if (known != null && image.imageManifestMediaType() != null) {
+                        known.put("imageManifestMediaType", image.imageManifestMediaType());
+                        if (INDEX_TYPES.contains(image.imageManifestMediaType())) {
+                            known.put("imageManifest", image.imageManifest());
+                        }
+                    }
+                }
+            } catch (SdkException e) {
+                errors.add(error(
+                        "ecr:BatchGetImage " + repository.repositoryName(),
+                        e,
+                        "its images listed with the manifests of the last sync"));
+                batch.forEach(digest -> store.object(
+                                name, ObjectKey.clusterScoped(ECR_IMAGE, repository.repositoryName() + "@" + digest))
+                        .map(Tracked::object)
+                        .ifPresent(last -> copyManifest(last, byDigest.get(digest))));
+            }
+        }
+    }
+
+    private static void copyManifest(JsonNode from, ObjectNode to) {
+        for (String field : List.of("imageManifestMediaType", "imageManifest")) {
+            if (from.hasNonNull(field)) {
+                to.set(field, from.get(field));
+            }
+        }
+    }
+
+    /**
+     * DescribeRepositories returns {@code repositoryUri}; when it is missing, it is built from the
+     * repository ARN ({@code arn:aws:ecr:<region>:<account>:repository/<name>}).
+     */
+    private static String uriOf(Repository repository) {
+        if (repository.repositoryUri() != null) {
+            return repository.repositoryUri();
+        }
+        Optional<String[]> arn = Optional.ofNullable(repository.repositoryArn()).map(a -> a.split(":", 6));
+        return arn.filter(parts -> parts.length == 6)
+                .map(parts -> parts[4] + ".dkr.ecr." + parts[3] + ".amazonaws.com/" + repository.repositoryName())
+                .orElse(repository.repositoryName());
     }
 
     private void apply(String kind, Map<ObjectKey, JsonNode> objects, boolean complete) {

@@ -99,7 +99,9 @@ class AwsAccountDiscoveryTest {
                 .answer("ecs:ListTasks", json(200, placebo("ecs.ListTasks_1.json")))
                 .answer("ecs:DescribeTasks", json(200, placebo("ecs.DescribeTasks_1.json")))
                 .answer("ecr:DescribeRepositories", json(200, corpus(ECS + "describerepositories.json")))
-                .answer("ecr:ListImages", json(200, corpus(ECS + "listimages.json")));
+                .answer("ecr:ListImages", json(200, corpus(ECS + "listimages.json")))
+                // No wire sample of BatchGetImage exists; EcsEcrInventoryTest serves a handwritten one.
+                .answer("ecr:BatchGetImage", json(200, "{\"images\":[],\"failures\":[]}"));
     }
 
     @AfterEach
