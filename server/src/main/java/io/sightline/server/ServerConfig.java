@@ -3,6 +3,7 @@ package io.sightline.server;
 import static java.util.Objects.requireNonNull;
 
 import io.sightline.engine.EngineConfig;
+import io.sightline.server.ingest.IngestConfig;
 import java.util.Set;
 
 /**
@@ -13,9 +14,16 @@ import java.util.Set;
  * @param storeUrl a {@code jdbc:sqlite:} or {@code jdbc:postgresql:} URL
  * @param queueCapacity records ingest may put ahead of the engine before it answers 429
  * @param knownExploited CVE ids of the KEV catalogue
+ * @param ingest file tailing and idempotency keys
  */
 public record ServerConfig(
-        String host, int port, String storeUrl, int queueCapacity, EngineConfig engine, Set<String> knownExploited) {
+        String host,
+        int port,
+        String storeUrl,
+        int queueCapacity,
+        EngineConfig engine,
+        Set<String> knownExploited,
+        IngestConfig ingest) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -25,6 +33,7 @@ public record ServerConfig(
         requireNonNull(host, "host is null");
         requireNonNull(storeUrl, "storeUrl is null");
         requireNonNull(engine, "engine is null");
+        requireNonNull(ingest, "ingest is null");
         knownExploited = Set.copyOf(knownExploited);
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -34,11 +43,26 @@ public record ServerConfig(
         }
     }
 
+    /** A server with the default ingest settings: no tailed files. */
+    public ServerConfig(
+            String host,
+            int port,
+            String storeUrl,
+            int queueCapacity,
+            EngineConfig engine,
+            Set<String> knownExploited) {
+        this(host, port, storeUrl, queueCapacity, engine, knownExploited, IngestConfig.DEFAULTS);
+    }
+
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, storeUrl, queueCapacity, engine, knownExploited);
+        return new ServerConfig(host, newPort, storeUrl, queueCapacity, engine, knownExploited, ingest);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
-        return new ServerConfig(host, port, storeUrl, capacity, engine, knownExploited);
+        return new ServerConfig(host, port, storeUrl, capacity, engine, knownExploited, ingest);
+    }
+
+    public ServerConfig withIngest(IngestConfig newIngest) {
+        return new ServerConfig(host, port, storeUrl, queueCapacity, engine, knownExploited, newIngest);
     }
 }

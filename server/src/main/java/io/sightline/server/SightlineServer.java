@@ -3,18 +3,25 @@ package io.sightline.server;
 import static java.util.Objects.requireNonNull;
 
 import io.sightline.server.api.ApiServer;
+import io.sightline.server.ingest.IngestService;
+import io.sightline.server.ingest.Tailing;
+import io.sightline.server.ingest.TetragonTailer;
 import io.sightline.server.live.EngineLoop;
 import io.sightline.store.Database;
+import io.sightline.store.IdempotencyKeys;
 import io.sightline.store.IngestLog;
+import io.sightline.store.TailPositions;
 import io.sightline.store.TokenStore;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running server: the store, the engine thread (which first replays the ingest log) and the
- * HTTP API. Closing it stops HTTP, then the engine (queued entries are already in the log), then
- * the store.
+ * A running server: the store, the engine thread (which first replays the ingest log), the HTTP
+ * API and the tailed files. Closing it stops tailing and HTTP, then the engine (queued entries are
+ * already in the log), then the store.
  */
 public final class SightlineServer implements AutoCloseable {
 
@@ -25,13 +32,16 @@ public final class SightlineServer implements AutoCloseable {
     private final ApiServer api;
     private final TokenStore tokens;
     private final IngestLog log;
+    private final Tailing tailing;
 
-    private SightlineServer(Database database, EngineLoop engine, ApiServer api, TokenStore tokens, IngestLog log) {
+    private SightlineServer(
+            Database database, EngineLoop engine, ApiServer api, TokenStore tokens, IngestLog log, Tailing tailing) {
         this.database = database;
         this.engine = engine;
         this.api = api;
         this.tokens = tokens;
         this.log = log;
+        this.tailing = tailing;
     }
 
     /** Opens the store, starts the engine and listens. */
@@ -42,10 +52,14 @@ public final class SightlineServer implements AutoCloseable {
             IngestLog log = new IngestLog(database);
             TokenStore tokens = new TokenStore(database);
             EngineLoop engine = new EngineLoop(log, config.knownExploited(), config.engine(), config.queueCapacity());
-            ApiServer api = new ApiServer(engine, log, tokens);
+            IngestService ingest = new IngestService(
+                    engine, new IdempotencyKeys(database), config.ingest().idempotencyKeyTtl(), Clock.systemUTC());
+            ApiServer api = new ApiServer(engine, ingest, log, tokens);
+            Tailing tailing = new Tailing(config.ingest(), ingest, new TailPositions(database));
             engine.start();
             api.start(config.host(), config.port());
-            return new SightlineServer(database, engine, api, tokens, log);
+            tailing.start();
+            return new SightlineServer(database, engine, api, tokens, log, tailing);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -68,6 +82,11 @@ public final class SightlineServer implements AutoCloseable {
         return tokens;
     }
 
+    /** The followed files, in the order given ({@code --tail-tetragon}). */
+    public List<TetragonTailer> tailers() {
+        return tailing.tailers();
+    }
+
     /**
      * Waits until the engine applied everything acknowledged so far (the log's last entry when
      * called); false on timeout.
@@ -78,6 +97,7 @@ public final class SightlineServer implements AutoCloseable {
 
     @Override
     public void close() {
+        tailing.close();
         api.close();
         engine.close();
         database.close();
