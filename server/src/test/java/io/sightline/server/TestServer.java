@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -56,7 +57,11 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(String storeUrl, int queueCapacity) {
-        return new TestServer(SightlineServer.start(config(storeUrl, queueCapacity)));
+        return start(config(storeUrl, queueCapacity));
+    }
+
+    static TestServer start(ServerConfig config) {
+        return new TestServer(SightlineServer.start(config));
     }
 
     static ServerConfig config(String storeUrl, int queueCapacity) {
@@ -85,9 +90,15 @@ final class TestServer implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, String token, String body) throws IOException, InterruptedException {
+        return post(path, token, body, Map.of());
+    }
+
+    HttpResponse<String> post(String path, String token, String body, Map<String, String> headers)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

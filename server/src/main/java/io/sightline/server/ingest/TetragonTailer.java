@@ -124,8 +124,13 @@ public final class TetragonTailer implements AutoCloseable {
                 }
             }
             Source source = current.get();
-            if (!readAvailable(source)) {
+            Read read = readAvailable(source);
+            if (read == Read.BEHIND) {
                 return taken + skipped - before;
+            }
+            if (read == Read.TRUNCATED) {
+                followTruncation(source);
+                continue;
             }
             if (source.rotated) {
                 LOG.info("Finished rotated file file={} lines={}", source.name, source.line);
@@ -147,24 +152,25 @@ public final class TetragonTailer implements AutoCloseable {
                         .forEach(rotatedToRead::add);
                 continue;
             }
-            if (source.channel.size() < source.offset || headChanged(source)) {
-                LOG.info("File truncated file={} offset={} size={}", path, source.offset, source.channel.size());
-                Optional<Source> copy = findCopy(source);
-                if (copy.isEmpty() && source.offset > 0) {
-                    LOG.warn(
-                            "File was truncated and no copy of it was found file={} offset={}: lines written after"
-                                    + " the offset and before the truncation are lost; reading it from its start",
-                            path,
-                            source.offset);
-                }
-                copy.ifPresent(rotatedToRead::add);
-                source.close();
-                current = Optional.empty();
-                continue;
-            }
             source.lastModified = now.get().lastModifiedTime();
             return taken + skipped - before;
         }
+    }
+
+    /** Reads the lines after the position from the copy a copy-truncate made, then the file from its start. */
+    private void followTruncation(Source source) throws IOException {
+        LOG.info("File truncated file={} offset={} size={}", path, source.offset, source.channel.size());
+        Optional<Source> copy = findCopy(source);
+        if (copy.isEmpty() && source.offset > 0) {
+            LOG.warn(
+                    "File was truncated and no copy of it was found file={} offset={}: lines written after"
+                            + " the offset and before the truncation are lost; reading it from its start",
+                    path,
+                    source.offset);
+        }
+        copy.ifPresent(rotatedToRead::add);
+        source.close();
+        current = Optional.empty();
     }
 
     @Override
@@ -313,28 +319,48 @@ public final class TetragonTailer implements AutoCloseable {
         return found;
     }
 
-    private boolean headChanged(Source source) throws IOException {
-        if (source.headHash.isEmpty()) {
+    /**
+     * Whether the file under the open channel was truncated since the position was taken: it is
+     * shorter than the position, or its first line changed (truncated and written past the
+     * position again). A rotated file no longer changes.
+     */
+    private static boolean truncated(Source source, long end) throws IOException {
+        if (source.rotated) {
             return false;
         }
-        return !Source.headOf(source.channel).equals(source.headHash);
+        if (source.channel.size() < Math.max(source.offset, end)) {
+            return true;
+        }
+        return !source.headHash.isEmpty() && !Source.headOf(source.channel).equals(source.headHash);
     }
 
     /**
-     * Logs the complete lines after the source's offset, a batch per transaction.
-     *
-     * @return false when the engine is behind and the rest must wait
+     * Logs the complete lines after the source's offset, a batch per transaction. The file is
+     * checked for a truncation after the lines are read and before they are logged, so that lines
+     * read from a file rewritten under the channel are never logged.
      */
-    private boolean readAvailable(Source source) throws IOException {
+    private Read readAvailable(Source source) throws IOException {
         while (true) {
+            if (truncated(source, source.offset)) {
+                return Read.TRUNCATED;
+            }
             List<Line> lines = source.readLines(batchLines, source.rotated);
             if (lines.isEmpty()) {
-                return true;
+                return Read.CAUGHT_UP;
+            }
+            if (truncated(source, lines.getLast().end())) {
+                return Read.TRUNCATED;
             }
             if (!commit(source, lines)) {
-                return false;
+                return Read.BEHIND;
             }
         }
+    }
+
+    private enum Read {
+        CAUGHT_UP,
+        BEHIND,
+        TRUNCATED
     }
 
     private boolean commit(Source source, List<Line> lines) throws IOException {
