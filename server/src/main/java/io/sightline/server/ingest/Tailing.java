@@ -6,6 +6,7 @@ import io.sightline.store.TailPositions;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -39,7 +40,7 @@ public final class Tailing implements AutoCloseable {
         if (tailers.isEmpty() || config.tailPollInterval().isZero()) {
             return;
         }
-        ScheduledExecutorService executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("sightline-tail").daemon(true).factory());
         long millis = Math.max(1, config.tailPollInterval().toMillis());
         for (TetragonTailer tailer : tailers) {
