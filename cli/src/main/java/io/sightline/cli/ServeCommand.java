@@ -5,11 +5,14 @@ import io.sightline.formats.KevCatalogue;
 import io.sightline.server.ClusterTarget;
 import io.sightline.server.ServerConfig;
 import io.sightline.server.SightlineServer;
+import io.sightline.server.ingest.IngestConfig;
 import io.sightline.store.Database;
 import io.sightline.store.TokenStore;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -64,6 +67,26 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--clock-skew", defaultValue = "PT5S", description = "cross-host clock skew (ISO-8601)")
     Duration clockSkew;
 
+    @Option(
+            names = "--tail-tetragon",
+            paramLabel = "FILE",
+            description = "follow the file Tetragon writes with --export-filename, through its rotations;"
+                    + " repeat for more files")
+    List<Path> tailTetragon = List.of();
+
+    @Option(
+            names = "--tail-poll-interval",
+            defaultValue = "PT0.25S",
+            description = "how often tailed files are checked (ISO-8601, default: ${DEFAULT-VALUE})")
+    Duration tailPollInterval;
+
+    @Option(
+            names = "--idempotency-key-ttl",
+            defaultValue = "PT24H",
+            description = "how long an ingest request's Idempotency-Key is remembered (ISO-8601, default:"
+                    + " ${DEFAULT-VALUE})")
+    Duration idempotencyKeyTtl;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         Set<String> knownExploited = kev != null ? KevCatalogue.read(kev) : KevCatalogue.bundled();
@@ -78,6 +101,19 @@ final class ServeCommand implements Callable<Integer> {
         if (context != null && kubeconfig == null) {
             throw new IllegalArgumentException("--context needs --kubeconfig FILE");
         }
+        for (Path file : tailTetragon) {
+            if (Files.isDirectory(file)) {
+                throw new IllegalArgumentException("--tail-tetragon " + file + " is a folder; expected the file"
+                        + " Tetragon writes (--export-filename)");
+            }
+            if (!Files.isDirectory(file.toAbsolutePath().getParent())) {
+                throw new IllegalArgumentException("--tail-tetragon " + file + ": its folder does not exist");
+            }
+        }
+        if (tailPollInterval.isZero() && !tailTetragon.isEmpty()) {
+            throw new IllegalArgumentException("--tail-poll-interval must be more than zero to tail files");
+        }
+        IngestConfig ingest = new IngestConfig(tailTetragon, tailPollInterval, idempotencyKeyTtl);
         ServerConfig config = new ServerConfig(
                 host,
                 port,
@@ -85,7 +121,8 @@ final class ServeCommand implements Callable<Integer> {
                 queueCapacity,
                 engine,
                 knownExploited,
-                Optional.ofNullable(kubeconfig).map(k -> new ClusterTarget(k, Optional.ofNullable(context))));
+                Optional.ofNullable(kubeconfig).map(k -> new ClusterTarget(k, Optional.ofNullable(context))),
+                ingest);
         SightlineServer server = SightlineServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -3,6 +3,7 @@ package io.sightline.server;
 import static java.util.Objects.requireNonNull;
 
 import io.sightline.engine.EngineConfig;
+import io.sightline.server.ingest.IngestConfig;
 import java.util.Optional;
 import java.util.Set;
 
@@ -15,6 +16,7 @@ import java.util.Set;
  * @param queueCapacity records ingest may put ahead of the engine before it answers 429
  * @param knownExploited CVE ids of the KEV catalogue
  * @param cluster where remediation executes; without one the server plans but does not execute
+ * @param ingest file tailing and idempotency keys
  */
 public record ServerConfig(
         String host,
@@ -23,7 +25,8 @@ public record ServerConfig(
         int queueCapacity,
         EngineConfig engine,
         Set<String> knownExploited,
-        Optional<ClusterTarget> cluster) {
+        Optional<ClusterTarget> cluster,
+        IngestConfig ingest) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -35,12 +38,36 @@ public record ServerConfig(
         requireNonNull(engine, "engine is null");
         knownExploited = Set.copyOf(knownExploited);
         requireNonNull(cluster, "cluster is null");
+        requireNonNull(ingest, "ingest is null");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("queue capacity must be at least 1, got " + queueCapacity);
         }
+    }
+
+    /** A server with no cluster to remediate in and the default ingest settings: no tailed files. */
+    public ServerConfig(
+            String host,
+            int port,
+            String storeUrl,
+            int queueCapacity,
+            EngineConfig engine,
+            Set<String> knownExploited) {
+        this(host, port, storeUrl, queueCapacity, engine, knownExploited, Optional.empty(), IngestConfig.DEFAULTS);
+    }
+
+    /** A server with the default ingest settings: no tailed files. */
+    public ServerConfig(
+            String host,
+            int port,
+            String storeUrl,
+            int queueCapacity,
+            EngineConfig engine,
+            Set<String> knownExploited,
+            Optional<ClusterTarget> cluster) {
+        this(host, port, storeUrl, queueCapacity, engine, knownExploited, cluster, IngestConfig.DEFAULTS);
     }
 
     /** A server with no cluster to remediate in. */
@@ -50,19 +77,25 @@ public record ServerConfig(
             String storeUrl,
             int queueCapacity,
             EngineConfig engine,
-            Set<String> knownExploited) {
-        this(host, port, storeUrl, queueCapacity, engine, knownExploited, Optional.empty());
+            Set<String> knownExploited,
+            IngestConfig ingest) {
+        this(host, port, storeUrl, queueCapacity, engine, knownExploited, Optional.empty(), ingest);
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, storeUrl, queueCapacity, engine, knownExploited, cluster);
+        return new ServerConfig(host, newPort, storeUrl, queueCapacity, engine, knownExploited, cluster, ingest);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
-        return new ServerConfig(host, port, storeUrl, capacity, engine, knownExploited, cluster);
+        return new ServerConfig(host, port, storeUrl, capacity, engine, knownExploited, cluster, ingest);
     }
 
     public ServerConfig withCluster(ClusterTarget target) {
-        return new ServerConfig(host, port, storeUrl, queueCapacity, engine, knownExploited, Optional.of(target));
+        return new ServerConfig(
+                host, port, storeUrl, queueCapacity, engine, knownExploited, Optional.of(target), ingest);
+    }
+
+    public ServerConfig withIngest(IngestConfig newIngest) {
+        return new ServerConfig(host, port, storeUrl, queueCapacity, engine, knownExploited, cluster, newIngest);
     }
 }

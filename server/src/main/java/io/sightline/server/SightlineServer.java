@@ -6,24 +6,30 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.sightline.server.api.ApiServer;
+import io.sightline.server.ingest.IngestService;
+import io.sightline.server.ingest.Tailing;
+import io.sightline.server.ingest.TetragonTailer;
 import io.sightline.server.live.EngineLoop;
 import io.sightline.server.remediation.ServerRemediation;
 import io.sightline.store.AuditStore;
 import io.sightline.store.Database;
+import io.sightline.store.IdempotencyKeys;
 import io.sightline.store.IngestLog;
+import io.sightline.store.TailPositions;
 import io.sightline.store.TokenStore;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running server: the store, the engine thread (which first replays the ingest log), the
- * HTTP API and, when a cluster is configured, the Kubernetes client remediation acts through.
- * Closing it stops HTTP, then the engine (queued entries are already in the log), then the
- * Kubernetes client and the store.
+ * A running server: the store, the engine thread (which first replays the ingest log), the HTTP
+ * API, the tailed files and, when a cluster is configured, the Kubernetes client remediation acts
+ * through. Closing it stops tailing and HTTP, then the engine (queued entries are already in the
+ * log), then the Kubernetes client and the store.
  */
 public final class SightlineServer implements AutoCloseable {
 
@@ -34,6 +40,7 @@ public final class SightlineServer implements AutoCloseable {
     private final ApiServer api;
     private final TokenStore tokens;
     private final IngestLog log;
+    private final Tailing tailing;
     private final ServerRemediation remediation;
 
     private SightlineServer(
@@ -42,12 +49,14 @@ public final class SightlineServer implements AutoCloseable {
             ApiServer api,
             TokenStore tokens,
             IngestLog log,
+            Tailing tailing,
             ServerRemediation remediation) {
         this.database = database;
         this.engine = engine;
         this.api = api;
         this.tokens = tokens;
         this.log = log;
+        this.tailing = tailing;
         this.remediation = remediation;
     }
 
@@ -60,12 +69,16 @@ public final class SightlineServer implements AutoCloseable {
             IngestLog log = new IngestLog(database);
             TokenStore tokens = new TokenStore(database);
             EngineLoop engine = new EngineLoop(log, config.knownExploited(), config.engine(), config.queueCapacity());
+            IngestService ingest = new IngestService(
+                    engine, new IdempotencyKeys(database), config.ingest().idempotencyKeyTtl(), Clock.systemUTC());
             ServerRemediation remediation =
                     new ServerRemediation(engine, log, new AuditStore(database), cluster, Clock.systemUTC());
-            ApiServer api = new ApiServer(engine, log, tokens, remediation);
+            ApiServer api = new ApiServer(engine, ingest, log, tokens, remediation);
+            Tailing tailing = new Tailing(config.ingest(), ingest, new TailPositions(database));
             engine.start();
             api.start(config.host(), config.port());
-            return new SightlineServer(database, engine, api, tokens, log, remediation);
+            tailing.start();
+            return new SightlineServer(database, engine, api, tokens, log, tailing, remediation);
         } catch (RuntimeException e) {
             cluster.ifPresent(KubernetesClient::close);
             database.close();
@@ -107,6 +120,11 @@ public final class SightlineServer implements AutoCloseable {
         return tokens;
     }
 
+    /** The followed files, in the order given ({@code --tail-tetragon}). */
+    public List<TetragonTailer> tailers() {
+        return tailing.tailers();
+    }
+
     public ServerRemediation remediation() {
         return remediation;
     }
@@ -121,6 +139,7 @@ public final class SightlineServer implements AutoCloseable {
 
     @Override
     public void close() {
+        tailing.close();
         api.close();
         engine.close();
         remediation.close();

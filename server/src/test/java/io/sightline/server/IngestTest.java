@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -164,6 +165,68 @@ class IngestTest {
                         .path("first_seq")
                         .asLong())
                 .isEqualTo(31);
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyIsAnsweredAgainAndLoggedOnce() throws Exception {
+        String body = ndjson(scenario.records(Sensor.TETRAGON).subList(0, 3));
+        Map<String, String> key = Map.of("Idempotency-Key", "3f1c2a9e-batch-1");
+
+        HttpResponse<String> first = server.post("/api/v1/ingest/tetragon", server.ingest, body, key);
+        HttpResponse<String> retry = server.post("/api/v1/ingest/tetragon", server.ingest, body, key);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(retry.statusCode()).isEqualTo(200);
+        assertThat(retry.body()).isEqualTo(first.body());
+        assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(retry.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(server.getJson("/api/v1/status").path("log_seq").asLong())
+                .as("logged once")
+                .isEqualTo(3);
+
+        HttpResponse<String> reused = server.post(
+                "/api/v1/ingest/tetragon",
+                server.ingest,
+                ndjson(scenario.records(Sensor.TETRAGON).subList(3, 4)),
+                key);
+        assertThat(reused.statusCode()).isEqualTo(422);
+        assertThat(reused.body()).contains("\"code\":\"idempotency_key_reused\"");
+        assertThat(server.postJson("/api/v1/ingest/tetragon", body)
+                        .path("first_seq")
+                        .asLong())
+                .as("without a key a retry is logged again")
+                .isEqualTo(4);
+        assertThat(server.getJson("/api/v1/status").path("log_seq").asLong()).isEqualTo(6);
+    }
+
+    @Test
+    void idempotencyKeysAreKeptPerRouteAndAcrossARestart() throws Exception {
+        String scan = Files.readString(LOG4SHELL.resolve("scans/redis.trivy.json"));
+        String falco = scenario.records(Sensor.FALCO).getFirst().node().toString();
+        Map<String, String> key = Map.of("Idempotency-Key", "k-42");
+        HttpResponse<String> uploaded =
+                server.post("/api/v1/ingest/scans?name=scans/redis.trivy.json", server.ingest, scan, key);
+        HttpResponse<String> alert = server.post("/api/v1/ingest/falco", server.ingest, falco, key);
+        assertThat(uploaded.statusCode()).isEqualTo(200);
+        assertThat(alert.statusCode())
+                .as("the same key on another route is another key")
+                .isEqualTo(200);
+        HttpResponse<String> renamed =
+                server.post("/api/v1/ingest/scans?name=scans/other.json", server.ingest, scan, key);
+        assertThat(renamed.statusCode()).as("same body, another evidence name").isEqualTo(422);
+        HttpResponse<String> invalid =
+                server.post("/api/v1/ingest/falco", server.ingest, falco, Map.of("Idempotency-Key", "has space"));
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(invalid.body()).contains("\"code\":\"invalid_idempotency_key\"");
+
+        server.close();
+        server = TestServer.start(TestServer.storeUrl("sqlite", dir), 50);
+        HttpResponse<String> retried =
+                server.post("/api/v1/ingest/scans?name=scans/redis.trivy.json", server.ingest, scan, key);
+        assertThat(retried.statusCode()).isEqualTo(200);
+        assertThat(retried.body()).isEqualTo(uploaded.body());
+        assertThat(retried.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(server.getJson("/api/v1/status").path("log_seq").asLong()).isEqualTo(2);
     }
 
     private static String ndjson(List<Scenario.Located> records) {

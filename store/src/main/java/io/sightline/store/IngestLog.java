@@ -48,8 +48,18 @@ public final class IngestLog {
      * Appends entries in one transaction and returns them placed, in order. When this returns the
      * entries are committed.
      */
-    public synchronized List<LogEntry> append(List<LogEntry.Pending> pending) {
+    public List<LogEntry> append(List<LogEntry.Pending> pending) {
+        return append(pending, Companion.NONE);
+    }
+
+    /**
+     * Appends entries and runs {@code companion} in the same transaction, after the entries are
+     * placed: both commit or neither does. The transaction runs even when {@code pending} is
+     * empty, so that a companion write (a tail position past skipped lines) is kept.
+     */
+    public synchronized List<LogEntry> append(List<LogEntry.Pending> pending, Companion companion) {
         requireNonNull(pending, "pending is null");
+        requireNonNull(companion, "companion is null");
         Instant now = Instant.now();
         List<LogEntry> placed = database.transaction(connection -> {
             List<LogEntry> entries = new ArrayList<>(pending.size());
@@ -72,8 +82,11 @@ public final class IngestLog {
                     insert.addBatch();
                     entries.add(entry);
                 }
-                insert.executeBatch();
+                if (!entries.isEmpty()) {
+                    insert.executeBatch();
+                }
             }
+            companion.write(connection, List.copyOf(entries));
             return entries;
         });
         if (!placed.isEmpty()) {
@@ -95,6 +108,20 @@ public final class IngestLog {
             page.forEach(sink);
             next = page.getLast().seq() + 1;
         }
+    }
+
+    /**
+     * A write that belongs to the entries it is appended with (where a tailed file was read up
+     * to, the answer to an idempotent request): it sees the entries as placed and commits or
+     * rolls back with them.
+     */
+    @FunctionalInterface
+    public interface Companion {
+
+        /** Writes nothing. */
+        Companion NONE = (connection, placed) -> {};
+
+        void write(Connection connection, List<LogEntry> placed) throws SQLException;
     }
 
     /**

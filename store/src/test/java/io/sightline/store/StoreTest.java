@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -73,6 +75,90 @@ class StoreTest {
                 return values;
             });
             assertThat(stored).noneMatch(value -> value.contains(secret));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aTailPositionCommitsAndRollsBackWithItsEntries(String kind) throws Exception {
+        String url = TestStores.url(kind, dir);
+        try (Database database = Database.open(url)) {
+            IngestLog log = new IngestLog(database);
+            TailPositions positions = new TailPositions(database);
+            assertThat(positions.find("/var/log/tetragon.log")).isEmpty();
+
+            log.append(
+                    List.of(telemetry("ingest/tetragon", "{\"a\":1}")),
+                    TailPositions.save(new TailPosition("/var/log/tetragon.log", "(dev=1,ino=2)", "ab", 10, 1)));
+            assertThat(log.append(
+                            List.of(),
+                            TailPositions.save(
+                                    new TailPosition("/var/log/tetragon.log", "(dev=1,ino=2)", "ab", 25, 3))))
+                    .as("skipped lines move the position without an entry")
+                    .isEmpty();
+            IngestLog.Companion failing = (connection, placed) -> {
+                TailPositions.save(new TailPosition("/var/log/tetragon.log", "(dev=1,ino=2)", "ab", 99, 9))
+                        .write(connection, placed);
+                throw new java.sql.SQLException("disk full");
+            };
+            assertThatThrownBy(() -> log.append(List.of(telemetry("ingest/tetragon", "{\"a\":2}")), failing))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("disk full");
+
+            assertThat(positions.find("/var/log/tetragon.log"))
+                    .contains(new TailPosition("/var/log/tetragon.log", "(dev=1,ino=2)", "ab", 25, 3));
+            List<LogEntry> read = new ArrayList<>();
+            log.read(1, 10, read::add);
+            assertThat(read).extracting(LogEntry::body).containsExactly("{\"a\":1}");
+        }
+        try (Database database = Database.open(url)) {
+            IngestLog log = new IngestLog(database);
+            assertThat(log.lastSeq())
+                    .as("the failed append left no entry behind")
+                    .isEqualTo(1);
+            assertThat(log.append(List.of(telemetry("ingest/tetragon", "{\"a\":3}")))
+                            .getFirst()
+                            .streamSeq())
+                    .isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void idempotencyKeysAreFoundUntilTheyExpire(String kind) throws Exception {
+        String url = TestStores.url(kind, dir);
+        Instant now = Instant.parse("2024-11-14T09:00:00Z");
+        try (Database database = Database.open(url)) {
+            IngestLog log = new IngestLog(database);
+            IdempotencyKeys keys = new IdempotencyKeys(database);
+            String route = "/api/v1/ingest/falco";
+            log.append(
+                    List.of(telemetry("ingest/falco", "{\"b\":1}"), telemetry("ingest/falco", "{\"b\":2}")),
+                    IdempotencyKeys.remember(placed -> new IdempotencyKeys.Receipt(
+                            route,
+                            "k-1",
+                            "hash",
+                            "{\"accepted\":2}",
+                            placed.getFirst().seq(),
+                            placed.getLast().seq(),
+                            now,
+                            now.plus(Duration.ofHours(1)))));
+
+            IdempotencyKeys.Receipt found =
+                    keys.find(route, "k-1", now.plusSeconds(60)).orElseThrow();
+            assertThat(found.response()).isEqualTo("{\"accepted\":2}");
+            assertThat(found.firstSeq()).isEqualTo(1);
+            assertThat(found.lastSeq()).isEqualTo(2);
+            assertThat(keys.find("/api/v1/ingest/tetragon", "k-1", now))
+                    .as("keys are per route")
+                    .isEmpty();
+            assertThat(keys.find(route, "k-1", now.plus(Duration.ofHours(1))))
+                    .as("expired")
+                    .isEmpty();
+
+            assertThat(keys.purgeExpired(now.plus(Duration.ofMinutes(59)))).isZero();
+            assertThat(keys.purgeExpired(now.plus(Duration.ofHours(2)))).isEqualTo(1);
+            assertThat(keys.find(route, "k-1", now)).isEmpty();
         }
     }
 

@@ -54,6 +54,8 @@ public final class ApiServer implements AutoCloseable {
     private static final long MAX_REQUEST_BYTES = 64L * 1024 * 1024;
     private static final int RETRY_AFTER_SECONDS = 1;
     private static final String UI_PATH = "/ui";
+    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
     private static final int DEFAULT_AUDIT_LIMIT = 200;
 
     private final EngineLoop engine;
@@ -66,12 +68,13 @@ public final class ApiServer implements AutoCloseable {
     private final Instant started = Instant.now();
     private final Javalin app;
 
-    public ApiServer(EngineLoop engine, IngestLog log, TokenStore tokens, ServerRemediation remediation) {
+    public ApiServer(
+            EngineLoop engine, IngestService ingest, IngestLog log, TokenStore tokens, ServerRemediation remediation) {
         this.engine = requireNonNull(engine, "engine is null");
         this.log = requireNonNull(log, "log is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
+        this.ingest = requireNonNull(ingest, "ingest is null");
         this.remediation = requireNonNull(remediation, "remediation is null");
-        this.ingest = new IngestService(engine);
         engine.addListener(events::publish);
         this.app = Javalin.create(this::configure);
     }
@@ -248,7 +251,7 @@ public final class ApiServer implements AutoCloseable {
                     "/api/v1/ingest/" + sensor.path(),
                     Access.INGEST,
                     "Ingest " + sensor.path() + " records",
-                    ctx -> json(ctx, ApiJson.ingest(ingest.telemetry(sensor, ctx.body()))));
+                    ctx -> acknowledge(ctx, ingest.telemetry(sensor, ctx.body(), idempotencyKey(ctx))));
         }
         post(
                 config,
@@ -283,7 +286,8 @@ public final class ApiServer implements AutoCloseable {
                     try {
                         handler.handle(ctx);
                     } catch (IngestException e) {
-                        throw new ApiException(400, e.code(), e.getMessage(), Optional.of(ApiJson.skips(e.skipped())));
+                        throw new ApiException(
+                                e.status(), e.code(), e.getMessage(), Optional.of(ApiJson.skips(e.skipped())));
                     }
                 },
                 access);
@@ -390,7 +394,19 @@ public final class ApiServer implements AutoCloseable {
     private void uploadDocument(Context ctx, DocumentParser.Kind kind)
             throws IngestException, EngineLoop.QueueFullException {
         String name = Optional.ofNullable(ctx.queryParam("name")).orElse("");
-        json(ctx, ApiJson.ingest(ingest.document(kind, name, ctx.body())));
+        acknowledge(ctx, ingest.document(kind, name, ctx.body(), idempotencyKey(ctx)));
+    }
+
+    private static Optional<String> idempotencyKey(Context ctx) {
+        return Optional.ofNullable(ctx.header(IDEMPOTENCY_KEY));
+    }
+
+    /** The answer; a retry answered from its idempotency receipt says so in a header. */
+    private static void acknowledge(Context ctx, IngestService.Acknowledged acknowledged) {
+        if (acknowledged.replayed()) {
+            ctx.header(IDEMPOTENT_REPLAYED, "true");
+        }
+        json(ctx, ApiJson.ingest(acknowledged.result()));
     }
 
     private void createToken(Context ctx) {

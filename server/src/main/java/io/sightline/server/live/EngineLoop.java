@@ -78,8 +78,27 @@ public final class EngineLoop implements AutoCloseable {
      *     nothing was written
      */
     public List<LogEntry> submit(List<LogEntry.Pending> pending) throws QueueFullException {
+        return submit(pending, IngestLog.Companion.NONE);
+    }
+
+    /**
+     * Writes the entries and {@code companion} to the log in one transaction and queues the
+     * entries for the engine. With no entries the companion alone is written.
+     *
+     * @return the entries as placed in the log
+     * @throws QueueFullException when the engine is behind by more than the capacity allows;
+     *     nothing was written
+     */
+    public List<LogEntry> submit(List<LogEntry.Pending> pending, IngestLog.Companion companion)
+            throws QueueFullException {
         requireNonNull(pending, "pending is null");
+        requireNonNull(companion, "companion is null");
         if (pending.isEmpty()) {
+            if (companion != IngestLog.Companion.NONE) {
+                synchronized (appendLock) {
+                    log.append(pending, companion);
+                }
+            }
             return List.of();
         }
         if (pending.size() > capacity) {
@@ -91,7 +110,7 @@ public final class EngineLoop implements AutoCloseable {
         }
         try {
             synchronized (appendLock) {
-                List<LogEntry> placed = log.append(pending);
+                List<LogEntry> placed = log.append(pending, companion);
                 queue.addAll(placed);
                 return placed;
             }
