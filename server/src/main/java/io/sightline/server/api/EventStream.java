@@ -1,7 +1,7 @@
 package io.sightline.server.api;
 
 import io.javalin.http.sse.SseClient;
-import io.sightline.server.live.StoryboardChange;
+import io.sightline.storyboard.StoryboardChange;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

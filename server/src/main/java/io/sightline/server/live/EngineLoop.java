@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.sightline.engine.EngineConfig;
 import io.sightline.store.IngestLog;
 import io.sightline.store.LogEntry;
+import io.sightline.storyboard.StoryboardChange;
+import io.sightline.storyboard.StoryboardChanges;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +43,7 @@ public final class EngineLoop implements AutoCloseable {
     private final int capacity;
     private final Semaphore permits;
     private final LinkedBlockingQueue<LogEntry> queue = new LinkedBlockingQueue<>();
-    private final ChangeDetector changes = new ChangeDetector();
+    private final StoryboardChanges changes = new StoryboardChanges();
     private final List<Consumer<List<StoryboardChange>>> listeners = new CopyOnWriteArrayList<>();
     private final Object appendLock = new Object();
     private final ReentrantLock progressLock = new ReentrantLock();

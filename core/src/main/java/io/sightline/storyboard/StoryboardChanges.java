@@ -1,7 +1,7 @@
-package io.sightline.server.live;
+package io.sightline.storyboard;
 
 import io.sightline.event.SourceRecord;
-import io.sightline.storyboard.Storyboard;
+import io.sightline.finding.Severity;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,13 +17,14 @@ import java.util.Set;
  * the survivor is the storyboard that now holds the vanished one's first record.
  *
  * <p>Cost per snapshot: linear in the number of storyboards, plus the records of survivors when
- * something merged. Not thread safe: the engine thread owns it.
+ * something merged. Not thread safe: whoever drives the engine (the server's engine thread) owns it.
  */
-final class ChangeDetector {
+public final class StoryboardChanges {
 
     private Map<String, Storyboard> previous = Map.of();
 
-    List<StoryboardChange> next(List<Storyboard> current) {
+    /** The changes from the previous snapshot to {@code current}; the first call sees all as created. */
+    public List<StoryboardChange> next(List<Storyboard> current) {
         Map<String, Storyboard> now = new LinkedHashMap<>();
         current.forEach(s -> now.put(s.id(), s));
         List<StoryboardChange> changes = new ArrayList<>();
@@ -76,10 +77,7 @@ final class ChangeDetector {
     }
 
     private static StoryboardChange change(
-            StoryboardChange.Type type,
-            Storyboard s,
-            Optional<io.sightline.finding.Severity> previousSeverity,
-            List<String> merged) {
+            StoryboardChange.Type type, Storyboard s, Optional<Severity> previousSeverity, List<String> merged) {
         return new StoryboardChange(type, s.id(), s.severity(), s.records().size(), previousSeverity, merged);
     }
 }

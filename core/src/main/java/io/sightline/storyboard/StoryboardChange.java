@@ -1,4 +1,4 @@
-package io.sightline.server.live;
+package io.sightline.storyboard;
 
 import static java.util.Objects.requireNonNull;
 
