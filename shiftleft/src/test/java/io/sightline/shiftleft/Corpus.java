@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The shared corpus ({@code -Dsightline.corpus}) and the parse of what a connector pulled. */
+/** The corpus copies in formats' test resources ({@code -Dsightline.corpus}); the parse of a pull. */
 public final class Corpus {
 
     public static final ObjectMapper MAPPER = new ObjectMapper();

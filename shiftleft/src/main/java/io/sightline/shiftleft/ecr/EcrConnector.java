@@ -214,6 +214,7 @@ public final class EcrConnector implements Connector<Account.Ecr> {
         }
         if (e instanceof AwsServiceException service) {
             String code = service.awsErrorDetails() == null
+                            || service.awsErrorDetails().errorCode() == null
                     ? ""
                     : service.awsErrorDetails().errorCode();
             return service.statusCode() == 401 || service.statusCode() == 403 || CREDENTIAL_ERRORS.contains(code);
