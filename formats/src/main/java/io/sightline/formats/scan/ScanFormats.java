@@ -22,6 +22,7 @@ public final class ScanFormats {
                     "snyk", SnykContainerParser::accepts, (r, f, s) -> List.of(SnykContainerParser.parse(r, f, s))),
             new ScanFormat("snyk-rest-issues", SnykIssuesParser::accepts, SnykIssuesParser::parse),
             new ScanFormat("harbor", HarborReportParser::accepts, HarborReportParser::parse),
+            new ScanFormat("ecr-scan-findings", EcrScanFindingsParser::accepts, EcrScanFindingsParser::parse),
             new ScanFormat("inspector2", InspectorParser::acceptsListFindings, InspectorParser::parseListFindings),
             new ScanFormat("securityhub-inspector", InspectorParser::acceptsAsff, InspectorParser::parseAsff),
             new ScanFormat("sarif", SarifReportParser::accepts, SarifReportParser::parse),

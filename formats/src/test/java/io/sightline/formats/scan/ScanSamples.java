@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 final class ScanSamples {
 
     static final String CORPUS = "/corpus/shiftleft/";
+    static final String HANDWRITTEN = "/corpus/handwritten/";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -27,6 +28,16 @@ final class ScanSamples {
     static JsonNode corpus(String subpath) {
         try (InputStream in = ScanSamples.class.getResourceAsStream(CORPUS + subpath)) {
             requireNonNull(in, () -> "no test resource " + CORPUS + subpath);
+            return JSON.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A file written by hand from a vendor's API reference (see {@code corpus/handwritten/SOURCES.md}). */
+    static JsonNode handwritten(String subpath) {
+        try (InputStream in = ScanSamples.class.getResourceAsStream(HANDWRITTEN + subpath)) {
+            requireNonNull(in, () -> "no test resource " + HANDWRITTEN + subpath);
             return JSON.readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
