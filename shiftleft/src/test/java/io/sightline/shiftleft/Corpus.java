@@ -30,6 +30,16 @@ public final class Corpus {
         }
     }
 
+    /** A file written by hand from a vendor's API reference ({@code handwritten/SOURCES.md} beside the corpus). */
+    public static JsonNode handwritten(String relative) {
+        Path file = Path.of(System.getProperty("sightline.corpus"), "handwritten", relative);
+        try {
+            return MAPPER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static ObjectNode object(String json) {
         try {
             return (ObjectNode) MAPPER.readTree(json);

@@ -2,7 +2,6 @@ package io.sightline.shiftleft.ecr;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,7 +31,6 @@ import software.amazon.awssdk.services.ecr.EcrClientBuilder;
 import software.amazon.awssdk.services.ecr.model.DescribeImageScanFindingsRequest;
 import software.amazon.awssdk.services.ecr.model.DescribeImageScanFindingsResponse;
 import software.amazon.awssdk.services.ecr.model.DescribeImagesRequest;
-import software.amazon.awssdk.services.ecr.model.EnhancedImageScanFinding;
 import software.amazon.awssdk.services.ecr.model.ImageDetail;
 import software.amazon.awssdk.services.ecr.model.Repository;
 import software.amazon.awssdk.services.ecr.model.ScanNotFoundException;
@@ -140,8 +138,9 @@ public final class EcrConnector implements Connector<Account.Ecr> {
     private void pullImage(
             Account.Ecr account, EcrClient ecr, ImageDetail image, List<ScannerPull> reports, List<String> problems) {
         String reference = reference(account.region(), image);
-        ArrayNode findings = NODES.arrayNode();
-        int basic = 0;
+        Optional<ObjectNode> response = Optional.empty();
+        ArrayNode basic = NODES.arrayNode();
+        ArrayNode enhanced = NODES.arrayNode();
         try {
             for (DescribeImageScanFindingsResponse page :
                     ecr.describeImageScanFindingsPaginator(DescribeImageScanFindingsRequest.builder()
@@ -149,13 +148,13 @@ public final class EcrConnector implements Connector<Account.Ecr> {
                             .repositoryName(image.repositoryName())
                             .imageId(id -> id.imageDigest(image.imageDigest()))
                             .build())) {
-                if (page.imageScanFindings() == null) {
-                    continue;
+                if (response.isEmpty()) {
+                    response = Optional.of(SdkJson.of(page));
                 }
-                for (EnhancedImageScanFinding finding : page.imageScanFindings().enhancedFindings()) {
-                    findings.add(listFindingsShape(finding));
+                if (page.imageScanFindings() != null) {
+                    page.imageScanFindings().findings().forEach(f -> basic.add(SdkJson.of(f)));
+                    page.imageScanFindings().enhancedFindings().forEach(f -> enhanced.add(SdkJson.of(f)));
                 }
-                basic += page.imageScanFindings().findings().size();
             }
         } catch (ScanNotFoundException e) {
             problems.add("image " + reference + ": not scanned (ScanNotFoundException)");
@@ -167,15 +166,24 @@ public final class EcrConnector implements Connector<Account.Ecr> {
             log.warn("account={} image={} error=[{}]; image skipped", account.name(), reference, e.getMessage());
             return;
         }
-        if (findings.isEmpty()) {
-            if (basic > 0) {
-                problems.add("image " + reference + ": " + basic + " basic scanning findings not read"
-                        + " (Sightline reads ECR enhanced scanning, i.e. Amazon Inspector, findings)");
-            }
+        if (response.isEmpty() || !response.get().path("imageScanFindings").isObject()) {
+            String status = response.map(
+                            r -> r.path("imageScanStatus").path("status").asText("(none)"))
+                    .orElse("(no response)");
+            problems.add("image " + reference + ": no scan findings yet (scan status " + status + ")");
             return;
         }
-        ObjectNode report = NODES.objectNode();
-        report.set("findings", findings);
+        ObjectNode merged = response.get();
+        merged.remove("nextToken");
+        ObjectNode findings = (ObjectNode) merged.get("imageScanFindings");
+        findings.set("findings", basic);
+        findings.set("enhancedFindings", enhanced);
+        log.debug(
+                "account={} image={} basic={} enhanced={} pulled",
+                account.name(),
+                reference,
+                basic.size(),
+                enhanced.size());
         reports.add(new ScannerPull(
                 account.name(),
                 account.kind(),
@@ -183,15 +191,7 @@ public final class EcrConnector implements Connector<Account.Ecr> {
                 URI.create("ecr:DescribeImageScanFindings/" + image.repositoryName() + "@" + image.imageDigest()),
                 Optional.of(reference),
                 List.of(image.imageDigest()),
-                report));
-    }
-
-    private static JsonNode listFindingsShape(EnhancedImageScanFinding finding) {
-        ObjectNode node = SdkJson.of(finding);
-        if (node.has("score") && !node.has("inspectorScore")) {
-            node.set("inspectorScore", node.get("score"));
-        }
-        return node;
+                merged));
     }
 
     /** {@code <registry>.dkr.ecr.<region>.amazonaws.com/<repository>:<first tag>}, or {@code @<digest>} untagged. */

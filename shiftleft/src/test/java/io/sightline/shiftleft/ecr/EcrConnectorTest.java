@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sightline.event.SkippedRecord;
 import io.sightline.finding.Finding;
 import io.sightline.finding.ScanReport;
 import io.sightline.finding.Severity;
@@ -18,6 +19,7 @@ import io.sightline.shiftleft.StubServer.Reply;
 import io.sightline.shiftleft.StubServer.Request;
 import java.io.IOException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,12 +36,16 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * findings ({@code aws/aws_inspector2_many_vul.json}, the seven on the ECR image) put into ECR's
  * {@code DescribeImageScanFindings} shape as ECR's API reference gives it: Inspector's {@code
  * inspectorScore} is ECR's {@code score}, and timestamps travel as epoch seconds (the AWS CLI, which
- * wrote the corpus file, prints them as ISO text).
+ * wrote the corpus file, prints them as ISO text). The basic scanning findings are hand-written
+ * from ECR's API reference ({@code handwritten/ecr/describe-image-scan-findings-basic.json} beside
+ * the corpus; no real response was at hand), served in two pages.
  */
 class EcrConnectorTest {
 
     static final String IMAGE = "sha256:d667ad018b538adadb5bd1db75836c8561b23bc7d31d9cd8941fa74f5df93802";
     static final String UNSCANNED = "sha256:" + "12".repeat(32);
+    static final String BASIC = "sha256:4b3f1a9c0e2d7a5b6c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
+    static final String BASIC_FILE = "ecr/describe-image-scan-findings-basic.json";
     static final String TARGET = "AmazonEC2ContainerRegistry_V20150921.";
     static final Set<String> TIMES = Set.of("firstObservedAt", "lastObservedAt", "updatedAt", "pushedAt");
 
@@ -68,21 +74,31 @@ class EcrConnectorTest {
             case "DescribeRepositories" ->
                 Reply.json("{\"repositories\":[{\"registryId\":\"012345678901\","
                         + "\"repositoryName\":\"my-awesome-docker-image\",\"repositoryArn\":"
-                        + "\"arn:aws:ecr:us-east-1:012345678901:repository/my-awesome-docker-image\"}]}");
+                        + "\"arn:aws:ecr:us-east-1:012345678901:repository/my-awesome-docker-image\"},"
+                        + "{\"registryId\":\"012345678901\",\"repositoryName\":\"payments/ledger\","
+                        + "\"repositoryArn\":\"arn:aws:ecr:us-east-1:012345678901:repository/payments/ledger\"}]}");
             case "DescribeImages" ->
-                Reply.json("{\"imageDetails\":["
-                        + "{\"registryId\":\"012345678901\",\"repositoryName\":\"my-awesome-docker-image\",\"imageDigest\":\""
-                        + IMAGE + "\",\"imageTags\":[\"2.3.0\"],\"imageScanStatus\":{\"status\":\"ACTIVE\"}},"
-                        + "{\"registryId\":\"012345678901\",\"repositoryName\":\"my-awesome-docker-image\",\"imageDigest\":\""
-                        + UNSCANNED + "\"}]}");
-            case "DescribeImageScanFindings" ->
-                request.body().contains(UNSCANNED)
-                        ? new Reply(
-                                400,
-                                Map.of(),
-                                "{\"__type\":\"ScanNotFoundException\","
-                                        + "\"message\":\"Image scan does not exist for the image\"}")
-                        : Reply.json(scanFindingsPage(request.body().contains("\"nextToken\"")));
+                request.body().contains("payments/ledger")
+                        ? Reply.json("{\"imageDetails\":[{\"registryId\":\"012345678901\","
+                                + "\"repositoryName\":\"payments/ledger\",\"imageDigest\":\"" + BASIC
+                                + "\",\"imageTags\":[\"3.2.1\"],\"imageScanStatus\":{\"status\":\"COMPLETE\"}}]}")
+                        : Reply.json("{\"imageDetails\":["
+                                + "{\"registryId\":\"012345678901\",\"repositoryName\":\"my-awesome-docker-image\","
+                                + "\"imageDigest\":\"" + IMAGE
+                                + "\",\"imageTags\":[\"2.3.0\"],\"imageScanStatus\":{\"status\":\"ACTIVE\"}},"
+                                + "{\"registryId\":\"012345678901\",\"repositoryName\":\"my-awesome-docker-image\","
+                                + "\"imageDigest\":\"" + UNSCANNED + "\"}]}");
+            case "DescribeImageScanFindings" -> {
+                boolean second = request.body().contains("\"nextToken\"");
+                if (request.body().contains(UNSCANNED)) {
+                    yield new Reply(
+                            400,
+                            Map.of(),
+                            "{\"__type\":\"ScanNotFoundException\","
+                                    + "\"message\":\"Image scan does not exist for the image\"}");
+                }
+                yield Reply.json(request.body().contains(BASIC) ? basicPage(second) : scanFindingsPage(second));
+            }
             default -> new Reply(400, Map.of(), "{\"__type\":\"UnknownOperationException\"}");
         };
     }
@@ -107,6 +123,21 @@ class EcrConnectorTest {
         page.putObject("imageScanFindings").set("enhancedFindings", enhanced);
         if (!second) {
             page.put("nextToken", "page-2");
+        }
+        return page.toString();
+    }
+
+    /** The hand-written basic scanning response, its first two findings on the first page, the rest on the second. */
+    static String basicPage(boolean second) {
+        ObjectNode page = (ObjectNode) Corpus.handwritten(BASIC_FILE);
+        ArrayNode all = (ArrayNode) page.path("imageScanFindings").path("findings");
+        ArrayNode shown = Corpus.MAPPER.createArrayNode();
+        for (int i = second ? 2 : 0; i < (second ? all.size() : 2); i++) {
+            shown.add(all.get(i));
+        }
+        ((ObjectNode) page.path("imageScanFindings")).set("findings", shown);
+        if (!second) {
+            page.put("nextToken", "basic-2");
         }
         return page.toString();
     }
@@ -158,22 +189,32 @@ class EcrConnectorTest {
     }
 
     @Test
-    void pullsEveryPageOfEnhancedFindingsAndNamesTheUnscannedImage() throws Exception {
+    void pullsEveryPageOfEnhancedAndBasicFindingsAndNamesTheUnscannedImage() throws Exception {
         AccountPull pull = connector("AKIDEXAMPLE").pull(account());
 
-        assertThat(pull.imagesListed()).isEqualTo(2);
-        assertThat(pull.reports()).singleElement().satisfies(r -> {
+        assertThat(pull.imagesListed()).isEqualTo(3);
+        assertThat(pull.reports()).hasSize(2);
+        assertThat(pull.reports().getFirst()).satisfies(r -> {
             assertThat(r.image())
                     .hasValue("012345678901.dkr.ecr.us-east-1.amazonaws.com/my-awesome-docker-image:2.3.0");
             assertThat(r.repoDigests()).containsExactly(IMAGE);
-            assertThat(r.report().path("findings")).hasSize(7);
+            assertThat(r.report().path("imageScanFindings").path("enhancedFindings"))
+                    .hasSize(7);
+            assertThat(r.report().has("nextToken")).isFalse();
+        });
+        assertThat(pull.reports().get(1)).satisfies(r -> {
+            assertThat(r.image()).hasValue("012345678901.dkr.ecr.us-east-1.amazonaws.com/payments/ledger:3.2.1");
+            assertThat(r.repoDigests()).containsExactly(BASIC);
+            assertThat(r.report().path("imageScanFindings").path("findings"))
+                    .as("both pages of basic findings")
+                    .hasSize(4);
         });
         assertThat(pull.problems())
                 .containsExactly("image 012345678901.dkr.ecr.us-east-1.amazonaws.com/" + "my-awesome-docker-image@"
                         + UNSCANNED + ": not scanned (ScanNotFoundException)");
         assertThat(server.requests())
                 .filteredOn(r -> r.header("X-Amz-Target").endsWith("DescribeImageScanFindings"))
-                .hasSize(3);
+                .hasSize(5);
     }
 
     @Test
@@ -203,6 +244,32 @@ class EcrConnectorTest {
         assertThat(linux.cvssScore()).hasValue(7.8);
         assertThat(linux.pkg().version()).isEqualTo("4.19.118-2");
         assertThat(linux.fixedVersion()).hasValue("4.19.304-1");
+    }
+
+    @Test
+    void basicFindingsParseWithTheImageTheConnectorNamed() throws Exception {
+        AccountPull pull = connector("AKIDEXAMPLE").pull(account());
+        List<SkippedRecord> skipped = new ArrayList<>();
+
+        ScanReport report = Corpus.parse(pull.reports().get(1), skipped).getFirst();
+
+        assertThat(report.scanner()).isEqualTo("ecr");
+        assertThat(report.repoDigests()).containsExactly(BASIC);
+        assertThat(report.image().orElseThrow().toString())
+                .isEqualTo("012345678901.dkr.ecr.us-east-1.amazonaws.com/payments/ledger:3.2.1");
+        assertThat(report.findings())
+                .extracting(Finding::id)
+                .containsExactly("CVE-2023-4911", "CVE-2023-45853", "CVE-2011-3374");
+        Finding glibc = report.findings().getFirst();
+        assertThat(glibc.pkg().name()).isEqualTo("glibc");
+        assertThat(glibc.pkg().version()).isEqualTo("2.36-9+deb12u1");
+        assertThat(glibc.severity()).isEqualTo(Severity.HIGH);
+        assertThat(glibc.cvssScore()).hasValue(7.2);
+        assertThat(skipped)
+                .singleElement()
+                .extracting(SkippedRecord::reason)
+                .asString()
+                .contains("imageScanFindings.findings[3]: expected attribute package_name");
     }
 
     @Test
