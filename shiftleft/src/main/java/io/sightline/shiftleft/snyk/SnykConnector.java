@@ -29,20 +29,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pulls a Snyk organisation through the Snyk REST API (JSON:API): the organisation ({@code GET
- * /orgs/{org}}), its container projects ({@code GET /orgs/{org}/projects}, project types {@code
- * apk}, {@code deb}, {@code rpm} and {@code linux}, the operating-system layer of an image), and each
- * project's issues ({@code GET /orgs/{org}/issues?scan_item.id=...&scan_item.type=project}).
- * Both lists are cursor paged: each page's {@code links.next} is followed until it is absent.
- * A project's issue pages are merged into one issues document, read by the {@code snyk-rest-issues}
- * parser; the project's name (the image reference for container projects) goes into the envelope,
- * since issues name no image. Thread safe.
+ * /orgs/{org}}), its projects ({@code GET /orgs/{org}/projects}), and the issues ({@code GET
+ * /orgs/{org}/issues?scan_item.id=...&scan_item.type=project}) of each project that scanned an
+ * image: the operating-system projects ({@code apk}, {@code deb}, {@code rpm}, {@code linux}) and
+ * the application projects ({@code npm}, {@code maven}, {@code pip}, {@code gomodules}, ...) that
+ * Snyk found inside those images (see {@link ImageProjects}). Both lists are cursor paged: each
+ * page's {@code links.next} is followed until it is absent. A project's issue pages are merged
+ * into one issues document, read by the {@code snyk-rest-issues} parser; the image reference (the
+ * operating-system project's name, also for the application projects inside it) goes into the
+ * envelope, since issues name no image, so an application's findings join its image. Thread safe.
  */
 public final class SnykConnector implements Connector<Account.Snyk> {
 
     /** The REST API version the requests ask for; the corpus responses were written by it. */
     public static final String API_VERSION = "2024-10-15";
-
-    static final Set<String> CONTAINER_TYPES = Set.of("apk", "deb", "rpm", "linux");
 
     private static final Logger log = LoggerFactory.getLogger(SnykConnector.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -65,26 +65,21 @@ public final class SnykConnector implements Connector<Account.Snyk> {
         JsonNode orgDocument = get(account, URI.create(base + "/orgs/" + org + "?version=" + API_VERSION), headers)
                 .body();
         log.info(
-                "account={} org={} name=[{}] listing container projects",
+                "account={} org={} name=[{}] listing projects",
                 account.name(),
                 account.orgId(),
                 orgDocument.path("data").path("attributes").path("name").asText(""));
-        List<JsonNode> projects = new ArrayList<>();
-        for (JsonNode project : pages(
+        // Every type: the application projects inside an image are npm, maven, pip, ... projects, and
+        // Snyk's types filter cannot ask for "projects whose target is an image".
+        ImageProjects.Sorted sorted = ImageProjects.sort(pages(
                 account,
-                URI.create(base + "/orgs/" + org + "/projects?version=" + API_VERSION + "&limit=" + PAGE_LIMIT
-                        + "&types="
-                        + String.join("%2C", CONTAINER_TYPES.stream().sorted().toList())),
-                headers)) {
-            if (CONTAINER_TYPES.contains(project.path("attributes").path("type").asText())) {
-                projects.add(project);
-            }
-        }
+                URI.create(base + "/orgs/" + org + "/projects?version=" + API_VERSION + "&limit=" + PAGE_LIMIT),
+                headers));
         List<ScannerPull> reports = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        for (JsonNode project : projects) {
-            String id = project.path("id").asText();
-            String name = project.path("attributes").path("name").asText(id);
+        List<String> problems = new ArrayList<>(sorted.problems());
+        for (ImageProjects.ImageProject project : sorted.projects()) {
+            String id = project.id();
+            String name = project.name();
             URI first = URI.create(base + "/orgs/" + org + "/issues?version=" + API_VERSION + "&limit=" + PAGE_LIMIT
                     + "&scan_item.id=" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "&scan_item.type=project");
             try {
@@ -94,7 +89,13 @@ public final class SnykConnector implements Connector<Account.Snyk> {
                 pages(account, first, headers).forEach(data::add);
                 issues.putObject("links").put("self", first.toString());
                 reports.add(new ScannerPull(
-                        account.name(), account.kind(), "project-" + id, first, Optional.of(name), List.of(), issues));
+                        account.name(),
+                        account.kind(),
+                        "project-" + id,
+                        first,
+                        Optional.of(project.image()),
+                        List.of(),
+                        issues));
             } catch (ApiException e) {
                 if (e.isAuthFailure()) {
                     throw rejected(account, e);
@@ -104,7 +105,7 @@ public final class SnykConnector implements Connector<Account.Snyk> {
                 log.warn("account={} project={} error=[{}]; project skipped", account.name(), id, e.getMessage());
             }
         }
-        return new AccountPull(account.name(), account.kind(), projects.size(), reports, problems, Optional.empty());
+        return new AccountPull(account.name(), account.kind(), sorted.images(), reports, problems, Optional.empty());
     }
 
     private Map<String, String> headers(Account.Snyk account) {

@@ -49,6 +49,8 @@ class SnykConnectorTest {
     static final String API_PROJECT = "1111111-1111-1111-1111-11111";
     static final String BATCH_PROJECT = "222222-2222-2222-2222-222222222222";
     static final String WORKER_PROJECT = "55555555-5555-5555-5555-5555555555";
+    static final String API_PIP_PROJECT = "333333-3333-3333-3333-3333333333";
+    static final String WORKER_GO_PROJECT = "44444444-44444-4444-4444-44444444444";
 
     private final List<Duration> slept = new ArrayList<>();
     private final AtomicBoolean rateLimitedOnce = new AtomicBoolean();
@@ -85,15 +87,21 @@ class SnykConnectorTest {
                 }
                 return Reply.json(page(
                         List.of(
-                                project(API_PROJECT, "deb", "docker.io/acme/api:1.4"),
-                                project("npm-1", "npm", "acme/web")),
+                                project(API_PROJECT, "deb", "docker.io/acme/api:1.4", "target-api"),
+                                project(
+                                        API_PIP_PROJECT,
+                                        "pip",
+                                        "docker.io/acme/api:1.4:/app/requirements.txt",
+                                        "target-api"),
+                                project("npm-1", "npm", "acme/web", "target-web-repo"),
+                                project(WORKER_GO_PROJECT, "gomodules", "worker", "target-worker")),
                         "/rest/orgs/" + ORG
                                 + "/projects?version=2024-10-15&limit=100&starting_after=v1.eyJpZCI6Mn0%3D"));
             }
             return Reply.json(page(
                     List.of(
-                            project(WORKER_PROJECT, "apk", "docker.io/acme/worker:2.0"),
-                            project(BATCH_PROJECT, "linux", "docker.io/acme/batch:3")),
+                            project(WORKER_PROJECT, "apk", "docker.io/acme/worker:2.0", "target-worker"),
+                            project(BATCH_PROJECT, "linux", "docker.io/acme/batch:3", "target-batch")),
                     null));
         }
         if (path.equals("/rest/orgs/" + ORG + "/issues")) {
@@ -130,9 +138,12 @@ class SnykConnectorTest {
         return new Reply(404, Map.of(), "{\"errors\":[{\"status\":\"404\",\"detail\":\"Not Found\"}]}");
     }
 
-    static JsonNode project(String id, String type, String name) {
+    /** A project as Snyk's REST reference gives it: attributes, and the target it is filed under. */
+    static JsonNode project(String id, String type, String name, String target) {
         return Corpus.object("{\"id\":\"" + id + "\",\"type\":\"project\",\"attributes\":{\"name\":\"" + name
-                + "\",\"type\":\"" + type + "\",\"origin\":\"cli\",\"status\":\"active\"}}");
+                + "\",\"type\":\"" + type + "\",\"origin\":\"cli\",\"status\":\"active\"},"
+                + "\"relationships\":{\"organization\":{\"data\":{\"id\":\"" + ORG + "\",\"type\":\"org\"}},"
+                + "\"target\":{\"data\":{\"id\":\"" + target + "\",\"type\":\"target\"}}}}");
     }
 
     static String page(List<JsonNode> data, String next) {
@@ -168,8 +179,17 @@ class SnykConnectorTest {
                 .as("deb, apk and linux projects; the npm project is not an image")
                 .isEqualTo(3);
         assertThat(pull.reports())
-                .extracting(r -> r.image().orElseThrow())
-                .containsExactly("docker.io/acme/api:1.4", "docker.io/acme/worker:2.0");
+                .extracting(r -> r.name() + " " + r.image().orElseThrow())
+                .as("the pip and Go projects inside the api and worker images, pulled under those images")
+                .containsExactly(
+                        "project-" + API_PROJECT + " docker.io/acme/api:1.4",
+                        "project-" + API_PIP_PROJECT + " docker.io/acme/api:1.4",
+                        "project-" + WORKER_GO_PROJECT + " docker.io/acme/worker:2.0",
+                        "project-" + WORKER_PROJECT + " docker.io/acme/worker:2.0");
+        assertThat(server.requests())
+                .filteredOn(r -> r.path().endsWith("/issues"))
+                .as("the npm project of a source repository is not an image's")
+                .noneMatch(r -> r.query().contains("npm-1"));
         assertThat(pull.problems())
                 .singleElement()
                 .asString()
@@ -200,7 +220,15 @@ class SnykConnectorTest {
         assertThat(pillow.pkg().version()).isEqualTo("9.5.0");
         assertThat(pillow.severity()).isEqualTo(Severity.HIGH);
 
-        ScanReport worker = Corpus.parse(pull.reports().get(1)).getFirst();
+        ScanReport apiApplication = Corpus.parse(pull.reports().get(1)).getFirst();
+        assertThat(apiApplication.image().orElseThrow().toString()).isEqualTo("docker.io/acme/api:1.4");
+        assertThat(apiApplication.findings()).isEmpty();
+        assertThat(apiApplication.suppressed())
+                .extracting(
+                        s -> s.finding().pkg().name() + " " + s.finding().pkg().ecosystem())
+                .containsExactly("pillow pip");
+
+        ScanReport worker = Corpus.parse(pull.reports().get(3)).getFirst();
         assertThat(worker.findings()).as("h11's issue is resolved in Snyk").isEmpty();
         assertThat(worker.suppressed()).singleElement().satisfies(s -> {
             assertThat(s.finding().id()).isEqualTo("CVE-2025-43859");
@@ -224,7 +252,7 @@ class SnykConnectorTest {
                         .contains("(Unauthorized)")
                         .doesNotContain("revoked-token"));
         assertThat(outcomes.get(1).pull().failure()).isEmpty();
-        assertThat(outcomes.get(1).pull().reports()).hasSize(2);
+        assertThat(outcomes.get(1).pull().reports()).hasSize(4);
     }
 
     @Test
@@ -242,6 +270,24 @@ class SnykConnectorTest {
         assertThat(pull.failure())
                 .hasValue("Snyk account new-snyk: no token: environment variable UNSET_TOKEN is not set or empty");
         assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void anApplicationProjectJoinsTheImageItsNameExtendsAmongSeveralInItsTarget() {
+        ImageProjects.Sorted sorted = ImageProjects.sort(List.of(
+                project("os-1", "deb", "acme/api:1.4", "t"),
+                project("os-2", "deb", "acme/api:1.5", "t"),
+                project("jar", "maven", "acme/api:1.5:/app/orders.jar", "t"),
+                project("lost", "npm", "somewhere/package.json", "t")));
+
+        assertThat(sorted.images()).isEqualTo(2);
+        assertThat(sorted.projects())
+                .extracting(p -> p.id() + " " + p.image())
+                .containsExactly("os-1 acme/api:1.4", "os-2 acme/api:1.5", "jar acme/api:1.5");
+        assertThat(sorted.problems())
+                .singleElement()
+                .asString()
+                .startsWith("project lost (somewhere/package.json, npm): its target t holds 2 images");
     }
 
     @Test
