@@ -70,6 +70,15 @@ class EcrConnectorTest {
                             + "\"message\":\"The security token included in the request is invalid.\"}");
         }
         String action = request.header("X-Amz-Target").replace(TARGET, "");
+        if (request.header("Authorization").contains("Credential=AKIDSTALE/")
+                && action.equals("DescribeImageScanFindings")) {
+            // Session credentials that expire between listing the images and reading their findings.
+            return new Reply(
+                    400,
+                    Map.of(),
+                    "{\"__type\":\"ExpiredTokenException\","
+                            + "\"message\":\"The security token included in the request is expired\"}");
+        }
         return switch (action) {
             case "DescribeRepositories" ->
                 Reply.json("{\"repositories\":[{\"registryId\":\"012345678901\","
@@ -270,6 +279,14 @@ class EcrConnectorTest {
                 .extracting(SkippedRecord::reason)
                 .asString()
                 .contains("imageScanFindings.findings[3]: expected attribute package_name");
+    }
+
+    @Test
+    void credentialsThatExpireMidSyncFailTheAccountInsteadOfEachImage() {
+        assertThatThrownBy(() -> connector("AKIDSTALE").pull(account()))
+                .isInstanceOf(AccountFailure.class)
+                .hasMessageStartingWith("ECR account aws-prod: the AWS credentials (")
+                .hasMessageContaining("The security token included in the request is expired");
     }
 
     @Test
