@@ -86,15 +86,16 @@ final class TextReport {
         out.println();
     }
 
-    private static void writeImages(List<RankedImage> images, PrintStream out) {
+    static void writeImages(List<RankedImage> images, PrintStream out) {
         out.println("RANKED IMAGES (" + images.size() + ", top " + Math.min(IMAGES_SHOWN, images.size()) + " shown)");
         for (RankedImage image : images.stream().limit(IMAGES_SHOWN).toList()) {
             out.println();
             out.printf("#%d  %s  score %.2f%n", image.rank(), image.image(), image.score());
-            if (!image.repoDigests().isEmpty()) {
-                out.println(
-                        "    digest:  " + image.repoDigests().getFirst() + "  (joined by " + image.joinedBy() + ")");
-            }
+            out.println("    digest:  "
+                    + (image.repoDigests().isEmpty()
+                            ? "none known"
+                            : image.repoDigests().getFirst())
+                    + "  (joined by " + join(image.joinedBy()) + ")");
             out.println("    running: " + plural(image.containers().size(), "container")
                     + (image.storyboards().isEmpty() ? "" : "; storyboards " + String.join(", ", image.storyboards())));
             for (RankedImage.Factor factor : image.factors()) {
@@ -150,6 +151,13 @@ final class TextReport {
         action.forEach(image -> out.println("    #" + image.rank() + " " + image.image()));
         out.println(
                 "  " + NoiseFigure.of(analysis.images(), analysis.storyboards()).text());
+    }
+
+    /** A tag-only join is said to be weaker: the tag may have moved since the scan. */
+    private static String join(String joinedBy) {
+        return joinedBy.equals("tag")
+                ? "tag only, lower confidence: no digest ties the reports to the running containers"
+                : joinedBy;
     }
 
     private static String plural(int count, String noun) {
