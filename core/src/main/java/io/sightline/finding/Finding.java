@@ -3,6 +3,7 @@ package io.sightline.finding;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -51,6 +52,29 @@ public record Finding(
     /** This finding on {@code other}: the same package as another entry of the report named it. */
     public Finding withPackage(PackageRef other) {
         return new Finding(id, aliases, other, fixedVersion, severity, cvssScore, title, scanner, scores);
+    }
+
+    /**
+     * The severity its CVSS ratings imply, for a scanner that gave none: the v4 or v3 rating with the
+     * highest score, else the highest v2 rating, else the display score read on the v3 scale.
+     */
+    public Optional<Severity> cvssSeverity() {
+        Comparator<Cvss> byScore = Comparator.comparingDouble(r -> r.score().getAsDouble());
+        List<Cvss> scored =
+                scores.cvss().stream().filter(r -> r.score().isPresent()).toList();
+        Optional<Cvss> best = scored.stream()
+                .filter(r -> !r.version().startsWith("2"))
+                .max(byScore)
+                .or(() -> scored.stream().max(byScore));
+        if (best.isPresent()) {
+            return Severity.fromCvss(best.get().version(), best.get().score().getAsDouble());
+        }
+        return cvssScore.isPresent() ? Severity.fromCvss("3", cvssScore.getAsDouble()) : Optional.empty();
+    }
+
+    /** This finding rated {@code other}. */
+    public Finding withSeverity(Severity other) {
+        return new Finding(id, aliases, pkg, fixedVersion, other, cvssScore, title, scanner, scores);
     }
 
     public boolean fixable() {

@@ -26,7 +26,8 @@ import java.util.TreeSet;
 /**
  * Every image Sightline knows, from running containers and from scan reports, with the reports
  * joined to the containers on the strongest identity both carry: repo digest, then config
- * digest, then repository and tag (recorded as a weaker join).
+ * digest, then repository and tag (recorded as a weaker join). A finding without a scanner
+ * severity is rated by its CVSS score.
  */
 public final class ImageCatalogue implements ImageRisk {
 
@@ -46,6 +47,7 @@ public final class ImageCatalogue implements ImageRisk {
         ImageCatalogue catalogue = new ImageCatalogue(knownExploited);
         inventory.containers().forEach(container -> catalogue.addContainer(container, inventory));
         reports.forEach(catalogue::addReport);
+        catalogue.entries.forEach(Entry::rateByCvss);
         catalogue.entries.forEach(entry -> entry.exposures.addAll(exposures(inventory, entry.containers)));
         return catalogue;
     }
@@ -180,6 +182,7 @@ public final class ImageCatalogue implements ImageRisk {
         private final List<Finding> findings = new ArrayList<>();
         private final Set<String> joins = new LinkedHashSet<>();
         private final Set<String> exposures = new LinkedHashSet<>();
+        private final Set<String> ratedByCvss = new LinkedHashSet<>();
 
         private Entry(ImageRef image) {
             this.image = image;
@@ -221,6 +224,33 @@ public final class ImageCatalogue implements ImageRisk {
                 }
             }
             return joins.isEmpty() ? "none" : "digest";
+        }
+
+        /**
+         * The vulnerabilities that no report gave a severity and whose severity here is their CVSS
+         * rating's ({@link Finding#cvssSeverity()}).
+         */
+        public Set<String> ratedByCvss() {
+            return Set.copyOf(ratedByCvss);
+        }
+
+        /** Once every report is in: a scanner's severity for a vulnerability wins over any CVSS rating. */
+        private void rateByCvss() {
+            Set<String> rated = new HashSet<>();
+            findings.stream()
+                    .filter(f -> f.severity() != Severity.UNKNOWN)
+                    .forEach(f -> rated.add(f.vulnerabilityKey()));
+            for (int i = 0; i < findings.size(); i++) {
+                Finding finding = findings.get(i);
+                if (finding.severity() != Severity.UNKNOWN || rated.contains(finding.vulnerabilityKey())) {
+                    continue;
+                }
+                Optional<Severity> severity = finding.cvssSeverity();
+                if (severity.isPresent()) {
+                    findings.set(i, finding.withSeverity(severity.get()));
+                    ratedByCvss.add(finding.vulnerabilityKey());
+                }
+            }
         }
 
         /** Services of type LoadBalancer or NodePort in front of its running containers. */

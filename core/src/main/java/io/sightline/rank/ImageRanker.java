@@ -127,6 +127,15 @@ public final class ImageRanker {
         return ranked;
     }
 
+    private static String ratedByCvss(ImageCatalogue.Entry entry, Set<String> vulnerabilities) {
+        long rated =
+                entry.ratedByCvss().stream().filter(vulnerabilities::contains).count();
+        return rated == 0
+                ? ""
+                : " (" + rated + " without a scanner severity, rated by " + (rated == 1 ? "its" : "their")
+                        + " CVSS score)";
+    }
+
     private Scored score(ImageCatalogue.Entry entry, List<Storyboard> storyboards) {
         List<RankedImage.Factor> factors = new ArrayList<>();
         double score = 0;
@@ -153,7 +162,8 @@ public final class ImageRanker {
                     round(base),
                     byVulnerability.size()
                             + " distinct " + (byVulnerability.size() == 1 ? "vulnerability" : "vulnerabilities")
-                            + ", weighted by severity and fix availability"));
+                            + ", weighted by severity and fix availability"
+                            + ratedByCvss(entry, byVulnerability.keySet())));
             if (kev > 0) {
                 factors.add(new RankedImage.Factor(
                         "known exploited", round(points - base), kev + " in CISA KEV, weighted three times"));

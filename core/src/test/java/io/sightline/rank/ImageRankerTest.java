@@ -17,8 +17,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.sightline.asset.ContainerAsset;
 import io.sightline.asset.Inventory;
+import io.sightline.finding.Cvss;
 import io.sightline.finding.Finding;
+import io.sightline.finding.PackageRef;
 import io.sightline.finding.ScanReport;
+import io.sightline.finding.Scores;
 import io.sightline.finding.Severity;
 import io.sightline.storyboard.Storyboard;
 import java.util.ArrayList;
@@ -142,6 +145,43 @@ class ImageRankerTest {
                 .isEqualTo("critical storyboard, reached by the trail");
         // 10.41 + 2 + 100 against 10 * log10(1 + 100) + 2 + 50 = 20.04 + 2 + 50
         assertThat(ranked).extracting(RankedImage::score).containsExactly(112.41, 72.04);
+    }
+
+    @Test
+    void aFindingWithoutAScannerSeverityIsRatedByItsCvssScoreOnItsVersionsScale() {
+        Finding v3 = unrated("CVE-2024-1111", new Cvss("nvd", "3.1", OptionalDouble.of(9.8), "CVSS:3.1/AV:N"));
+        Finding v2 = unrated("CVE-2024-2222", new Cvss("ecr", "2.0", OptionalDouble.of(9.3), "AV:N/AC:M"));
+        Finding none = unrated("CVE-2024-3333");
+        Finding ratedElsewhere = unrated("CVE-2024-4444", new Cvss("nvd", "3.1", OptionalDouble.of(9.1), ""));
+        Finding scannerSays = finding("CVE-2024-4444", "libexample", "1.0.0", "1.0.1", Severity.LOW);
+        ScanReport report = report(
+                "orders-api.ecr.json",
+                Optional.empty(),
+                List.of(ORDERS_REPO_DIGEST),
+                Optional.empty(),
+                List.of(v3, v2, none, ratedElsewhere, scannerSays));
+
+        RankedImage image = single(rank(inventory(ordersApi), List.of(report), Set.of(), List.of()));
+
+        assertThat(image.vulnerabilityCounts())
+                .as("v3 9.8 is critical, v2 9.3 only high (v2 has no critical); a scanner's own LOW wins")
+                .isEqualTo(Map.of(Severity.CRITICAL, 1, Severity.HIGH, 1, Severity.LOW, 1, Severity.UNKNOWN, 1));
+        assertThat(factor(image, "build-time risk").detail())
+                .isEqualTo("4 distinct vulnerabilities, weighted by severity and fix availability"
+                        + " (2 without a scanner severity, rated by their CVSS score)");
+    }
+
+    private static Finding unrated(String id, Cvss... ratings) {
+        return new Finding(
+                id,
+                List.of(),
+                new PackageRef("libexample", "1.0.0", "deb", Optional.empty()),
+                Optional.of("1.0.1"),
+                Severity.UNKNOWN,
+                OptionalDouble.empty(),
+                id,
+                "ecr",
+                Scores.of(List.of(ratings)));
     }
 
     @Test
