@@ -26,6 +26,8 @@ final class ImageProjects {
 
     static final Set<String> OS_TYPES = Set.of("apk", "deb", "rpm", "linux");
 
+    private static final String CLI_PREFIX = "docker-image|";
+
     /** A project to pull, with the image reference its issues belong to. */
     record ImageProject(String id, String type, String name, String image) {
         ImageProject {
@@ -65,7 +67,7 @@ final class ImageProjects {
         for (JsonNode project : listed) {
             if (OS_TYPES.contains(type(project))) {
                 images++;
-                projects.add(new ImageProject(id(project), type(project), name(project), name(project)));
+                projects.add(new ImageProject(id(project), type(project), name(project), reference(name(project))));
                 continue;
             }
             List<JsonNode> candidates = osByTarget.getOrDefault(target(project), List.of());
@@ -74,7 +76,7 @@ final class ImageProjects {
             }
             Optional<JsonNode> image = imageOf(project, candidates);
             if (image.isPresent()) {
-                projects.add(new ImageProject(id(project), type(project), name(project), name(image.get())));
+                projects.add(new ImageProject(id(project), type(project), name(project), reference(name(image.get()))));
             } else {
                 problems.add("project " + id(project) + " (" + name(project) + ", " + type(project) + "): its target "
                         + target(project) + " holds " + candidates.size() + " images and its name extends none of"
@@ -105,6 +107,13 @@ final class ImageProjects {
             return Optional.of(byReference.getFirst());
         }
         return candidates.size() == 1 ? Optional.of(candidates.getFirst()) : Optional.empty();
+    }
+
+    // TODO: a CLI-monitored project's name has no tag (docker-image|acme/api), so its reports join
+    // the image tagged latest; the tag Snyk tested is not in the project's REST attributes we read.
+    /** The image an operating-system project names: the CLI's {@code snyk container monitor} prefixes it {@code docker-image|}. */
+    static String reference(String osProjectName) {
+        return osProjectName.startsWith(CLI_PREFIX) ? osProjectName.substring(CLI_PREFIX.length()) : osProjectName;
     }
 
     private static String id(JsonNode project) {

@@ -278,12 +278,20 @@ class SnykConnectorTest {
                 project("os-1", "deb", "acme/api:1.4", "t"),
                 project("os-2", "deb", "acme/api:1.5", "t"),
                 project("jar", "maven", "acme/api:1.5:/app/orders.jar", "t"),
-                project("lost", "npm", "somewhere/package.json", "t")));
+                project("lost", "npm", "somewhere/package.json", "t"),
+                project("cli-os", "apk", "docker-image|acme/worker", "cli"),
+                project("cli-npm", "npm", "docker-image|acme/worker:/app/package.json", "cli")));
 
-        assertThat(sorted.images()).isEqualTo(2);
+        assertThat(sorted.images()).isEqualTo(3);
         assertThat(sorted.projects())
                 .extracting(p -> p.id() + " " + p.image())
-                .containsExactly("os-1 acme/api:1.4", "os-2 acme/api:1.5", "jar acme/api:1.5");
+                .as("the CLI's docker-image| prefix is not part of the image reference")
+                .containsExactly(
+                        "os-1 acme/api:1.4",
+                        "os-2 acme/api:1.5",
+                        "jar acme/api:1.5",
+                        "cli-os acme/worker",
+                        "cli-npm acme/worker");
         assertThat(sorted.problems())
                 .singleElement()
                 .asString()
