@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 
 /**
  * Reads Amazon ECR's {@code DescribeImageScanFindings} response, as the API sends it and as {@code
@@ -41,6 +42,13 @@ final class EcrScanFindingsParser {
     static final String SCANNER = "ecr";
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /**
+     * Scan statuses under which the findings are whole: basic scanning's COMPLETE, enhanced scanning's
+     * ACTIVE. The others (IN_PROGRESS, PENDING, FAILED, UNSUPPORTED_IMAGE, FINDINGS_UNAVAILABLE,
+     * SCAN_ELIGIBILITY_EXPIRED, LIMIT_EXCEEDED, IMAGE_ARCHIVED) are noted with ECR's description.
+     */
+    private static final Set<String> FINISHED = Set.of("COMPLETE", "ACTIVE");
 
     private EcrScanFindingsParser() {}
 
@@ -75,13 +83,13 @@ final class EcrScanFindingsParser {
             report.note("imageId", "the response names no imageDigest; its findings join no image");
         }
         Fields.text(root, "imageScanStatus.status")
-                .filter(status -> status.equals("FAILED") || status.equals("UNSUPPORTED_IMAGE"))
+                .filter(status -> !FINISHED.contains(status))
                 .ifPresent(status -> report.note(
                         "imageScanStatus",
                         "scan status " + status + " ("
                                 + Fields.text(root, "imageScanStatus.description")
                                         .orElse("no description")
-                                + "); the image has no findings to read"));
+                                + "); its findings may be missing or incomplete"));
         report.readEach(
                 root.path("imageScanFindings").path("findings"),
                 "imageScanFindings.findings",

@@ -101,7 +101,7 @@ class EcrScanFindingsParserTest {
         assertThat(skipped)
                 .extracting(SkippedRecord::reason)
                 .containsExactly("imageScanStatus: scan status FAILED (UnsupportedImageError: The operating system"
-                        + " and/or package manager are not supported.); the image has no findings to read");
+                        + " and/or package manager are not supported.); its findings may be missing or incomplete");
         assertThatThrownBy(() -> EcrScanFindingsParser.parse(
                         ScanSamples.inline("{\"imageScanFindings\":{}}"), "x.json", skipped))
                 .isInstanceOf(RecordException.class)
