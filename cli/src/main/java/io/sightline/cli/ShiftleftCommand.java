@@ -42,6 +42,9 @@ final class ShiftleftCommand implements Runnable {
 
     static final Path DEFAULT_DATA = Path.of("sightline-data");
 
+    /** Pulled reports named per account in the sync summary; the rest are counted. */
+    private static final int PULLS_SHOWN = 20;
+
     @Override
     public void run() {
         System.out.println(
@@ -291,6 +294,13 @@ final class ShiftleftCommand implements Runnable {
                 parts.add("written to " + outcome.files().getFirst().getParent());
             }
             out.println(pull.account() + ": " + String.join(", ", parts));
+            pull.reports().stream()
+                    .limit(PULLS_SHOWN)
+                    .forEach(r -> out.println(
+                            "  pulled: " + r.image().orElse("(image not named)") + " (" + r.fileName() + ")"));
+            if (pull.reports().size() > PULLS_SHOWN) {
+                out.println("  pulled: ... and " + (pull.reports().size() - PULLS_SHOWN) + " more");
+            }
             pull.problems().forEach(p -> out.println("  problem: " + p));
             if (!pull.problems().isEmpty()) {
                 exit = 1;

@@ -143,7 +143,8 @@ class ShiftleftCommandTest {
         Result synced = run("shiftleft", "sync", "--data", data.toString(), "--out", out.toString());
         assertThat(synced.status()).isZero();
         assertThat(synced.out())
-                .isEqualTo("acme: 1 images scanned, 1 reports pulled, written to " + out.resolve("acme") + "\n");
+                .isEqualTo("acme: 1 images scanned, 1 reports pulled, written to " + out.resolve("acme") + "\n"
+                        + "  pulled: docker.io/acme/api:1.4 (project-" + PROJECT + ".json)\n");
         Path file = out.resolve("acme").resolve("project-" + PROJECT + ".json");
         assertThat(Files.readString(file))
                 .contains("\"sightline_scanner_pull\"")
