@@ -141,6 +141,8 @@ final class SarifExport {
                 "digest",
                 image.repoDigests().isEmpty() ? "" : image.repoDigests().getFirst());
         properties.put("rank", image.rank());
+        // How sure the tie between this report and the running image is: a tag join is the weaker one.
+        properties.put("joined_by", image.joinedBy());
         ArrayNode fixes = properties.putArray("fixes");
         upgrades.forEach(fixes::add);
         return result;

@@ -105,6 +105,9 @@ class ExportTest {
                         .asText())
                 .isEqualTo("scans/orders-api.trivy.json");
         assertThat(first.path("partialFingerprints")).isEqualTo(again.path("partialFingerprints"));
+        assertThat(first.path("properties").path("joined_by").asText())
+                .as("the scan names the digest the orders-api pods run")
+                .isEqualTo("digest");
     }
 
     @Test
