@@ -141,7 +141,7 @@ final class ShiftleftCommand implements Runnable {
     @Command(
             name = "ecr",
             mixinStandardHelpOptions = true,
-            description = "An ECR registry, findings from Amazon Inspector.")
+            description = "An ECR registry: basic and enhanced (Amazon Inspector) scan findings.")
     static final class AddEcr extends AddAccount {
         @Option(names = "--region", required = true, paramLabel = "REGION")
         String region;
