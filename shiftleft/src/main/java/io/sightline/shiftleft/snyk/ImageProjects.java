@@ -111,7 +111,7 @@ final class ImageProjects {
 
     // TODO: a CLI-monitored project's name has no tag (docker-image|acme/api), so its reports join
     // the image tagged latest; the tag Snyk tested is not in the project's REST attributes we read.
-    /** The image an operating-system project names: the CLI's {@code snyk container monitor} prefixes it {@code docker-image|}. */
+    /** The image an operating-system project names; {@code snyk container monitor} prefixes it {@code docker-image|}. */
     static String reference(String osProjectName) {
         return osProjectName.startsWith(CLI_PREFIX) ? osProjectName.substring(CLI_PREFIX.length()) : osProjectName;
     }
