@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,7 @@ class EcrConnectorTest {
     static final String TARGET = "AmazonEC2ContainerRegistry_V20150921.";
     static final Set<String> TIMES = Set.of("firstObservedAt", "lastObservedAt", "updatedAt", "pushedAt");
 
+    private final AtomicBoolean throttledOnce = new AtomicBoolean();
     private StubServer server;
 
     @BeforeEach
@@ -78,6 +80,12 @@ class EcrConnectorTest {
                     Map.of(),
                     "{\"__type\":\"ExpiredTokenException\","
                             + "\"message\":\"The security token included in the request is expired\"}");
+        }
+        if (request.header("Authorization").contains("Credential=AKIDBUSY/")
+                && action.equals("DescribeImages")
+                && throttledOnce.compareAndSet(false, true)) {
+            // ECR's JSON protocol throttles with HTTP 400 and this type, not with 429 and Retry-After.
+            return new Reply(400, Map.of(), "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}");
         }
         return switch (action) {
             case "DescribeRepositories" ->
@@ -279,6 +287,18 @@ class EcrConnectorTest {
                 .extracting(SkippedRecord::reason)
                 .asString()
                 .contains("imageScanFindings.findings[3]: expected attribute package_name");
+    }
+
+    @Test
+    void aThrottledCallIsRetriedByTheSdkAndNothingIsLost() throws Exception {
+        AccountPull pull = connector("AKIDBUSY").pull(account());
+
+        assertThat(pull.problems()).hasSize(1).allMatch(p -> p.contains("ScanNotFoundException"));
+        assertThat(pull.reports()).hasSize(2);
+        assertThat(server.requests())
+                .filteredOn(r -> r.header("X-Amz-Target").endsWith("DescribeImages"))
+                .as("the throttled DescribeImages was sent again")
+                .hasSize(3);
     }
 
     @Test
