@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sightline.event.SourceRecord;
 import io.sightline.remediation.action.ApiRequest;
-import io.sightline.remediation.action.IsolatePod;
 import io.sightline.remediation.action.PlanOptions;
 import io.sightline.remediation.action.RemediationAction;
 import io.sightline.remediation.action.RemediationPlan;
@@ -54,7 +53,7 @@ final class RemediationJson {
                         .put("body", call.body());
             }
             strings(a.putArray("commands"), action.commands());
-            strings(a.putArray("lift"), action instanceof IsolatePod isolate ? isolate.liftCommands() : List.of());
+            strings(a.putArray("lift"), action.liftCommands());
             ArrayNode evidence = a.putArray("evidence");
             for (SourceRecord record : action.evidence()) {
                 evidence.addObject().put("file", record.file()).put("line", record.line());
