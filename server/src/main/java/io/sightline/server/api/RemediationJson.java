@@ -14,6 +14,7 @@ import io.sightline.remediation.kube.ActionOutcome;
 import io.sightline.server.remediation.Execution;
 import io.sightline.store.AuditRecord;
 import io.sightline.store.Principal;
+import io.sightline.store.TriageStore;
 import java.util.List;
 import java.util.Locale;
 
@@ -108,6 +109,17 @@ final class RemediationJson {
             r.put("message", record.message());
             r.set("api", apiCalls(record));
         }
+        return node;
+    }
+
+    static ObjectNode triage(TriageStore.Change change) {
+        ObjectNode node = ApiJson.MAPPER.createObjectNode();
+        node.put("storyboard", change.audit().storyboard());
+        node.put("from", change.from().label());
+        node.put("status", change.to().label());
+        node.put("changed", change.changed());
+        node.put("by", change.audit().by().tokenId());
+        node.put("audit_id", change.audit().id());
         return node;
     }
 
