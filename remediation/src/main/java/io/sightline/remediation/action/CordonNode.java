@@ -15,6 +15,11 @@ import java.util.List;
  * compromised: replacing it is for the operator (the node group), not for an API call.
  *
  * <p>{@code skipped} names each pod of the node left in place and why, for the dry run.
+ *
+ * <p>TODO: the pods to evict are those the inventory places on the node (each checked live before
+ * its eviction); {@code kubectl drain} lists the node's pods live, so a pod scheduled there after
+ * the inventory was read is not evicted. Listing by {@code spec.nodeName} at execution would close
+ * this, at the cost of a plan that no longer shows every eviction call in advance.
  */
 public record CordonNode(
         String node, boolean drain, List<PodKey> evictions, List<String> skipped, List<SourceRecord> evidence)
