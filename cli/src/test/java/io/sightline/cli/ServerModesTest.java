@@ -142,6 +142,20 @@ class ServerModesTest {
             assertThat(run("remediate", storyboard, "--server", url, "--token", operator, "--from", folder.toString()))
                     .isEqualTo(2);
             assertThat(errors()).contains("--server excludes --from");
+
+            assertThat(run("gate", "--image", ORDERS_DIGEST, "--server", url, "--token", viewer))
+                    .isEqualTo(1);
+            printed();
+            assertThat(run("triage", storyboard, "--status", "acknowledged", "--server", url, "--token", viewer))
+                    .isEqualTo(2);
+            assertThat(errors()).contains("403", "needs an operator or admin token");
+            assertThat(run("triage", storyboard, "--status", "acknowledged", "--server", url, "--token", operator))
+                    .as(err.toString())
+                    .isZero();
+            assertThat(printed()).startsWith(storyboard + ": open -> acknowledged (audit record ");
+            assertThat(run("gate", "--image", ORDERS_DIGEST, "--server", url, "--token", viewer))
+                    .as("the acknowledged attack was the only storyboard implicating the orders image")
+                    .isZero();
         }
     }
 
