@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.sightline.event.SourceRecord;
 import io.sightline.remediation.action.ActionPlanner;
 import io.sightline.remediation.action.ApiRequest;
-import io.sightline.remediation.action.IsolatePod;
 import io.sightline.remediation.action.PlanOptions;
 import io.sightline.remediation.action.RemediationAction;
 import io.sightline.remediation.action.RemediationPlan;
@@ -245,8 +244,8 @@ final class RemediateCommand implements Callable<Integer> {
                 out.println("   " + call);
             }
             action.commands().forEach(c -> out.println("   $ " + c));
-            if (action instanceof IsolatePod isolate) {
-                out.println("   lift: " + String.join(" && ", isolate.liftCommands()));
+            if (!action.liftCommands().isEmpty()) {
+                out.println("   lift: " + String.join(" && ", action.liftCommands()));
             }
             if (!action.evidence().isEmpty()) {
                 out.println("   evidence: "

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             GateCommand.class,
             FixesCommand.class,
             RemediateCommand.class,
+            TriageCommand.class,
             NotifyCommand.class,
             KevCommand.class,
             ShiftleftCommand.class,

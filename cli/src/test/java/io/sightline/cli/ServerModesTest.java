@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.sightline.engine.EngineConfig;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,6 +62,7 @@ class ServerModesTest {
     void gateAndRemediateAgainstARunningServer() throws Exception {
         load(Pod.class, "pods.json");
         load(Node.class, "nodes.json");
+        createDeployments(client);
         Path folder = discoveredCopy();
         ServerConfig config = new ServerConfig(
                         "127.0.0.1",
@@ -124,7 +127,7 @@ class ServerModesTest {
                             .v1()
                             .networkPolicies()
                             .inNamespace("payments")
-                            .withName("sightline-quarantine-" + storyboard)
+                            .withName("sightline-quarantine-" + storyboard + "-orders-api")
                             .get())
                     .isNotNull();
 
@@ -139,6 +142,20 @@ class ServerModesTest {
             assertThat(run("remediate", storyboard, "--server", url, "--token", operator, "--from", folder.toString()))
                     .isEqualTo(2);
             assertThat(errors()).contains("--server excludes --from");
+
+            assertThat(run("gate", "--image", ORDERS_DIGEST, "--server", url, "--token", viewer))
+                    .isEqualTo(1);
+            printed();
+            assertThat(run("triage", storyboard, "--status", "acknowledged", "--server", url, "--token", viewer))
+                    .isEqualTo(2);
+            assertThat(errors()).contains("403", "needs an operator or admin token");
+            assertThat(run("triage", storyboard, "--status", "acknowledged", "--server", url, "--token", operator))
+                    .as(err.toString())
+                    .isZero();
+            assertThat(printed()).startsWith(storyboard + ": open -> acknowledged (audit record ");
+            assertThat(run("gate", "--image", ORDERS_DIGEST, "--server", url, "--token", viewer))
+                    .as("the acknowledged attack was the only storyboard implicating the orders image")
+                    .isZero();
         }
     }
 
@@ -192,6 +209,56 @@ class ServerModesTest {
                 copy.resolve("inventory").resolve("pods.json"),
                 client.getKubernetesSerialization().asJson(Map.of("apiVersion", "v1", "kind", "List", "items", pods)));
         return copy;
+    }
+
+    /**
+     * pods.json holds no Deployment objects, only what their pods say: a ReplicaSet owner named
+     * {@code <deployment>-<pod-template-hash>}, and the pod labels. Each such Deployment is created
+     * with the pods' labels (without the hash) as its selector and as many replicas as it has pods.
+     */
+    private static void createDeployments(KubernetesClient client) {
+        Map<String, List<Pod>> byDeployment = new LinkedHashMap<>();
+        for (Pod pod : client.pods().inAnyNamespace().list().getItems()) {
+            Map<String, String> labels = pod.getMetadata().getLabels();
+            String hash = labels == null ? null : labels.get("pod-template-hash");
+            if (hash == null || pod.getMetadata().getOwnerReferences() == null) {
+                continue;
+            }
+            pod.getMetadata().getOwnerReferences().stream()
+                    .filter(o -> o.getKind().equals("ReplicaSet") && o.getName().endsWith("-" + hash))
+                    .findFirst()
+                    .ifPresent(o -> byDeployment
+                            .computeIfAbsent(
+                                    pod.getMetadata().getNamespace() + "/"
+                                            + o.getName()
+                                                    .substring(0, o.getName().length() - hash.length() - 1),
+                                    k -> new ArrayList<>())
+                            .add(pod));
+        }
+        byDeployment.forEach((key, pods) -> {
+            Map<String, String> selector =
+                    new LinkedHashMap<>(pods.getFirst().getMetadata().getLabels());
+            selector.remove("pod-template-hash");
+            client.resource(new DeploymentBuilder()
+                            .withNewMetadata()
+                            .withNamespace(key.substring(0, key.indexOf('/')))
+                            .withName(key.substring(key.indexOf('/') + 1))
+                            .endMetadata()
+                            .withNewSpec()
+                            .withReplicas(pods.size())
+                            .withNewSelector()
+                            .addToMatchLabels(selector)
+                            .endSelector()
+                            .withNewTemplate()
+                            .withNewMetadata()
+                            .addToLabels(selector)
+                            .endMetadata()
+                            .withSpec(pods.getFirst().getSpec())
+                            .endTemplate()
+                            .endSpec()
+                            .build())
+                    .create();
+        });
     }
 
     private Optional<Pod> pod(String namespace, String name) {

@@ -17,6 +17,7 @@ import io.sightline.store.IdempotencyKeys;
 import io.sightline.store.IngestLog;
 import io.sightline.store.TailPositions;
 import io.sightline.store.TokenStore;
+import io.sightline.store.TriageStore;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,8 +72,8 @@ public final class SightlineServer implements AutoCloseable {
             EngineLoop engine = new EngineLoop(log, config.knownExploited(), config.engine(), config.queueCapacity());
             IngestService ingest = new IngestService(
                     engine, new IdempotencyKeys(database), config.ingest().idempotencyKeyTtl(), Clock.systemUTC());
-            ServerRemediation remediation =
-                    new ServerRemediation(engine, log, new AuditStore(database), cluster, Clock.systemUTC());
+            ServerRemediation remediation = new ServerRemediation(
+                    engine, log, new AuditStore(database), new TriageStore(database), cluster, Clock.systemUTC());
             ApiServer api = new ApiServer(engine, ingest, log, tokens, remediation);
             Tailing tailing = new Tailing(config.ingest(), ingest, new TailPositions(database));
             engine.start();

@@ -73,14 +73,19 @@ class RemediationApiTest {
                     .isFalse();
             assertThat(ids(plan.path("actions")))
                     .contains(
-                            "isolate-pod payments/" + ORDERS_POD,
-                            "isolate-pod inventory/" + INVENTORY_POD,
+                            "isolate-workload payments/Deployment/orders-api",
+                            "isolate-workload inventory/Deployment/inventory-svc",
                             "replace-pod payments/" + ORDERS_POD,
                             "replace-pod inventory/" + INVENTORY_POD,
-                            "cordon-node ip-10-0-2-143.ec2.internal");
+                            "cordon-node ip-10-0-2-143.ec2.internal",
+                            "scale-to-zero payments/Deployment/orders-api",
+                            "scale-to-zero inventory/Deployment/inventory-svc");
             assertThat(plan.toString())
                     .contains("\"method\":\"DELETE\",\"path\":\"/api/v1/namespaces/payments/pods/" + ORDERS_POD + "\"")
-                    .contains("/apis/networking.k8s.io/v1/namespaces/inventory/networkpolicies");
+                    .contains("/apis/networking.k8s.io/v1/namespaces/inventory/networkpolicies")
+                    .contains(
+                            "\"method\":\"PATCH\",\"path\":\"/apis/apps/v1/namespaces/payments/deployments/orders-api\"")
+                    .contains("kubectl -n payments scale deployment/orders-api --replicas=");
             assertThat(json(server.get(path, server.operator))
                             .path("can_execute")
                             .asBoolean())
@@ -103,6 +108,16 @@ class RemediationApiTest {
             assertThat(first.path("changed").asBoolean()).isTrue();
             assertThat(first.path("failed").asBoolean()).as(first.toString()).isFalse();
             assertThat(statusOf(first, "replace-pod payments/" + ORDERS_POD)).isEqualTo("changed");
+            assertThat(statusOf(first, "scale-to-zero payments/Deployment/orders-api"))
+                    .isEqualTo("changed");
+            assertThat(client.apps()
+                            .deployments()
+                            .inNamespace("payments")
+                            .withName("orders-api")
+                            .get()
+                            .getSpec()
+                            .getReplicas())
+                    .isZero();
 
             assertThat(pod("payments", ORDERS_POD))
                     .as("the attacked pod is deleted")
@@ -113,11 +128,11 @@ class RemediationApiTest {
                     .v1()
                     .networkPolicies()
                     .inNamespace("payments")
-                    .withName("sightline-quarantine-" + storyboard)
+                    .withName("sightline-quarantine-" + storyboard + "-orders-api")
                     .get();
             assertThat(policy).isNotNull();
             assertThat(policy.getSpec().getPodSelector().getMatchLabels())
-                    .isEqualTo(Map.of("sightline.io/quarantine", storyboard));
+                    .isEqualTo(Map.of("app.kubernetes.io/name", "orders-api"));
             assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
 
             List<AuditRecord> stored = server.server.remediation().audit(Optional.of(storyboard), 1000);
@@ -143,8 +158,8 @@ class RemediationApiTest {
                     .containsOnly("unchanged", "manual");
             assertThat(pod("payments", OTHER_ORDERS_POD)).isPresent();
 
-            JsonNode chosen = json(
-                    server.post(path, server.admin, "{\"actions\": [\"isolate-pod payments/" + ORDERS_POD + "\"]}"));
+            JsonNode chosen = json(server.post(
+                    path, server.admin, "{\"actions\": [\"isolate-workload payments/Deployment/orders-api\"]}"));
             assertThat(chosen.path("outcomes")).hasSize(1);
             HttpResponse<String> unknown = server.post(path, server.operator, "{\"actions\": [\"reboot-cluster x\"]}");
             assertThat(unknown.statusCode()).isEqualTo(400);

@@ -114,14 +114,14 @@ class UiBrowserTest {
                 // The Remediation panel: the plan as a dry run; a viewer is told it cannot execute.
                 wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#remediation-actions tr td")));
                 assertThat(browser.findElement(By.id("remediation-actions")).getText())
-                        .contains("isolate-pod", "replace-pod");
+                        .contains("isolate-workload", "replace-pod", "scale-to-zero");
                 assertThat(browser.findElement(By.id("remediation-note")).getText())
                         .contains("operator or admin token");
                 assertThat(browser.findElements(By.id("remediation-execute"))).isEmpty();
                 WebElement dryRun = browser.findElement(By.cssSelector("#remediation-actions details.dry-run"));
                 ((JavascriptExecutor) browser)
                         .executeScript("arguments[0].open = true; arguments[0].scrollIntoView()", dryRun);
-                assertThat(dryRun.getText()).contains("PATCH /api/v1/namespaces/");
+                assertThat(dryRun.getText()).contains("POST /apis/networking.k8s.io/v1/namespaces/");
                 assertThat(browser.findElement(By.id("audit-empty")).getText()).contains("Nothing executed");
                 screenshot(browser, "3b-remediation-dry-run");
 
@@ -146,7 +146,7 @@ class UiBrowserTest {
                 click(wait, By.id("remediation-confirm"));
                 wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#audit tr td")));
                 String audit = browser.findElement(By.id("audit")).getText();
-                assertThat(audit).contains(TestServer.tokenId(server.operator) + " (operator)", "isolate-pod");
+                assertThat(audit).contains(TestServer.tokenId(server.operator) + " (operator)", "isolate-workload");
                 assertThat(client.network()
                                 .v1()
                                 .networkPolicies()

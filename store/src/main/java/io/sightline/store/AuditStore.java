@@ -31,33 +31,36 @@ public final class AuditStore {
     /** Appends one record; when this returns it is committed. */
     public AuditRecord append(AuditRecord.Pending pending) {
         requireNonNull(pending, "pending is null");
-        return database.transaction(connection -> {
-            AuditRecord record = new AuditRecord(
-                    maxId(connection) + 1,
-                    pending.executedAt(),
-                    pending.by(),
-                    pending.storyboard(),
-                    pending.action(),
-                    pending.target(),
-                    pending.status(),
-                    pending.message(),
-                    pending.apiCalls());
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO remediation_audit (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                insert.setLong(1, record.id());
-                insert.setString(2, record.executedAt().toString());
-                insert.setString(3, record.by().tokenId());
-                insert.setString(4, record.by().role().name());
-                insert.setString(5, record.storyboard());
-                insert.setString(6, record.action());
-                insert.setString(7, record.target());
-                insert.setString(8, record.status());
-                insert.setString(9, record.message());
-                insert.setString(10, record.apiCalls());
-                insert.executeUpdate();
-            }
-            return record;
-        });
+        return database.transaction(connection -> insert(connection, pending));
+    }
+
+    /** Appends one record inside a transaction of the caller's (the triage change and its record). */
+    static AuditRecord insert(Connection connection, AuditRecord.Pending pending) throws SQLException {
+        AuditRecord record = new AuditRecord(
+                maxId(connection) + 1,
+                pending.executedAt(),
+                pending.by(),
+                pending.storyboard(),
+                pending.action(),
+                pending.target(),
+                pending.status(),
+                pending.message(),
+                pending.apiCalls());
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO remediation_audit (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setLong(1, record.id());
+            insert.setString(2, record.executedAt().toString());
+            insert.setString(3, record.by().tokenId());
+            insert.setString(4, record.by().role().name());
+            insert.setString(5, record.storyboard());
+            insert.setString(6, record.action());
+            insert.setString(7, record.target());
+            insert.setString(8, record.status());
+            insert.setString(9, record.message());
+            insert.setString(10, record.apiCalls());
+            insert.executeUpdate();
+        }
+        return record;
     }
 
     /** The newest {@code limit} records, of one storyboard or of all, newest first. */

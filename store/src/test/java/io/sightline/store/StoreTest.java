@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -160,6 +162,37 @@ class StoreTest {
             assertThat(keys.purgeExpired(now.plus(Duration.ofHours(2)))).isEqualTo(1);
             assertThat(keys.find(route, "k-1", now)).isEmpty();
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void triageStatusIsKeptAcrossReopenAndEachChangeIsAudited(String kind) throws Exception {
+        String url = TestStores.url(kind, dir);
+        Principal alice = new Principal("tok1", Role.OPERATOR);
+        Instant at = Instant.parse("2024-11-14T10:00:00Z");
+        try (Database database = Database.open(url)) {
+            TriageStore triage = new TriageStore(database);
+            assertThat(triage.status("sb-1")).isEqualTo(TriageStatus.OPEN);
+
+            TriageStore.Change acknowledged = triage.set("sb-1", TriageStatus.ACKNOWLEDGED, alice, at);
+            assertThat(acknowledged.changed()).isTrue();
+            assertThat(acknowledged.audit().message()).isEqualTo("status open -> acknowledged");
+            TriageStore.Change again = triage.set("sb-1", TriageStatus.ACKNOWLEDGED, alice, at.plusSeconds(1));
+            assertThat(again.changed()).isFalse();
+            assertThat(again.audit().status()).isEqualTo("unchanged");
+            triage.set("sb-1", TriageStatus.RESOLVED, alice, at.plusSeconds(2));
+        }
+        try (Database database = Database.open(url)) {
+            assertThat(new TriageStore(database).all()).isEqualTo(Map.of("sb-1", TriageStatus.RESOLVED));
+            assertThat(new AuditStore(database).newest(Optional.of("sb-1"), 10))
+                    .extracting(r -> r.action() + " " + r.status() + " " + r.message() + " " + r.by().tokenId())
+                    .containsExactly(
+                            "triage changed status acknowledged -> resolved tok1",
+                            "triage unchanged already acknowledged tok1",
+                            "triage changed status open -> acknowledged tok1");
+        }
+        assertThatThrownBy(() -> TriageStatus.parse("closed"))
+                .hasMessage("unknown status 'closed': expected one of open, acknowledged, resolved");
     }
 
     @Test

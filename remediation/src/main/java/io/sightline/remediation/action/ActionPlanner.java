@@ -31,10 +31,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Proposes the runtime response to one storyboard from what its trail touched: isolate then
- * replace each pod it ran in, cordon a node it escaped to, remove what it left behind, revoke the
- * service-account tokens it read or used. Isolation comes first (it cuts the attacker off at once),
- * replacement last (it destroys the pod's evidence).
+ * Proposes the runtime response to one storyboard from what its trail touched: isolate the
+ * workload of each pod it ran in (the pod alone when bare or a DaemonSet's), cordon (and drain) a
+ * node it escaped to, revoke the service-account tokens it read or used, remove what it left
+ * behind, replace each pod and scale its workload to zero. Isolation comes first (it cuts the
+ * attacker off at once), replacement and scaling last (they destroy the pods' evidence).
  */
 public final class ActionPlanner {
 
@@ -64,9 +65,28 @@ public final class ActionPlanner {
                 .distinct()
                 .toList();
 
+        Map<WorkloadKey, List<PodKey>> owned = new LinkedHashMap<>();
+        for (PodKey key : pods) {
+            inventory
+                    .pod(key)
+                    .flatMap(Pod::workload)
+                    .ifPresent(
+                            ref -> owned.computeIfAbsent(new WorkloadKey(key.namespace(), ref), w -> new ArrayList<>())
+                                    .add(key));
+        }
+        Set<PodKey> isolatedWithWorkload = new HashSet<>();
         List<RemediationAction> actions = new ArrayList<>();
+        owned.forEach((workload, members) -> {
+            if (workload.resource().isPresent()) {
+                actions.add(new IsolateWorkload(
+                        workload, storyboard.id(), options.allowDns(), members, evidenceIn(events, members)));
+                isolatedWithWorkload.addAll(members);
+            }
+        });
         for (PodKey pod : pods) {
-            actions.add(new IsolatePod(pod, storyboard.id(), options.allowDns(), evidenceIn(events, pod)));
+            if (!isolatedWithWorkload.contains(pod)) {
+                actions.add(new IsolatePod(pod, storyboard.id(), options.allowDns(), evidenceIn(events, List.of(pod))));
+            }
         }
         actions.addAll(cordons(events, options));
         actions.addAll(revocations(storyboard, events));
@@ -77,8 +97,11 @@ public final class ActionPlanner {
                 continue;
             }
             Optional<WorkloadRef> workload = pod.get().workload();
-            actions.add(new ReplacePod(key, pod.get().uid(), workload, options.force(), evidenceIn(events, key)));
+            actions.add(
+                    new ReplacePod(key, pod.get().uid(), workload, options.force(), evidenceIn(events, List.of(key))));
         }
+        owned.forEach(
+                (workload, members) -> actions.add(new ScaleWorkload(workload, members, evidenceIn(events, members))));
         return new RemediationPlan(storyboard.id(), storyboard.severity(), actions);
     }
 
@@ -91,18 +114,27 @@ public final class ActionPlanner {
             }
         }
         List<CordonNode> cordons = new ArrayList<>();
-        hosts.forEach(
-                (host, evidence) -> cordons.add(new CordonNode(host, options.drain(), evictable(host), evidence)));
+        hosts.forEach((host, evidence) -> {
+            List<PodKey> evictions = new ArrayList<>();
+            List<String> skipped = new ArrayList<>();
+            for (Pod pod : inventory.pods()) {
+                if (pod.node().filter(host::equals).isEmpty()) {
+                    continue;
+                }
+                Optional<String> kind = pod.workload().map(WorkloadRef::kind);
+                if (kind.filter("DaemonSet"::equals).isPresent()) {
+                    skipped.add(pod.key() + " (DaemonSet pod)");
+                } else if (kind.filter("Node"::equals).isPresent()) {
+                    skipped.add(pod.key() + " (mirror pod of a static pod)");
+                } else if (kind.isEmpty() && !options.force()) {
+                    skipped.add(pod.key() + " (bare pod: nothing would recreate it; --force evicts it)");
+                } else {
+                    evictions.add(pod.key());
+                }
+            }
+            cordons.add(new CordonNode(host, options.drain(), evictions, skipped, evidence));
+        });
         return cordons;
-    }
-
-    private List<PodKey> evictable(String node) {
-        return inventory.pods().stream()
-                .filter(p -> p.node().filter(node::equals).isPresent())
-                .filter(p ->
-                        p.workload().filter(w -> w.kind().equals("DaemonSet")).isEmpty())
-                .map(Pod::key)
-                .toList();
     }
 
     private List<RevokeToken> revocations(Storyboard storyboard, List<RuntimeEvent> events) {
@@ -267,11 +299,11 @@ public final class ActionPlanner {
                 .flatMap(c -> c.pod().or(() -> inventory.container(c.id().id()).flatMap(asset -> asset.pod())));
     }
 
-    private List<SourceRecord> evidenceIn(List<RuntimeEvent> events, PodKey pod) {
+    private List<SourceRecord> evidenceIn(List<RuntimeEvent> events, List<PodKey> pods) {
         List<SourceRecord> records = new ArrayList<>();
         for (RuntimeEvent event : events) {
             if (event instanceof ProcessExec exec
-                    && podOf(exec.process()).filter(pod::equals).isPresent()) {
+                    && podOf(exec.process()).filter(pods::contains).isPresent()) {
                 records.add(exec.source());
             }
         }

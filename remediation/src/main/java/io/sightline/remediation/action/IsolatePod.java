@@ -57,10 +57,15 @@ public record IsolatePod(PodKey pod, String storyboardId, boolean allowDns, List
                                 + ", " + Labels.STORYBOARD + "=" + storyboardId + "): podSelector "
                                 + Labels.QUARANTINE + "=" + storyboardId + ", policyTypes [Ingress, Egress], ingress"
                                 + " none, egress "
-                                + (allowDns ? "DNS only (UDP and TCP 53 to kube-system pods k8s-app=kube-dns)" : "none")
+                                + egressSummary(allowDns)
                                 + "; skipped when it exists as planned"));
     }
 
+    static String egressSummary(boolean allowDns) {
+        return allowDns ? "DNS only (UDP and TCP 53 to kube-system pods k8s-app=kube-dns)" : "none";
+    }
+
+    @Override
     public List<String> liftCommands() {
         return List.of(
                 "kubectl -n " + pod.namespace() + " delete networkpolicy " + policyName(),

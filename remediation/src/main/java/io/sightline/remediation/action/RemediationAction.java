@@ -9,7 +9,8 @@ import java.util.Optional;
  * exact API calls it makes, and the evidence records behind it. An action that must not run as
  * planned says why in {@link #refusal()}; one that no API can carry out gives commands instead.
  */
-public sealed interface RemediationAction permits IsolatePod, ReplacePod, CordonNode, RemoveApparatus, RevokeToken {
+public sealed interface RemediationAction
+        permits IsolatePod, IsolateWorkload, ReplacePod, ScaleWorkload, CordonNode, RemoveApparatus, RevokeToken {
 
     /** A short stable name: {@code isolate-pod}, {@code replace-pod}, ... */
     String kind();
@@ -32,6 +33,11 @@ public sealed interface RemediationAction permits IsolatePod, ReplacePod, Cordon
     }
 
     List<SourceRecord> evidence();
+
+    /** Commands that undo what the action did, for actions that can be undone. */
+    default List<String> liftCommands() {
+        return List.of();
+    }
 
     default Optional<String> refusal() {
         return Optional.empty();

@@ -2,6 +2,7 @@ package io.sightline.remediation.kube;
 
 import static java.util.Objects.requireNonNull;
 
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -21,12 +22,14 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sightline.asset.PodKey;
 import io.sightline.remediation.action.CordonNode;
 import io.sightline.remediation.action.IsolatePod;
+import io.sightline.remediation.action.IsolateWorkload;
 import io.sightline.remediation.action.Labels;
 import io.sightline.remediation.action.RemediationAction;
 import io.sightline.remediation.action.RemediationPlan;
 import io.sightline.remediation.action.RemoveApparatus;
 import io.sightline.remediation.action.ReplacePod;
 import io.sightline.remediation.action.RevokeToken;
+import io.sightline.remediation.action.ScaleWorkload;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +59,7 @@ public final class KubernetesRemediator {
     private final AuditSink audit;
     private final Clock clock;
     private final String operator;
+    private final WorkloadActions workloads;
 
     public KubernetesRemediator(KubernetesClient client, AuditSink audit, Clock clock, String operator) {
         this.client = requireNonNull(client, "client is null");
@@ -66,6 +70,7 @@ public final class KubernetesRemediator {
             throw new IllegalArgumentException("executing a plan needs an operator name; got an empty one");
         }
         this.operator = operator;
+        this.workloads = new WorkloadActions(client);
     }
 
     public List<ActionOutcome> execute(RemediationPlan plan) {
@@ -97,7 +102,9 @@ public final class KubernetesRemediator {
         try {
             return switch (action) {
                 case IsolatePod isolate -> isolate(isolate, responses);
+                case IsolateWorkload isolate -> workloads.isolate(isolate, responses);
                 case ReplacePod replace -> replace(replace, responses);
+                case ScaleWorkload scale -> workloads.scale(scale, responses);
                 case CordonNode cordon -> cordon(cordon, responses);
                 case RevokeToken revoke -> revoke(revoke, responses);
                 case RemoveApparatus remove ->
@@ -196,8 +203,26 @@ public final class KubernetesRemediator {
 
     /** The isolation policy exactly as planned; also what the dry run describes. */
     public static NetworkPolicy quarantinePolicy(IsolatePod action) {
+        return new NetworkPolicyBuilder()
+                .withNewMetadata()
+                .withName(action.policyName())
+                .withNamespace(action.pod().namespace())
+                .addToLabels(Labels.MANAGED_BY, Labels.SIGHTLINE)
+                .addToLabels(Labels.STORYBOARD, action.storyboardId())
+                .addToAnnotations("sightline.io/lift", String.join(" && ", action.liftCommands()))
+                .endMetadata()
+                .withSpec(isolationSpec(
+                        new LabelSelectorBuilder()
+                                .addToMatchLabels(Labels.QUARANTINE, action.storyboardId())
+                                .build(),
+                        action.allowDns()))
+                .build();
+    }
+
+    /** Denies all ingress and egress of the selected pods, except DNS to kube-dns when allowed. */
+    static NetworkPolicySpec isolationSpec(LabelSelector podSelector, boolean allowDns) {
         List<NetworkPolicyEgressRule> egress = new ArrayList<>();
-        if (action.allowDns()) {
+        if (allowDns) {
             egress.add(new NetworkPolicyEgressRuleBuilder()
                     .addNewTo()
                     .withNamespaceSelector(new LabelSelectorBuilder()
@@ -218,22 +243,11 @@ public final class KubernetesRemediator {
                     .build());
         }
         NetworkPolicySpec spec = new NetworkPolicySpec();
-        spec.setPodSelector(new LabelSelectorBuilder()
-                .addToMatchLabels(Labels.QUARANTINE, action.storyboardId())
-                .build());
+        spec.setPodSelector(podSelector);
         spec.setPolicyTypes(List.of("Ingress", "Egress"));
         spec.setIngress(List.of());
         spec.setEgress(egress);
-        return new NetworkPolicyBuilder()
-                .withNewMetadata()
-                .withName(action.policyName())
-                .withNamespace(action.pod().namespace())
-                .addToLabels(Labels.MANAGED_BY, Labels.SIGHTLINE)
-                .addToLabels(Labels.STORYBOARD, action.storyboardId())
-                .addToAnnotations("sightline.io/lift", String.join(" && ", action.liftCommands()))
-                .endMetadata()
-                .withSpec(spec)
-                .build();
+        return spec;
     }
 
     private ActionOutcome replace(ReplacePod action, List<ActionOutcome.ApiResponse> responses) {
@@ -304,6 +318,13 @@ public final class KubernetesRemediator {
                 if (live == null || !action.node().equals(live.getSpec().getNodeName())) {
                     continue;
                 }
+                if (daemonSetOrMirror(live)) {
+                    done.add("kept " + pod + " (a DaemonSet's or a mirror pod now)");
+                    continue;
+                }
+                // TODO: fabric8 retries a 429 (a PodDisruptionBudget refusal) with its request backoff,
+                // about 20 s with the default config, before evict() answers false; a drain of many
+                // guarded pods waits that long per pod. A per-call retry setting is not exposed.
                 boolean accepted = resource.evict();
                 responses.add(new ActionOutcome.ApiResponse(
                         "POST",
@@ -325,6 +346,13 @@ public final class KubernetesRemediator {
                 changed ? ActionOutcome.Status.CHANGED : ActionOutcome.Status.UNCHANGED,
                 String.join("; ", done),
                 responses);
+    }
+
+    private static boolean daemonSetOrMirror(Pod pod) {
+        return labels(pod.getMetadata().getAnnotations()).containsKey(CordonNode.MIRROR_ANNOTATION)
+                || (pod.getMetadata().getOwnerReferences() != null
+                        && pod.getMetadata().getOwnerReferences().stream()
+                                .anyMatch(o -> "DaemonSet".equals(o.getKind()) || "Node".equals(o.getKind())));
     }
 
     private ActionOutcome revoke(RevokeToken action, List<ActionOutcome.ApiResponse> responses) {

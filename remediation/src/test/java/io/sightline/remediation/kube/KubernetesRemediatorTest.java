@@ -8,20 +8,27 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.sightline.asset.PodKey;
 import io.sightline.formats.pipeline.AnalysisPipeline;
 import io.sightline.remediation.Log4ShellScenario;
 import io.sightline.remediation.action.ActionPlanner;
+import io.sightline.remediation.action.ApiRequest;
 import io.sightline.remediation.action.CordonNode;
-import io.sightline.remediation.action.IsolatePod;
+import io.sightline.remediation.action.IsolateWorkload;
 import io.sightline.remediation.action.PlanOptions;
 import io.sightline.remediation.action.RemediationAction;
 import io.sightline.remediation.action.RemediationPlan;
 import io.sightline.remediation.action.ReplacePod;
+import io.sightline.remediation.action.ScaleWorkload;
 import io.sightline.remediation.action.TrailEvents;
 import io.sightline.storyboard.Storyboard;
 import java.io.IOException;
@@ -35,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +61,7 @@ class KubernetesRemediatorTest {
     private static final String ESCAPED_NODE = "ip-10-0-2-143.ec2.internal";
 
     static KubernetesClient client;
+    static KubernetesMockServer server;
 
     @TempDir
     Path temp;
@@ -67,8 +76,11 @@ class KubernetesRemediatorTest {
         client.network().v1().networkPolicies().inAnyNamespace().delete();
         client.secrets().inAnyNamespace().delete();
         client.rbac().roleBindings().inAnyNamespace().delete();
+        client.apps().deployments().inAnyNamespace().delete();
         load(Pod.class, "pods.json");
         load(Node.class, "nodes.json");
+        client.resource(deployment("payments", "orders-api", 2)).create();
+        client.resource(deployment("inventory", "inventory-svc", 1)).create();
 
         attack = Log4ShellScenario.attack();
         plan = new ActionPlanner(Log4ShellScenario.analysis().inventory())
@@ -114,27 +126,57 @@ class KubernetesRemediatorTest {
                 .as("the other replica is not on the trail")
                 .isPresent();
 
-        for (String namespace : List.of("payments", "inventory")) {
+        assertThat(client.network()
+                        .v1()
+                        .networkPolicies()
+                        .inAnyNamespace()
+                        .list()
+                        .getItems())
+                .extracting(p ->
+                        p.getMetadata().getNamespace() + "/" + p.getMetadata().getName())
+                .as("one policy per attacked workload; no attacked pod is bare")
+                .containsExactlyInAnyOrder(
+                        "payments/sightline-quarantine-" + attack.id() + "-orders-api",
+                        "inventory/sightline-quarantine-" + attack.id() + "-inventory-svc");
+        for (String[] workload : new String[][] {{"payments", "orders-api"}, {"inventory", "inventory-svc"}}) {
             NetworkPolicy policy = client.network()
                     .v1()
                     .networkPolicies()
-                    .inNamespace(namespace)
-                    .withName("sightline-quarantine-" + attack.id())
+                    .inNamespace(workload[0])
+                    .withName("sightline-quarantine-" + attack.id() + "-" + workload[1])
                     .get();
-            assertThat(policy).as("policy in %s", namespace).isNotNull();
             assertThat(policy.getSpec().getPodSelector().getMatchLabels())
-                    .isEqualTo(Map.of("sightline.io/quarantine", attack.id()));
+                    .isEqualTo(Map.of("app.kubernetes.io/name", workload[1]));
             assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
             assertThat(policy.getSpec().getIngress()).isEmpty();
             assertThat(policy.getSpec().getEgress())
                     .singleElement()
                     .satisfies(rule -> assertThat(rule.getPorts())
-                            .extracting(p -> p.getPort().getIntVal())
-                            .containsExactly(53, 53));
+                            .extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal())
+                            .containsExactly("UDP/53", "TCP/53"));
             assertThat(policy.getMetadata().getLabels())
                     .containsEntry("app.kubernetes.io/managed-by", "sightline")
                     .containsEntry("sightline.io/storyboard", attack.id());
+            assertThat(policy.getMetadata().getAnnotations())
+                    .containsEntry(
+                            "sightline.io/lift",
+                            "kubectl -n " + workload[0] + " delete networkpolicy sightline-quarantine-" + attack.id()
+                                    + "-" + workload[1]);
         }
+        Deployment orders = client.apps()
+                .deployments()
+                .inNamespace("payments")
+                .withName("orders-api")
+                .get();
+        assertThat(orders.getSpec().getReplicas()).isZero();
+        assertThat(orders.getMetadata().getAnnotations()).containsEntry("sightline.io/replicas-before", "2");
+        Deployment inventory = client.apps()
+                .deployments()
+                .inNamespace("inventory")
+                .withName("inventory-svc")
+                .get();
+        assertThat(inventory.getSpec().getReplicas()).isZero();
+        assertThat(inventory.getMetadata().getAnnotations()).containsEntry("sightline.io/replicas-before", "1");
         assertThat(client.nodes().withName(ESCAPED_NODE).get().getSpec().getUnschedulable())
                 .isTrue();
         assertThat(client.nodes()
@@ -158,6 +200,19 @@ class KubernetesRemediatorTest {
         assertThat(audit)
                 .filteredOn(r -> r.path("action").asText().equals("replace-pod"))
                 .allSatisfy(r -> assertThat(r.path("api").toString()).contains("\"method\":\"DELETE\""));
+        assertThat(audit)
+                .filteredOn(r -> r.path("action").asText().equals("scale-to-zero"))
+                .extracting(r ->
+                        r.path("target").asText() + ": " + r.path("message").asText())
+                .containsExactly(
+                        "payments/Deployment/orders-api: scaled payments/Deployment/orders-api from 2 to 0 replicas;"
+                                + " undo: kubectl -n payments scale deployment/orders-api --replicas=2",
+                        "inventory/Deployment/inventory-svc: scaled inventory/Deployment/inventory-svc from 1 to 0"
+                                + " replicas; undo: kubectl -n inventory scale deployment/inventory-svc --replicas=1");
+        assertThat(audit)
+                .filteredOn(r -> r.path("action").asText().equals("scale-to-zero"))
+                .allSatisfy(
+                        r -> assertThat(r.path("api").toString()).contains("\"method\":\"PATCH\"", "spec.replicas "));
     }
 
     @Test
@@ -187,6 +242,14 @@ class KubernetesRemediatorTest {
                         .toString())
                 .isEqualTo(policiesAfterFirst);
         assertThat(audit(auditFile)).hasSize(2 * plan.actions().size());
+        assertThat(second)
+                .filteredOn(o -> o.kind().equals("scale-to-zero"))
+                .extracting(ActionOutcome::message)
+                .containsExactly(
+                        "payments/Deployment/orders-api already has 0 replicas; sightline.io/replicas-before=2 to"
+                                + " restore",
+                        "inventory/Deployment/inventory-svc already has 0 replicas; sightline.io/replicas-before=1 to"
+                                + " restore");
     }
 
     @Test
@@ -235,18 +298,41 @@ class KubernetesRemediatorTest {
     @Test
     void aFailingTargetIsReportedAndTheOthersStillRun() throws IOException {
         List<RemediationAction> actions = new ArrayList<>();
-        actions.add(new CordonNode("ip-10-9-9-9.ec2.internal", false, List.of(), List.of()));
-        actions.addAll(
-                plan.actions().stream().filter(IsolatePod.class::isInstance).toList());
+        actions.add(new CordonNode("ip-10-9-9-9.ec2.internal", false, List.of(), List.of(), List.of()));
+        client.apps()
+                .deployments()
+                .inNamespace("payments")
+                .withName("orders-api")
+                .delete();
+        actions.addAll(plan.actions().stream()
+                .filter(a -> a instanceof IsolateWorkload || a instanceof ScaleWorkload)
+                .toList());
         Path auditFile = temp.resolve("audit.jsonl");
 
         List<ActionOutcome> outcomes = remediator(auditFile).execute(planOf(actions.toArray(RemediationAction[]::new)));
 
-        assertThat(outcomes.getFirst().status()).isEqualTo(ActionOutcome.Status.FAILED);
-        assertThat(outcomes.subList(1, outcomes.size()))
-                .isNotEmpty()
-                .allMatch(o -> o.status() == ActionOutcome.Status.CHANGED);
-        assertThat(audit(auditFile)).hasSize(outcomes.size());
+        assertThat(outcomes)
+                .extracting(o -> o.kind() + " " + o.target() + " " + o.status())
+                .containsExactly(
+                        "cordon-node ip-10-9-9-9.ec2.internal FAILED",
+                        "isolate-workload payments/Deployment/orders-api FAILED",
+                        "isolate-workload inventory/Deployment/inventory-svc CHANGED",
+                        "scale-to-zero payments/Deployment/orders-api FAILED",
+                        "scale-to-zero inventory/Deployment/inventory-svc CHANGED");
+        assertThat(outcomes.get(1).message())
+                .isEqualTo("expected payments/Deployment/orders-api in the cluster; GET"
+                        + " /apis/apps/v1/namespaces/payments/deployments/orders-api found nothing");
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace("inventory")
+                        .withName("inventory-svc")
+                        .get()
+                        .getSpec()
+                        .getReplicas())
+                .isZero();
+        assertThat(audit(auditFile))
+                .extracting(r -> r.path("status").asText())
+                .containsExactly("failed", "failed", "changed", "failed", "changed");
     }
 
     @Test
@@ -304,6 +390,129 @@ class KubernetesRemediatorTest {
                         .get())
                 .isNotNull();
         assertThat(Files.readString(auditFile)).doesNotContain(token);
+    }
+
+    @Test
+    void drainingTheEscapedNodeEvictsItsPodsExceptTheDaemonSets() throws IOException {
+        RemediationPlan drainPlan = new ActionPlanner(
+                        Log4ShellScenario.analysis().inventory())
+                .plan(
+                        attack,
+                        TrailEvents.read(
+                                Log4ShellScenario.FOLDER, AnalysisPipeline.layout(Log4ShellScenario.FOLDER), attack),
+                        new PlanOptions(false, true, true));
+        CordonNode drain = drainPlan.actions().stream()
+                .filter(CordonNode.class::isInstance)
+                .map(CordonNode.class::cast)
+                .toList()
+                .getFirst();
+        List<String> evictionCalls = drain.calls().stream()
+                .filter(c -> c.method().equals("POST"))
+                .map(ApiRequest::path)
+                .toList();
+        List<String> expected = List.of(
+                "/api/v1/namespaces/kube-system/pods/coredns-m2dtx429f8-9kt2r/eviction",
+                "/api/v1/namespaces/payments/pods/orders-api-mk27884nf2-57zj5/eviction",
+                "/api/v1/namespaces/payments/pods/payments-gateway-gjj5tr9jt-s2qxc/eviction",
+                "/api/v1/namespaces/inventory/pods/inventory-svc-mcxr5jjvj-ktlmq/eviction",
+                "/api/v1/namespaces/inventory/pods/redis-0/eviction",
+                "/api/v1/namespaces/web/pods/storefront-7qrwqrlxj-4vdmw/eviction",
+                "/api/v1/namespaces/monitoring/pods/prometheus-0/eviction");
+        assertThat(evictionCalls).isEqualTo(expected);
+        assertThat(drain.skipped())
+                .containsExactly(
+                        "kube-system/aws-node-9wvwg (DaemonSet pod)",
+                        "kube-system/kube-proxy-lhpjq (DaemonSet pod)",
+                        "falco/falco-xsrt7 (DaemonSet pod)",
+                        "kube-system/tetragon-6h8bn (DaemonSet pod)",
+                        "monitoring/node-exporter-7n8xb (DaemonSet pod)");
+        // The mock's CRUD mode has no Eviction API (a POST to …/eviction is stored as an object
+        // named after the pod, 409 on the pod's own name); each call is answered as the API server
+        // does, 201, and prometheus-0's as a PodDisruptionBudget refusal, 429. fabric8 retries a 429
+        // with backoff (about 20 s by default before evict() answers false); this client does not.
+        List<String> evicted = new CopyOnWriteArrayList<>();
+        for (String path : expected) {
+            int code = path.contains("/prometheus-0/") ? 429 : 201;
+            server.expect()
+                    .post()
+                    .withPath(path)
+                    .andReply(code, request -> {
+                        evicted.add(request.getPath());
+                        return code == 201
+                                ? "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\"}"
+                                : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":429,"
+                                        + "\"reason\":\"TooManyRequests\"}";
+                    })
+                    .once();
+        }
+        Path auditFile = temp.resolve("audit.jsonl");
+
+        ActionOutcome outcome;
+        try (KubernetesClient noRetry = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(client.getConfiguration())
+                        .withRequestRetryBackoffLimit(0)
+                        .build())
+                .build()) {
+            outcome = new KubernetesRemediator(noRetry, new AuditLog(auditFile), CLOCK, "alice")
+                    .execute(planOf(drain))
+                    .getFirst();
+        }
+
+        assertThat(outcome.status()).as(outcome.message()).isEqualTo(ActionOutcome.Status.CHANGED);
+        assertThat(outcome.message())
+                .isEqualTo("cordoned; eviction of monitoring/prometheus-0 refused by a PodDisruptionBudget; 6 pod(s)"
+                        + " evicted");
+        assertThat(evicted).as("eviction calls the API server received").isEqualTo(expected);
+        assertThat(outcome.responses())
+                .filteredOn(r -> r.method().equals("POST"))
+                .extracting(r -> r.path().substring(r.path().indexOf("/pods/") + 6) + " " + r.code())
+                .containsExactly(
+                        "coredns-m2dtx429f8-9kt2r/eviction 201",
+                        "orders-api-mk27884nf2-57zj5/eviction 201",
+                        "payments-gateway-gjj5tr9jt-s2qxc/eviction 201",
+                        "inventory-svc-mcxr5jjvj-ktlmq/eviction 201",
+                        "redis-0/eviction 201",
+                        "storefront-7qrwqrlxj-4vdmw/eviction 201",
+                        "prometheus-0/eviction 429");
+        assertThat(client.nodes().withName(ESCAPED_NODE).get().getSpec().getUnschedulable())
+                .isTrue();
+        assertThat(audit(auditFile)).singleElement().satisfies(r -> {
+            assertThat(r.path("action").asText()).isEqualTo("cordon-drain-node");
+            assertThat(r.path("status").asText()).isEqualTo("changed");
+            assertThat(r.path("api").toString()).contains("prometheus-0/eviction", "429");
+        });
+    }
+
+    /**
+     * pods.json holds no Deployment objects, only what their pods say: owner ReplicaSet
+     * {@code orders-api-mk27884nf2} with {@code pod-template-hash=mk27884nf2} (two pods),
+     * {@code inventory-svc-mcxr5jjvj} (one pod), each labelled {@code app.kubernetes.io/name} with
+     * the Deployment's name. These are those Deployments.
+     */
+    private static Deployment deployment(String namespace, String name, int replicas) {
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector()
+                .addToMatchLabels("app.kubernetes.io/name", name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app.kubernetes.io/name", name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName(name)
+                .withImage(name)
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 
     private KubernetesRemediator remediator(Path auditFile) {

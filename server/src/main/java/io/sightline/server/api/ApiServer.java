@@ -29,11 +29,13 @@ import io.sightline.store.IngestLog;
 import io.sightline.store.Principal;
 import io.sightline.store.Role;
 import io.sightline.store.TokenStore;
+import io.sightline.store.TriageStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -222,6 +224,14 @@ public final class ApiServer implements AutoCloseable {
                         + " body {\"actions\": [ids], \"force\", \"allow_dns\", \"drain\"}; each action is audited",
                 JSON));
         config.routes.post("/api/v1/storyboards/{id}/remediation", this::executeRemediation, Access.OPERATE);
+        routes.add(new Route(
+                "POST",
+                "/api/v1/storyboards/{id}/status",
+                Access.OPERATE,
+                "Set a storyboard's triage status: body {\"status\": \"open|acknowledged|resolved\"}; audited; the gate"
+                        + " counts only open storyboards",
+                JSON));
+        config.routes.post("/api/v1/storyboards/{id}/status", this::triage, Access.OPERATE);
         get(
                 config,
                 "/api/v1/audit",
@@ -353,7 +363,15 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void storyboards(Context ctx) {
-        list(ctx, "storyboards", engine.view().storyboards(), ApiJson::storyboardSummary);
+        Map<String, TriageStatus> statuses = remediation.statuses();
+        list(
+                ctx,
+                "storyboards",
+                engine.view().storyboards(),
+                s -> ApiJson.storyboardSummary(s)
+                        .put(
+                                "status",
+                                statuses.getOrDefault(s.id(), TriageStatus.OPEN).label()));
     }
 
     private void storyboard(Context ctx) {
@@ -362,7 +380,8 @@ public final class ApiServer implements AutoCloseable {
                 ctx,
                 engine.view()
                         .storyboard(id)
-                        .map(ReportJson::storyboard)
+                        .map(s -> ReportJson.storyboard(s)
+                                .put("status", remediation.status(id).label()))
                         .orElseThrow(() -> new ApiException(404, "not_found", "no storyboard " + id)));
     }
 
@@ -463,6 +482,23 @@ public final class ApiServer implements AutoCloseable {
                 case NO_CLUSTER -> new ApiException(409, "no_cluster", e.getMessage());
                 case UNKNOWN_ACTION -> new ApiException(400, "unknown_action", e.getMessage());
             };
+        }
+    }
+
+    private void triage(Context ctx) {
+        JsonNode body = readJson(ctx.body().isBlank() ? "{}" : ctx.body());
+        TriageStatus status;
+        try {
+            status = TriageStatus.parse(body.path("status").asText(""));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "invalid_status", e.getMessage());
+        }
+        try {
+            json(
+                    ctx,
+                    RemediationJson.triage(remediation.triage(ctx.pathParam("id"), status, ctx.attribute(PRINCIPAL))));
+        } catch (RemediationException e) {
+            throw new ApiException(404, "not_found", e.getMessage());
         }
     }
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sightline.event.SourceRecord;
 import io.sightline.remediation.action.ApiRequest;
-import io.sightline.remediation.action.IsolatePod;
 import io.sightline.remediation.action.PlanOptions;
 import io.sightline.remediation.action.RemediationAction;
 import io.sightline.remediation.action.RemediationPlan;
@@ -15,6 +14,7 @@ import io.sightline.remediation.kube.ActionOutcome;
 import io.sightline.server.remediation.Execution;
 import io.sightline.store.AuditRecord;
 import io.sightline.store.Principal;
+import io.sightline.store.TriageStore;
 import java.util.List;
 import java.util.Locale;
 
@@ -54,7 +54,7 @@ final class RemediationJson {
                         .put("body", call.body());
             }
             strings(a.putArray("commands"), action.commands());
-            strings(a.putArray("lift"), action instanceof IsolatePod isolate ? isolate.liftCommands() : List.of());
+            strings(a.putArray("lift"), action.liftCommands());
             ArrayNode evidence = a.putArray("evidence");
             for (SourceRecord record : action.evidence()) {
                 evidence.addObject().put("file", record.file()).put("line", record.line());
@@ -109,6 +109,17 @@ final class RemediationJson {
             r.put("message", record.message());
             r.set("api", apiCalls(record));
         }
+        return node;
+    }
+
+    static ObjectNode triage(TriageStore.Change change) {
+        ObjectNode node = ApiJson.MAPPER.createObjectNode();
+        node.put("storyboard", change.audit().storyboard());
+        node.put("from", change.from().label());
+        node.put("status", change.to().label());
+        node.put("changed", change.changed());
+        node.put("by", change.audit().by().tokenId());
+        node.put("audit_id", change.audit().id());
         return node;
     }
 

@@ -21,6 +21,8 @@ import io.sightline.store.AuditRecord;
 import io.sightline.store.AuditStore;
 import io.sightline.store.IngestLog;
 import io.sightline.store.Principal;
+import io.sightline.store.TriageStatus;
+import io.sightline.store.TriageStore;
 import io.sightline.storyboard.Storyboard;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -54,15 +56,22 @@ public final class ServerRemediation implements AutoCloseable {
     private final EngineLoop engine;
     private final IngestLog log;
     private final AuditStore audit;
+    private final TriageStore triage;
     private final Optional<KubernetesClient> cluster;
     private final Clock clock;
     private final ReentrantLock executing = new ReentrantLock();
 
     public ServerRemediation(
-            EngineLoop engine, IngestLog log, AuditStore audit, Optional<KubernetesClient> cluster, Clock clock) {
+            EngineLoop engine,
+            IngestLog log,
+            AuditStore audit,
+            TriageStore triage,
+            Optional<KubernetesClient> cluster,
+            Clock clock) {
         this.engine = requireNonNull(engine, "engine is null");
         this.log = requireNonNull(log, "log is null");
         this.audit = requireNonNull(audit, "audit is null");
+        this.triage = requireNonNull(triage, "triage is null");
         this.cluster = requireNonNull(cluster, "cluster is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
@@ -141,13 +150,61 @@ public final class ServerRemediation implements AutoCloseable {
     }
 
     /**
-     * The CI gate over the server's state: every storyboard the server holds counts as open.
+     * The CI gate over the server's state, counting only open storyboards: one acknowledged or
+     * resolved by an operator no longer fails the images it took part in.
      *
      * @throws IllegalArgumentException when the reference cannot be parsed
      */
     public GateVerdict gate(String image, GatePolicy policy) {
-        AnalysisResult analysis = ViewAnalysis.analysis(engine.view());
+        AnalysisResult all = ViewAnalysis.analysis(engine.view());
+        Map<String, TriageStatus> statuses = triage.all();
+        List<Storyboard> open = all.storyboards().stream()
+                .filter(s -> statuses.getOrDefault(s.id(), TriageStatus.OPEN) == TriageStatus.OPEN)
+                .toList();
+        AnalysisResult analysis = new AnalysisResult(
+                all.inventory(),
+                all.catalogue(),
+                open,
+                all.images(),
+                all.reports(),
+                all.skipped(),
+                all.files(),
+                all.events(),
+                all.lateEvents(),
+                all.elapsedMillis());
         return new ImageGate(analysis).evaluate(image, policy);
+    }
+
+    /** Each storyboard's triage status; one never set is open. */
+    public TriageStatus status(String storyboardId) {
+        return triage.status(storyboardId);
+    }
+
+    public Map<String, TriageStatus> statuses() {
+        return triage.all();
+    }
+
+    /**
+     * Sets a storyboard's triage status as {@code by} (whose role the caller checked), with an
+     * audit record of the change.
+     *
+     * @throws RemediationException when the server holds no such storyboard; nothing is written then
+     */
+    public TriageStore.Change triage(String storyboardId, TriageStatus status, Principal by)
+            throws RemediationException {
+        requireNonNull(status, "status is null");
+        requireNonNull(by, "by is null");
+        if (engine.view().storyboard(storyboardId).isEmpty()) {
+            throw new RemediationException(RemediationException.Reason.NO_STORYBOARD, "no storyboard " + storyboardId);
+        }
+        TriageStore.Change change = triage.set(storyboardId, status, by, clock.instant());
+        LOG.info(
+                "Storyboard triaged storyboard={} token={} from={} to={}",
+                storyboardId,
+                by.tokenId(),
+                change.from().label(),
+                change.to().label());
+        return change;
     }
 
     @Override

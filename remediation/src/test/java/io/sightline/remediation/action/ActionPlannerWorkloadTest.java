@@ -1,0 +1,83 @@
+package io.sightline.remediation.action;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sightline.asset.Inventory;
+import io.sightline.asset.Pod;
+import io.sightline.asset.PodKey;
+import io.sightline.asset.WorkloadRef;
+import io.sightline.finding.Severity;
+import io.sightline.storyboard.Storyboard;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which isolation and scaling the planner proposes per owner kind: a StatefulSet's pod gets its
+ * workload isolated and scaled, a DaemonSet's pod is isolated alone and its scale refused with the
+ * reason, a bare pod is isolated alone and never scaled.
+ */
+class ActionPlannerWorkloadTest {
+
+    private static final String NODE = "ip-10-0-1-57.ec2.internal";
+
+    @Test
+    void isolationAndScalingFollowTheOwnerKind() {
+        Inventory inventory = new Inventory();
+        inventory.add(pod("payments", "postgres-0", Optional.of(new WorkloadRef("StatefulSet", "postgres"))));
+        inventory.add(pod("falco", "falco-84s9g", Optional.of(new WorkloadRef("DaemonSet", "falco"))));
+        inventory.add(pod("tools", "debug", Optional.empty()));
+        Storyboard storyboard = new Storyboard(
+                "sb-1",
+                Severity.HIGH,
+                List.of(),
+                Instant.parse("2024-11-14T09:00:00Z"),
+                Instant.parse("2024-11-14T09:05:00Z"),
+                List.of(NODE),
+                List.of(
+                        container("payments", "postgres-0"),
+                        container("falco", "falco-84s9g"),
+                        container("tools", "debug")),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of());
+
+        RemediationPlan plan = new ActionPlanner(inventory).plan(storyboard, List.of(), PlanOptions.DEFAULTS);
+
+        assertThat(plan.actions())
+                .extracting(a -> a.id() + a.refusal().map(r -> " (refused)").orElse(""))
+                .containsExactly(
+                        "isolate-workload payments/StatefulSet/postgres",
+                        "isolate-pod falco/falco-84s9g",
+                        "isolate-pod tools/debug",
+                        "replace-pod payments/postgres-0",
+                        "replace-pod falco/falco-84s9g",
+                        "replace-pod tools/debug (refused)",
+                        "scale-to-zero payments/StatefulSet/postgres",
+                        "scale-to-zero falco/DaemonSet/falco (refused)");
+        assertThat(plan.actions().getLast().refusal().orElseThrow())
+                .isEqualTo("refused: falco/DaemonSet/falco is a DaemonSet: it runs one pod per node and has no replica"
+                        + " count to set to zero; isolate its pods, or cordon the nodes it must not run on");
+    }
+
+    private static Pod pod(String namespace, String name, Optional<WorkloadRef> workload) {
+        return new Pod(
+                new PodKey(namespace, name),
+                "uid-" + name,
+                Optional.of(NODE),
+                List.of(),
+                "default",
+                workload,
+                false,
+                List.of());
+    }
+
+    private static Storyboard.ContainerEntity container(String namespace, String pod) {
+        return new Storyboard.ContainerEntity("c-" + pod, pod, NODE, namespace, pod, "img", "");
+    }
+}
