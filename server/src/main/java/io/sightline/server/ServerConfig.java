@@ -28,7 +28,12 @@ public record ServerConfig(
         Optional<ClusterTarget> cluster,
         IngestConfig ingest) {
 
-    public static final String DEFAULT_HOST = "0.0.0.0";
+    /**
+     * Loopback by default: the API speaks plain HTTP, so tokens cross the network in clear unless a TLS proxy
+     * fronts it; listening wider is a choice ({@code --host 0.0.0.0}).
+     */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_QUEUE_CAPACITY = 100_000;
 

@@ -6,10 +6,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +32,8 @@ public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final String SQLITE_FILE = "sightline.db";
+    private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
     private final String url;
     private final Connection connection;
@@ -37,10 +43,16 @@ public final class Database implements AutoCloseable {
         this.connection = connection;
     }
 
-    /** The JDBC URL of the embedded store in {@code dataDir}, created if missing. */
+    /**
+     * The JDBC URL of the embedded store in {@code dataDir}, created if missing. A folder created here is
+     * owner-only ({@code rwx------}): the store holds raw sensor records.
+     */
     public static String sqliteUrl(Path dataDir) {
         try {
-            Files.createDirectories(dataDir);
+            if (!Files.isDirectory(dataDir)) {
+                Files.createDirectories(dataDir);
+                restrict(dataDir, OWNER_ONLY_FOLDER);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data folder " + dataDir, e);
         }
@@ -57,6 +69,9 @@ public final class Database implements AutoCloseable {
         if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException(
                     "unsupported store URL '" + redact(url) + "': expected jdbc:sqlite:FILE or jdbc:postgresql://...");
+        }
+        if (url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:sqlite::")) {
+            ownerOnlyFile(sqliteFile(url));
         }
         Flyway.configure()
                 .dataSource(url, null, null)
@@ -93,6 +108,44 @@ public final class Database implements AutoCloseable {
             rollback();
             throw e;
         }
+    }
+
+    /**
+     * Makes the SQLite file owner-only ({@code rw-------}) before SQLite opens it: created empty with that mode when
+     * missing (SQLite gives its {@code -wal} and {@code -shm} files the database file's mode), tightened when a
+     * store made by an older version is readable by others.
+     */
+    private static void ownerOnlyFile(Path file) {
+        try {
+            if (Files.notExists(file)) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                Files.createFile(file);
+                restrict(file, OWNER_ONLY_FILE);
+            } else if (restrict(file, OWNER_ONLY_FILE)) {
+                LOG.warn("Store file was readable by others; made owner-only file={}", file);
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot prepare the store file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Sets POSIX permissions where the file system has them; true when they changed. */
+    private static boolean restrict(Path path, Set<PosixFilePermission> wanted) throws IOException {
+        if (!Files.getFileStore(path).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            return false;
+        }
+        if (Files.getPosixFilePermissions(path).equals(wanted)) {
+            return false;
+        }
+        Files.setPosixFilePermissions(path, wanted);
+        return true;
+    }
+
+    /** The file of a {@code jdbc:sqlite:FILE[?options]} URL. */
+    static Path sqliteFile(String url) {
+        String rest = url.substring("jdbc:sqlite:".length());
+        int options = rest.indexOf('?');
+        return Path.of(options < 0 ? rest : rest.substring(0, options));
     }
 
     /** The URL with any password parameter masked, fit for a log line. */
