@@ -75,7 +75,10 @@ final class RemediateCommand implements Callable<Integer> {
             description = "audit records, one JSON line per action (default: ${DEFAULT-VALUE})")
     Path auditLog;
 
-    @Option(names = "--force", description = "delete bare pods too (nothing recreates them)")
+    @Option(
+            names = "--force",
+            description = "delete bare pods too (nothing recreates them), and act on kube-system and the other"
+                    + " system namespaces")
     boolean force;
 
     @Option(names = "--allow-dns", description = "leave DNS to kube-dns open through the isolation policy")

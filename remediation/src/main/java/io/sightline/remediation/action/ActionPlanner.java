@@ -79,13 +79,19 @@ public final class ActionPlanner {
         owned.forEach((workload, members) -> {
             if (workload.resource().isPresent()) {
                 actions.add(new IsolateWorkload(
-                        workload, storyboard.id(), options.allowDns(), members, evidenceIn(events, members)));
+                        workload,
+                        storyboard.id(),
+                        options.allowDns(),
+                        options.force(),
+                        members,
+                        evidenceIn(events, members)));
                 isolatedWithWorkload.addAll(members);
             }
         });
         for (PodKey pod : pods) {
             if (!isolatedWithWorkload.contains(pod)) {
-                actions.add(new IsolatePod(pod, storyboard.id(), options.allowDns(), evidenceIn(events, List.of(pod))));
+                actions.add(new IsolatePod(
+                        pod, storyboard.id(), options.allowDns(), options.force(), evidenceIn(events, List.of(pod))));
             }
         }
         actions.addAll(cordons(events, options));
@@ -100,8 +106,8 @@ public final class ActionPlanner {
             actions.add(
                     new ReplacePod(key, pod.get().uid(), workload, options.force(), evidenceIn(events, List.of(key))));
         }
-        owned.forEach(
-                (workload, members) -> actions.add(new ScaleWorkload(workload, members, evidenceIn(events, members))));
+        owned.forEach((workload, members) ->
+                actions.add(new ScaleWorkload(workload, options.force(), members, evidenceIn(events, members))));
         return new RemediationPlan(storyboard.id(), storyboard.severity(), actions);
     }
 

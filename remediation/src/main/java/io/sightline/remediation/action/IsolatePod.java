@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.sightline.asset.PodKey;
 import io.sightline.event.SourceRecord;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Cuts a pod off the network: labels it {@code sightline.io/quarantine=<storyboard>} and makes
@@ -14,7 +15,7 @@ import java.util.List;
  *
  * <p>Only pods carrying the label are selected, so the controller's fresh pods are not isolated.
  */
-public record IsolatePod(PodKey pod, String storyboardId, boolean allowDns, List<SourceRecord> evidence)
+public record IsolatePod(PodKey pod, String storyboardId, boolean allowDns, boolean forced, List<SourceRecord> evidence)
         implements RemediationAction {
 
     public IsolatePod {
@@ -70,5 +71,10 @@ public record IsolatePod(PodKey pod, String storyboardId, boolean allowDns, List
         return List.of(
                 "kubectl -n " + pod.namespace() + " delete networkpolicy " + policyName(),
                 "kubectl -n " + pod.namespace() + " label pod " + pod.name() + " " + Labels.QUARANTINE + "-");
+    }
+
+    @Override
+    public Optional<String> refusal() {
+        return SystemNamespaces.refusal(pod.namespace(), pod.toString(), "cutting the network of", forced);
     }
 }

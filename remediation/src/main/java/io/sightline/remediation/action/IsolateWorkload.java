@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.sightline.asset.PodKey;
 import io.sightline.event.SourceRecord;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -17,7 +18,12 @@ import java.util.stream.Collectors;
  * (whose selector spans every node) is isolated alone by {@link IsolatePod}.
  */
 public record IsolateWorkload(
-        WorkloadKey workload, String storyboardId, boolean allowDns, List<PodKey> pods, List<SourceRecord> evidence)
+        WorkloadKey workload,
+        String storyboardId,
+        boolean allowDns,
+        boolean forced,
+        List<PodKey> pods,
+        List<SourceRecord> evidence)
         implements RemediationAction {
 
     public IsolateWorkload {
@@ -70,5 +76,10 @@ public record IsolateWorkload(
     @Override
     public List<String> liftCommands() {
         return List.of("kubectl -n " + workload.namespace() + " delete networkpolicy " + policyName());
+    }
+
+    @Override
+    public Optional<String> refusal() {
+        return SystemNamespaces.refusal(workload.namespace(), workload.toString(), "cutting the network of", forced);
     }
 }

@@ -56,6 +56,10 @@ public record ReplacePod(
 
     @Override
     public Optional<String> refusal() {
+        Optional<String> system = SystemNamespaces.refusal(pod.namespace(), pod.toString(), "deleting", forced);
+        if (system.isPresent()) {
+            return system;
+        }
         if (workload.isPresent() || forced) {
             return Optional.empty();
         }

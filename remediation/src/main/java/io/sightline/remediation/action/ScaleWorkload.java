@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * <p>A DaemonSet runs one pod per eligible node and has no replica count; the action is refused
  * for it, saying so, and for any kind without a scale subresource.
  */
-public record ScaleWorkload(WorkloadKey workload, List<PodKey> pods, List<SourceRecord> evidence)
+public record ScaleWorkload(WorkloadKey workload, boolean forced, List<PodKey> pods, List<SourceRecord> evidence)
         implements RemediationAction {
 
     public static final String REPLICAS_BEFORE = "sightline.io/replicas-before";
@@ -70,6 +70,11 @@ public record ScaleWorkload(WorkloadKey workload, List<PodKey> pods, List<Source
 
     @Override
     public Optional<String> refusal() {
+        Optional<String> system =
+                SystemNamespaces.refusal(workload.namespace(), workload.toString(), "scaling to zero", forced);
+        if (system.isPresent()) {
+            return system;
+        }
         if (workload.kind().equals("DaemonSet")) {
             return Optional.of("refused: " + workload + " is a DaemonSet: it runs one pod per node and has no replica"
                     + " count to set to zero; isolate its pods, or cordon the nodes it must not run on");

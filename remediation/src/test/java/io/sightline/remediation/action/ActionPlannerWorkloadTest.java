@@ -65,6 +65,57 @@ class ActionPlannerWorkloadTest {
                         + " count to set to zero; isolate its pods, or cordon the nodes it must not run on");
     }
 
+    @Test
+    void actionsOnSystemNamespacesAreRefusedUnlessForced() {
+        Inventory inventory = new Inventory();
+        inventory.add(pod("kube-system", "aws-node-j57mv", Optional.of(new WorkloadRef("DaemonSet", "aws-node"))));
+        inventory.add(
+                pod("kube-system", "coredns-5d8f-x2", Optional.of(new WorkloadRef("ReplicaSet", "coredns-5d8f"))));
+        Storyboard storyboard = new Storyboard(
+                "sb-2",
+                Severity.LOW,
+                List.of(),
+                Instant.parse("2024-11-14T09:00:00Z"),
+                Instant.parse("2024-11-14T09:05:00Z"),
+                List.of(NODE),
+                List.of(container("kube-system", "aws-node-j57mv"), container("kube-system", "coredns-5d8f-x2")),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of());
+        ActionPlanner planner = new ActionPlanner(inventory);
+
+        RemediationPlan plan = planner.plan(storyboard, List.of(), PlanOptions.DEFAULTS);
+        RemediationPlan forced = planner.plan(storyboard, List.of(), new PlanOptions(true, false, false));
+
+        assertThat(plan.actions())
+                .extracting(a -> a.id() + a.refusal().map(r -> " (refused)").orElse(""))
+                .containsExactly(
+                        "isolate-workload kube-system/ReplicaSet/coredns-5d8f (refused)",
+                        "isolate-pod kube-system/aws-node-j57mv (refused)",
+                        "replace-pod kube-system/aws-node-j57mv (refused)",
+                        "replace-pod kube-system/coredns-5d8f-x2 (refused)",
+                        "scale-to-zero kube-system/DaemonSet/aws-node (refused)",
+                        "scale-to-zero kube-system/ReplicaSet/coredns-5d8f (refused)");
+        assertThat(plan.actions().get(1).refusal().orElseThrow())
+                .isEqualTo("refused: kube-system/aws-node-j57mv runs in kube-system, where the cluster's own"
+                        + " components run (network plugin, DNS, kube-proxy); cutting the network of it can break"
+                        + " networking or scheduling for every workload; check the trail, then rerun with --force to"
+                        + " act anyway");
+        assertThat(forced.actions())
+                .extracting(a -> a.id() + a.refusal().map(r -> " (refused)").orElse(""))
+                .containsExactly(
+                        "isolate-workload kube-system/ReplicaSet/coredns-5d8f",
+                        "isolate-pod kube-system/aws-node-j57mv",
+                        "replace-pod kube-system/aws-node-j57mv",
+                        "replace-pod kube-system/coredns-5d8f-x2",
+                        "scale-to-zero kube-system/DaemonSet/aws-node (refused)",
+                        "scale-to-zero kube-system/ReplicaSet/coredns-5d8f");
+    }
+
     private static Pod pod(String namespace, String name, Optional<WorkloadRef> workload) {
         return new Pod(
                 new PodKey(namespace, name),

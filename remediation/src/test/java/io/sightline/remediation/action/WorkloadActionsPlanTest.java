@@ -45,6 +45,7 @@ class WorkloadActionsPlanTest {
                 new WorkloadKey("payments", new WorkloadRef("ReplicaSet", "batch-7d9f")),
                 "sb-1",
                 false,
+                false,
                 List.of(new PodKey("payments", "batch-7d9f-x2")),
                 List.of());
 
@@ -61,6 +62,6 @@ class WorkloadActionsPlanTest {
 
     private static ScaleWorkload scale(String kind, String name) {
         return new ScaleWorkload(
-                new WorkloadKey("payments", new WorkloadRef(kind, name)), List.of(POSTGRES), List.of());
+                new WorkloadKey("payments", new WorkloadRef(kind, name)), false, List.of(POSTGRES), List.of());
     }
 }
