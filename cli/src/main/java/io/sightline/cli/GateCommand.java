@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
         subcommands = {ExportKyvernoCommand.class},
         description = {
             "Exits 1 when the image is implicated in an open storyboard (medium or above) or carries findings"
-                    + " above the policy, printing each reason on a line; exits 0 with one 'pass' line otherwise;"
-                    + " exits 2 on usage errors.",
+                    + " above the policy, or is not seen at all (no scan report, no running container; see"
+                    + " --allow-unseen), printing each reason on a line; exits 0 with one 'pass' line otherwise;"
+                    + " exits 2 on usage errors, a malformed reference among them.",
             "A digest (sha256:... or REF@sha256:...) is matched exactly; a tag is resolved through the inventory"
                     + " and scan reports of DIR and reported as a weaker match.",
             "With --server URL --token T the verdict comes from a running server's storyboards and findings"
@@ -51,6 +52,12 @@ final class GateCommand implements Callable<Integer> {
     @Option(names = "--fixable-only", description = "count only findings with a fixed version")
     boolean fixableOnly;
 
+    @Option(
+            names = "--allow-unseen",
+            description = "pass an image that no scan report or running container names (default: it fails, since"
+                    + " nothing says it is safe and the reference may be mistyped)")
+    boolean allowUnseen;
+
     @Option(names = "--kev-file", paramLabel = "FILE", description = "KEV catalogue JSON (default: the bundled copy)")
     Path kevFile;
 
@@ -69,7 +76,8 @@ final class GateCommand implements Callable<Integer> {
         if (image == null || image.isBlank()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--image REF is required");
         }
-        GatePolicy policy = GatePolicy.DEFAULT.withKev(kev).withFixableOnly(fixableOnly);
+        GatePolicy policy =
+                GatePolicy.DEFAULT.withKev(kev).withFixableOnly(fixableOnly).withAllowUnseen(allowUnseen);
         if (maxSeverity != null) {
             policy = policy.withMaxSeverity(severity(maxSeverity));
         }
@@ -98,6 +106,7 @@ final class GateCommand implements Callable<Integer> {
         StringBuilder query = new StringBuilder("api/v1/gate?image=").append(ServerClient.encode(image));
         policy.maxSeverity().ifPresent(s -> query.append("&max_severity=").append(s.label()));
         query.append("&kev=").append(policy.kev()).append("&fixable_only=").append(policy.fixableOnly());
+        query.append("&allow_unseen=").append(policy.allowUnseen());
         JsonNode verdict = new ServerClient(server, token).get(query.toString());
         PrintWriter out = spec.commandLine().getOut();
         verdict.path("lines").forEach(line -> out.println(line.asText()));

@@ -59,8 +59,22 @@ class GateCommandTest {
                 .isEqualTo(2);
         assertThat(run("gate", "--image", ORDERS_DIGEST, "--from", "/no/such/folder"))
                 .isEqualTo(2);
+        assertThat(run("gate", "--image", "not a ref!!", "--from", FOLDER)).isEqualTo(2);
+        assertThat(err.toString()).contains("--image not a ref!!: 'not a ref!!' is not an image reference");
         assertThat(run("remediate", "sb-x", "--from", FOLDER, "--execute")).isEqualTo(2);
         assertThat(err.toString()).contains("--execute needs --operator NAME");
+    }
+
+    @Test
+    void anUnseenImageFailsUnlessAllowed() {
+        String unseen = "registry.example/team/new-service:1.0.0";
+
+        assertThat(run("gate", "--image", unseen, "--from", FOLDER)).isEqualTo(1);
+        assertThat(out.toString().lines()).hasSize(2).last().asString().startsWith("  not seen: no scan report");
+        out.getBuffer().setLength(0);
+        assertThat(run("gate", "--image", unseen, "--from", FOLDER, "--allow-unseen"))
+                .isZero();
+        assertThat(out.toString()).startsWith("pass: " + unseen + " (not seen: ");
     }
 
     @Test

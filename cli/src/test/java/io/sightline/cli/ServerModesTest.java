@@ -92,8 +92,14 @@ class ServerModesTest {
             }
             String unseen = "registry.example/clean@sha256:" + "0".repeat(64);
             assertThat(run("gate", "--image", unseen, "--server", url, "--token", viewer))
+                    .isEqualTo(1);
+            assertThat(printed()).startsWith("FAIL: " + unseen).contains("not seen: no scan report");
+            assertThat(run("gate", "--image", unseen, "--allow-unseen", "--server", url, "--token", viewer))
                     .isZero();
             assertThat(printed()).startsWith("pass: " + unseen);
+            assertThat(run("gate", "--image", "not a ref!!", "--server", url, "--token", viewer))
+                    .isEqualTo(2);
+            assertThat(errors()).contains("400", "is not an image reference");
             assertThat(run("gate", "--image", ORDERS_DIGEST, "--server", url, "--token", ingest))
                     .isEqualTo(2);
             assertThat(errors()).contains("403", "the ingest role may not GET /api/v1/gate");

@@ -45,6 +45,10 @@ public final class ImageGate {
         entries.forEach(e -> digests.addAll(e.allDigests()));
 
         List<String> reasons = new ArrayList<>();
+        if (!policy.allowUnseen() && entries.isEmpty() && !running(digests)) {
+            reasons.add("not seen: no scan report and no running container names this image, so nothing says it"
+                    + " is safe; scan it first, check the reference for a typo, or pass --allow-unseen");
+        }
         for (Storyboard storyboard : analysis.storyboards()) {
             if (storyboard.severity().atLeast(policy.storyboardThreshold()) && implicates(storyboard, digests)) {
                 reasons.add(storyboardReason(storyboard, digests));
@@ -54,9 +58,14 @@ public final class ImageGate {
         return new GateVerdict(reference, match, reasons);
     }
 
-    /** Resolves a reference to digests: directly when it carries one, through tags otherwise. */
+    /**
+     * Resolves a reference to digests: directly when it carries one, through tags otherwise.
+     *
+     * @throws IllegalArgumentException when the reference is not an image reference
+     */
     public ImageMatch match(String reference) {
         requireNonNull(reference, "reference is null");
+        ReferenceSyntax.check(reference);
         if (ImageRef.isDigest(reference.trim())) {
             return new ImageMatch(ImageMatch.Kind.DIGEST, Set.of(reference.trim()), List.of());
         }
@@ -86,6 +95,12 @@ public final class ImageGate {
             return new ImageMatch(ImageMatch.Kind.NONE, Set.of(), List.of());
         }
         return new ImageMatch(ImageMatch.Kind.TAG, digests, List.copyOf(sources));
+    }
+
+    private boolean running(Set<String> digests) {
+        return analysis.inventory().containers().stream()
+                .anyMatch(c -> c.imageDigest().filter(digests::contains).isPresent()
+                        || c.configDigest().filter(digests::contains).isPresent());
     }
 
     private List<ImageCatalogue.Entry> entriesOf(Set<String> digests) {

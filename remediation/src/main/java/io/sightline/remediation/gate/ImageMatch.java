@@ -31,7 +31,7 @@ public record ImageMatch(Kind kind, Set<String> digests, List<String> resolvedFr
                 "matched by tag (weaker: resolved to "
                         + String.join(", ", digests.stream().sorted().toList()) + " through "
                         + String.join(", ", resolvedFrom) + "; a tag can move, gate on the digest)";
-            case NONE -> "not seen in the analysed folder (no running container, no scan report)";
+            case NONE -> "not seen: no running container and no scan report names it";
         };
     }
 }

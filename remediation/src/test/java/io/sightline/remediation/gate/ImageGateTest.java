@@ -1,11 +1,14 @@
 package io.sightline.remediation.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sightline.finding.Severity;
 import io.sightline.remediation.Log4ShellScenario;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The gate on log4shell-lateral. Expected verdicts come from the scenario files: the two attacked
@@ -118,11 +121,48 @@ class ImageGateTest {
     }
 
     @Test
-    void anImageTheFolderNeverSawPassesAndSaysSo() {
-        GateVerdict verdict = gate.evaluate("registry.example/team/new-service:1.0.0", GatePolicy.DEFAULT);
+    void anImageTheFolderNeverSawFailsUnlessUnseenImagesAreAllowed() {
+        String unseen = "registry.example/team/new-service:1.0.0";
 
-        assertThat(verdict.passed()).isTrue();
+        GateVerdict verdict = gate.evaluate(unseen, GatePolicy.DEFAULT);
+        GateVerdict allowed = gate.evaluate(unseen, GatePolicy.DEFAULT.withAllowUnseen(true));
+
+        assertThat(verdict.passed()).isFalse();
         assertThat(verdict.match().kind()).isEqualTo(ImageMatch.Kind.NONE);
-        assertThat(verdict.lines().getFirst()).contains("not seen in the analysed folder");
+        assertThat(verdict.reasons()).singleElement().asString().startsWith("not seen: no scan report and no running");
+        assertThat(allowed.passed()).isTrue();
+        assertThat(allowed.lines().getFirst()).contains("not seen: no running container and no scan report names it");
+    }
+
+    @Test
+    void aDigestNoReportOrContainerNamesIsUnseenToo() {
+        String digest = "sha256:" + "ab".repeat(32);
+
+        GateVerdict verdict = gate.evaluate(digest, GatePolicy.DEFAULT);
+
+        assertThat(verdict.match().kind()).isEqualTo(ImageMatch.Kind.DIGEST);
+        assertThat(verdict.reasons()).singleElement().asString().startsWith("not seen:");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not a ref!!", "Registry.example/Team/App:1", "app:", "app@sha256:xyz", "", "a//b"})
+    void aMalformedReferenceIsAnErrorNotAnUnseenImage(String reference) {
+        assertThatThrownBy(() -> gate.evaluate(reference, GatePolicy.DEFAULT.withAllowUnseen(true)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not an image reference: expected [registry[:port]/]name[:tag]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "nginx",
+                "docker.io/library/nginx:1.27",
+                "localhost:5000/team/app_v2:latest",
+                "602401143452.dkr.ecr.us-east-1.amazonaws.com/eks/kube-proxy:v1.30.3-minimal-eksbuild.5",
+                "ghcr.io/acme/api@sha256:311f41ffc751601bd6cdd901cc47f293a9efb2d28dba5cef8b5057a6e6fbb540",
+                "sha256:311f41ffc751601bd6cdd901cc47f293a9efb2d28dba5cef8b5057a6e6fbb540"
+            })
+    void wellFormedReferencesAreAccepted(String reference) {
+        assertThat(gate.match(reference)).isNotNull();
     }
 }

@@ -243,7 +243,8 @@ public final class ApiServer implements AutoCloseable {
                 "/api/v1/gate",
                 Access.READ,
                 "The CI gate for ?image=REF over the server's storyboards and findings; ?max_severity=S, ?kev=true,"
-                        + " ?fixable_only=true as for sightline gate",
+                        + " ?fixable_only=true, ?allow_unseen=true as for sightline gate; 400 invalid_image for"
+                        + " a malformed reference",
                 this::gate);
         get(config, "/api/v1/openapi.json", Access.READ, "This document", ctx -> json(ctx, OpenApi.document(routes)));
         routes.add(new Route(
@@ -513,7 +514,10 @@ public final class ApiServer implements AutoCloseable {
         String image = Optional.ofNullable(ctx.queryParam("image"))
                 .filter(i -> !i.isBlank())
                 .orElseThrow(() -> new ApiException(400, "missing_image", "?image=REF is required"));
-        GatePolicy policy = GatePolicy.DEFAULT.withKev(flag(ctx, "kev")).withFixableOnly(flag(ctx, "fixable_only"));
+        GatePolicy policy = GatePolicy.DEFAULT
+                .withKev(flag(ctx, "kev"))
+                .withFixableOnly(flag(ctx, "fixable_only"))
+                .withAllowUnseen(flag(ctx, "allow_unseen"));
         String max = ctx.queryParam("max_severity");
         if (max != null) {
             Severity severity = Severity.parse(max);
