@@ -3,6 +3,7 @@ package io.sightline.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sightline.server.api.ApiServer;
 import io.sightline.server.api.Route;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -123,6 +124,34 @@ class ApiAccessTest {
         assertThat(server.post("/api/v1/tokens", server.admin, "{\"role\":\"root\"}")
                         .body())
                 .contains("unknown role 'root': expected one of ingest, viewer, operator, admin");
+    }
+
+    @Test
+    void errorsSayWhatWasWrongAsJson() throws Exception {
+        HttpResponse<String> unknown = server.get("/api/v1/storyboards/sb-nope", server.viewer);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("\"code\":\"not_found\"", "no storyboard sb-nope");
+
+        HttpResponse<String> noRoute = server.get("/api/v1/no-such-route", server.viewer);
+        assertThat(noRoute.statusCode()).isEqualTo(404);
+        assertThat(noRoute.body()).contains("no route GET /api/v1/no-such-route");
+
+        HttpResponse<String> bogus = server.get("/api/v1/findings?severity=bogus", server.viewer);
+        assertThat(bogus.statusCode()).isEqualTo(400);
+        assertThat(bogus.body())
+                .contains(
+                        "\"code\":\"invalid_severity\"",
+                        "expected one of critical, high, medium, low," + " info, unknown, got 'bogus'");
+        assertThat(server.get("/api/v1/findings?severity=CRITICAL", server.viewer)
+                        .statusCode())
+                .isEqualTo(200);
+
+        String tooLarge = "x".repeat(ApiServer.MAX_REQUEST_BYTES + 1);
+        HttpResponse<String> large = server.post("/api/v1/ingest/tetragon", server.ingest, tooLarge);
+        assertThat(large.statusCode()).isEqualTo(413);
+        assertThat(large.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(large.body()).contains("\"code\":\"too_large\"");
     }
 
     @Test

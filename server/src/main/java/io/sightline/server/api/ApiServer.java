@@ -53,7 +53,11 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String PRINCIPAL = "sightline.principal";
     private static final String JSON = "application/json";
-    private static final long MAX_REQUEST_BYTES = 64L * 1024 * 1024;
+    /** Set on a request whose error a handler already answered, so the 404 fallback leaves it alone. */
+    private static final String ANSWERED = "sightline.answered";
+    /** The largest request body accepted; a larger one gets 413 {@code too_large}. */
+    public static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+
     private static final int RETRY_AFTER_SECONDS = 1;
     private static final String UI_PATH = "/ui";
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -117,6 +121,7 @@ public final class ApiServer implements AutoCloseable {
         config.routes.exception(ApiException.class, (e, ctx) -> {
             ObjectNode body = ApiJson.error(e.code(), e.getMessage());
             e.skipped().ifPresent(skipped -> ((ObjectNode) body.get("error")).set("skipped", skipped));
+            ctx.attribute(ANSWERED, Boolean.TRUE);
             ctx.status(e.status()).contentType(JSON).result(body.toString());
         });
         config.routes.exception(
@@ -125,8 +130,16 @@ public final class ApiServer implements AutoCloseable {
                         .header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS))
                         .contentType(JSON)
                         .result(ApiJson.error("engine_busy", e.getMessage()).toString()));
+        config.routes.error(
+                413,
+                ctx -> ctx.contentType(JSON)
+                        .result(ApiJson.error(
+                                        "too_large",
+                                        "the request body is over " + MAX_REQUEST_BYTES / (1024 * 1024)
+                                                + " MiB; send fewer records per request")
+                                .toString()));
         config.routes.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty() || !JSON.equals(ctx.contentType())) {
+            if (ctx.attribute(ANSWERED) == null) {
                 ctx.contentType(JSON)
                         .result(ApiJson.error("not_found", "no route " + ctx.method() + " " + ctx.path())
                                 .toString());
@@ -393,7 +406,8 @@ public final class ApiServer implements AutoCloseable {
     private void findings(Context ctx) {
         View view = engine.view();
         Optional<String> image = Optional.ofNullable(ctx.queryParam("image"));
-        Optional<String> severity = Optional.ofNullable(ctx.queryParam("severity"));
+        Optional<Severity> severity =
+                Optional.ofNullable(ctx.queryParam("severity")).map(ApiServer::severity);
         ArrayNode findings = ApiJson.MAPPER.createArrayNode();
         for (ScanReport report : view.reports()) {
             if (image.isPresent()
@@ -403,7 +417,7 @@ public final class ApiServer implements AutoCloseable {
                 continue;
             }
             for (Finding f : report.findings()) {
-                if (severity.isEmpty() || f.severity().label().equals(severity.get())) {
+                if (severity.isEmpty() || f.severity() == severity.get()) {
                     findings.add(ApiJson.finding(report, f, view.catalogue().isKnownExploited(f)));
                 }
             }
@@ -534,6 +548,18 @@ public final class ApiServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, "invalid_image", "image " + image + ": " + e.getMessage());
         }
+    }
+
+    /** A {@code ?severity=} value: one of the labels, in any case. */
+    private static Severity severity(String text) {
+        String wanted = text.trim().toLowerCase(java.util.Locale.ROOT);
+        return java.util.Arrays.stream(Severity.values())
+                .filter(s -> s.label().equals(wanted))
+                .findFirst()
+                .orElseThrow(() -> new ApiException(
+                        400,
+                        "invalid_severity",
+                        "severity: expected one of critical, high, medium, low, info, unknown, got '" + text + "'"));
     }
 
     private static boolean flag(Context ctx, String name) {
