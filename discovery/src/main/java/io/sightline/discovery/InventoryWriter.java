@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +29,10 @@ import java.util.Map;
  * {@code describe-container-instances} print them, and {@code ecr-images.json} as
  * {@code aws ecr batch-get-image} prints it (with each image's {@code repositoryUri} added).
  * Objects of every source go into the same files; a kind nobody listed gets no file.
+ *
+ * <p>Each file is written whole to a temporary file beside it and renamed over the old one, so a
+ * reader (an {@code analyze} run beside {@code discover --watch}) sees the old file or the new one,
+ * never half of either.
  */
 public final class InventoryWriter {
 
@@ -99,7 +105,13 @@ public final class InventoryWriter {
     }
 
     private Path write(Path file, JsonNode document) throws IOException {
-        mapper.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), document);
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        mapper.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), document);
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
         return file;
     }
 

@@ -62,11 +62,27 @@ public final class KubernetesSource implements AutoCloseable {
 
     /** Lists every kind once and applies each complete list to the store. */
     public SourceReport sync() {
+        return list("sync", (kind, listed, mark) -> store.replaceKind(name, kind, listed));
+    }
+
+    /**
+     * Lists every kind again while the informers run, and applies each complete list without
+     * undoing what they saw meanwhile: an object an informer added, changed or deleted after the
+     * list of its kind began is left as the informer wrote it ({@link AssetStore#replaceKindListedAfter}).
+     * This catches what a watch missed without a relist of its own, such as a deletion lost while the
+     * watch was reconnecting and the informer's cache still held the object.
+     */
+    public SourceReport relist() {
+        return list("relist", (kind, listed, mark) -> store.replaceKindListedAfter(name, kind, listed, mark));
+    }
+
+    private SourceReport list(String what, Apply apply) {
         long started = System.nanoTime();
         List<SourceError> errors = new ArrayList<>();
         for (KubeKind kind : KubeKind.ALL) {
             try {
-                store.replaceKind(name, kind.kind(), listAll(kind));
+                long mark = store.mark();
+                apply.apply(kind.kind(), listAll(kind), mark);
             } catch (KubernetesClientException e) {
                 errors.add(error(kind, e));
                 if (unreachable(e)) {
@@ -78,7 +94,8 @@ public final class KubernetesSource implements AutoCloseable {
         SourceReport report =
                 new SourceReport(name, store.liveCounts(name), errors, Duration.ofNanos(System.nanoTime() - started));
         LOG.info(
-                "sync done source={} counts={} errors={} took={}ms",
+                "{} done source={} counts={} errors={} took={}ms",
+                what,
                 name,
                 report.counts(),
                 errors.size(),
@@ -105,10 +122,6 @@ public final class KubernetesSource implements AutoCloseable {
         }
         return new SourceReport(name, store.liveCounts(name), errors, Duration.ofNanos(System.nanoTime() - started));
     }
-
-    // TODO: no periodic full relist runs beside the informers yet. Running sync() on a timer would
-    // race with them: a list taken before an informer's add could then mark that object gone. A
-    // relist must compare resourceVersions before it sweeps.
 
     /** True once every informer started has listed its kind and is watching. */
     public boolean watching() {
@@ -199,6 +212,11 @@ public final class KubernetesSource implements AutoCloseable {
         }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    @FunctionalInterface
+    private interface Apply {
+        void apply(String kind, Map<ObjectKey, JsonNode> listed, long mark);
     }
 
     private final class Handler<T extends HasMetadata> implements ResourceEventHandler<T> {
