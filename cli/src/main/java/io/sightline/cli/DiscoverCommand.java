@@ -8,6 +8,8 @@ import io.sightline.discovery.InventoryWriter;
 import io.sightline.discovery.SourceError;
 import io.sightline.discovery.SourceReport;
 import io.sightline.discovery.k8s.KubernetesSource;
+import io.sightline.discovery.live.InventoryChange;
+import io.sightline.discovery.live.LiveDiscovery;
 import io.sightline.discovery.sources.RegisteredDiscovery;
 import io.sightline.discovery.sources.RegisteredSource;
 import io.sightline.discovery.sources.SourceRegistry;
@@ -15,9 +17,13 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +38,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Discovers every registered source (clusters, AWS accounts, Docker hosts), or the cluster of --kubeconfig.",
             "Prints the objects found per kind and source, and every part that could not be read; with --out, writes"
-                    + " the inventory files `analyze` reads."
+                    + " the inventory files `analyze` reads.",
+            "With --watch, keeps clusters live with informers and relists every source each --relist-interval,"
+                    + " printing one line per object added, changed or gone and rewriting the --out files; Ctrl-C stops."
         })
 final class DiscoverCommand implements Callable<Integer> {
 
@@ -51,16 +59,35 @@ final class DiscoverCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "write inventory files into DIR")
     Path out;
 
+    @Option(names = "--watch", description = "keep discovering until stopped (Ctrl-C, SIGTERM)")
+    boolean watch;
+
+    @Option(
+            names = "--relist-interval",
+            paramLabel = "DURATION",
+            description = "with --watch, time between full relists of every source (default: ${DEFAULT-VALUE})",
+            defaultValue = "PT10M")
+    Duration relistInterval;
+
     @Mixin
     DataDir data;
+
+    /** Counted down by the shutdown hook; a test counts it down itself. */
+    final CountDownLatch stopRequested = new CountDownLatch(1);
+
+    /** Counted down once a watch has closed its informers and clients. */
+    final CountDownLatch stopped = new CountDownLatch(1);
 
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         PrintWriter stdout = spec.commandLine().getOut();
         AssetStore store = new AssetStore(Clock.systemUTC());
+        if (watch) {
+            return watch(store, stdout);
+        }
         List<SourceReport> reports;
         if (kubeconfig != null || context != null) {
             reports = List.of(syncKubeconfig(store));
@@ -83,6 +110,94 @@ final class DiscoverCommand implements Callable<Integer> {
         }
         stdout.flush();
         return reports.stream().allMatch(SourceReport::ok) ? 0 : 1;
+    }
+
+    private int watch(AssetStore store, PrintWriter stdout) throws InterruptedException {
+        if (relistInterval.isNegative() || relistInterval.isZero()) {
+            throw new IllegalArgumentException("--relist-interval must be positive, got " + relistInterval);
+        }
+        List<KubernetesClient> clients = new ArrayList<>();
+        List<KubernetesSource> clusters = new ArrayList<>();
+        List<SourceReport> unstarted = new ArrayList<>();
+        List<RegisteredSource> others = new ArrayList<>();
+        if (kubeconfig != null || context != null) {
+            Config config = config();
+            clusters.add(watched(sourceName(config), config, store, clients));
+        } else {
+            SourceRegistry registry = data.registry();
+            if (registry.sources().isEmpty()) {
+                stdout.println("no sources registered in " + registry.file()
+                        + "; watching the default kubeconfig ($KUBECONFIG, ~/.kube/config or in-cluster)");
+                Config config = config();
+                clusters.add(watched(sourceName(config), config, store, clients));
+            }
+            for (RegisteredSource source : registry.sources()) {
+                if (source instanceof RegisteredSource.Cluster cluster) {
+                    try {
+                        clusters.add(watched(cluster.name(), RegisteredDiscovery.config(cluster), store, clients));
+                    } catch (RuntimeException e) {
+                        unstarted.add(new SourceReport(
+                                cluster.name(),
+                                Map.of(),
+                                List.of(new SourceError(cluster.name(), "cluster", e.getMessage() + "; not watched")),
+                                Duration.ZERO));
+                    }
+                } else {
+                    others.add(source);
+                }
+            }
+        }
+        RegisteredDiscovery discovery = RegisteredDiscovery.defaults(store);
+        LiveDiscovery live = new LiveDiscovery(
+                store,
+                clusters,
+                () -> discovery.discover(others),
+                new LiveDiscovery.Settings(
+                        relistInterval, LiveDiscovery.Settings.DEFAULT_FLUSH_INTERVAL, Optional.ofNullable(out)),
+                new Printer(stdout));
+        Thread hook = new Thread(() -> {
+            stopRequested.countDown();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            unstarted.forEach(report -> print(report, stdout));
+            live.start().forEach(report -> print(report, stdout));
+            stdout.println("watching " + clusters.size() + " cluster(s) and " + others.size()
+                    + " other source(s); relisting every " + relistInterval
+                    + (out == null ? "" : "; files in " + out) + " (Ctrl-C stops)");
+            stdout.flush();
+            stopRequested.await();
+        } finally {
+            live.close();
+            clients.forEach(KubernetesClient::close);
+            stdout.println("stopped");
+            stdout.flush();
+            stopped.countDown();
+            removeHook(hook);
+        }
+        return 0;
+    }
+
+    private static KubernetesSource watched(
+            String name, Config config, AssetStore store, List<KubernetesClient> clients) {
+        KubernetesClient client =
+                new KubernetesClientBuilder().withConfig(config).build();
+        clients.add(client);
+        return new KubernetesSource(name, client, store);
+    }
+
+    /** A hook cannot be removed once the JVM is shutting down; it is then running, and done with us. */
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is exiting: the hook is what stopped us.
+        }
     }
 
     private SourceReport syncKubeconfig(AssetStore store) {
@@ -128,5 +243,25 @@ final class DiscoverCommand implements Callable<Integer> {
 
     private static String count(Map.Entry<String, Integer> entry) {
         return entry.getValue() + " " + entry.getKey();
+    }
+
+    /** One line per change; a relist is printed only when part of it failed. */
+    private record Printer(PrintWriter out) implements LiveDiscovery.Listener {
+
+        @Override
+        public void changed(InventoryChange change) {
+            synchronized (out) {
+                out.println(change);
+                out.flush();
+            }
+        }
+
+        @Override
+        public void relisted(List<SourceReport> reports) {
+            synchronized (out) {
+                reports.stream().filter(report -> !report.ok()).forEach(report -> print(report, out));
+                out.flush();
+            }
+        }
     }
 }
