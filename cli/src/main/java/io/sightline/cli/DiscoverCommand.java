@@ -7,6 +7,7 @@ import io.sightline.discovery.AssetStore;
 import io.sightline.discovery.InventoryWriter;
 import io.sightline.discovery.SourceError;
 import io.sightline.discovery.SourceReport;
+import io.sightline.discovery.aws.EksLinks;
 import io.sightline.discovery.k8s.KubernetesSource;
 import io.sightline.discovery.live.InventoryChange;
 import io.sightline.discovery.live.LiveDiscovery;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -89,19 +91,22 @@ final class DiscoverCommand implements Callable<Integer> {
             return watch(store, stdout);
         }
         List<SourceReport> reports;
+        Map<String, String> servers = new LinkedHashMap<>();
         if (kubeconfig != null || context != null) {
-            reports = List.of(syncKubeconfig(store));
+            reports = List.of(syncKubeconfig(store, servers));
         } else {
             SourceRegistry registry = data.registry();
             if (registry.sources().isEmpty()) {
                 stdout.println("no sources registered in " + registry.file()
                         + "; discovering the default kubeconfig ($KUBECONFIG, ~/.kube/config or in-cluster)");
-                reports = List.of(syncKubeconfig(store));
+                reports = List.of(syncKubeconfig(store, servers));
             } else {
                 reports = RegisteredDiscovery.defaults(store).discover(registry.sources());
+                servers.putAll(RegisteredDiscovery.servers(registry.sources(RegisteredSource.Cluster.class)));
             }
         }
         reports.forEach(report -> print(report, stdout));
+        printEks(EksLinks.of(store, servers), stdout);
         if (out != null) {
             List<Path> written = new InventoryWriter().write(store, out);
             stdout.println("wrote "
@@ -120,8 +125,10 @@ final class DiscoverCommand implements Callable<Integer> {
         List<KubernetesSource> clusters = new ArrayList<>();
         List<SourceReport> unstarted = new ArrayList<>();
         List<RegisteredSource> others = new ArrayList<>();
+        Map<String, String> servers = new LinkedHashMap<>();
         if (kubeconfig != null || context != null) {
             Config config = config();
+            servers.put(sourceName(config), config.getMasterUrl());
             clusters.add(watched(sourceName(config), config, store, clients));
         } else {
             SourceRegistry registry = data.registry();
@@ -129,12 +136,15 @@ final class DiscoverCommand implements Callable<Integer> {
                 stdout.println("no sources registered in " + registry.file()
                         + "; watching the default kubeconfig ($KUBECONFIG, ~/.kube/config or in-cluster)");
                 Config config = config();
+                servers.put(sourceName(config), config.getMasterUrl());
                 clusters.add(watched(sourceName(config), config, store, clients));
             }
             for (RegisteredSource source : registry.sources()) {
                 if (source instanceof RegisteredSource.Cluster cluster) {
                     try {
-                        clusters.add(watched(cluster.name(), RegisteredDiscovery.config(cluster), store, clients));
+                        Config config = RegisteredDiscovery.config(cluster);
+                        servers.put(cluster.name(), config.getMasterUrl());
+                        clusters.add(watched(cluster.name(), config, store, clients));
                     } catch (RuntimeException e) {
                         unstarted.add(new SourceReport(
                                 cluster.name(),
@@ -167,6 +177,7 @@ final class DiscoverCommand implements Callable<Integer> {
         try {
             unstarted.forEach(report -> print(report, stdout));
             live.start().forEach(report -> print(report, stdout));
+            printEks(EksLinks.of(store, servers), stdout);
             stdout.println("watching " + clusters.size() + " cluster(s) and " + others.size()
                     + " other source(s); relisting every " + relistInterval
                     + (out == null ? "" : "; files in " + out) + " (Ctrl-C stops)");
@@ -200,8 +211,9 @@ final class DiscoverCommand implements Callable<Integer> {
         }
     }
 
-    private SourceReport syncKubeconfig(AssetStore store) {
+    private SourceReport syncKubeconfig(AssetStore store, Map<String, String> servers) {
         Config config = config();
+        servers.put(sourceName(config), config.getMasterUrl());
         try (KubernetesClient client =
                 new KubernetesClientBuilder().withConfig(config).build()) {
             return new KubernetesSource(sourceName(config), client, store).sync();
@@ -238,6 +250,21 @@ final class DiscoverCommand implements Callable<Integer> {
                 + report.took().toMillis() + " ms)");
         for (SourceError error : report.errors()) {
             out.println("  error: " + error.what() + ": " + error.message());
+        }
+    }
+
+    /** Each EKS cluster and the registered cluster it is, with its node groups, or how to register it. */
+    static void printEks(EksLinks links, PrintWriter out) {
+        for (EksLinks.ClusterLink cluster : links.clusters()) {
+            if (cluster.registeredCluster().isPresent()) {
+                out.println("EKS cluster " + cluster.name() + " (" + cluster.source() + ") is registered cluster "
+                        + cluster.registeredCluster().get());
+            } else {
+                out.println("EKS cluster " + cluster.name() + " (" + cluster.source()
+                        + cluster.endpoint().map(e -> ", " + e).orElse("") + ") offered for registration: "
+                        + cluster.registrationCommand());
+            }
+            links.nodegroupsOf(cluster).forEach(nodegroup -> out.println("  node group " + nodegroup.describe()));
         }
     }
 

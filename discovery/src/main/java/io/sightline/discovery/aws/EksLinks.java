@@ -87,6 +87,7 @@ public final class EksLinks {
                     size(nodegroup, "desiredSize"),
                     names(nodegroup.path("resources").path("autoScalingGroups")),
                     launchTemplate(nodegroup.path("launchTemplate")),
+                    registered,
                     registered.map(r -> nodesOf(store, r, name)).orElse(List.of())));
         }
         return new EksLinks(clusters, nodegroups);
@@ -219,7 +220,8 @@ public final class EksLinks {
 
     /**
      * A managed node group with what DescribeNodegroup says of it and the nodes of the registered
-     * cluster that belong to it (none when its cluster is not registered).
+     * cluster that belong to it (none when its cluster is not registered, {@code registeredCluster}
+     * empty).
      */
     public record NodegroupLink(
             String source,
@@ -231,6 +233,7 @@ public final class EksLinks {
             OptionalInt desiredSize,
             List<String> autoScalingGroups,
             Optional<String> launchTemplate,
+            Optional<String> registeredCluster,
             List<String> nodes) {
 
         public NodegroupLink {
@@ -243,6 +246,7 @@ public final class EksLinks {
             requireNonNull(desiredSize, "desiredSize is null");
             autoScalingGroups = List.copyOf(autoScalingGroups);
             requireNonNull(launchTemplate, "launchTemplate is null");
+            requireNonNull(registeredCluster, "registeredCluster is null");
             nodes = List.copyOf(nodes);
         }
 
@@ -260,8 +264,10 @@ public final class EksLinks {
                 parts.add("ASG " + String.join(",", autoScalingGroups));
             }
             launchTemplate.ifPresent(t -> parts.add("launch template " + t));
-            return name + (parts.isEmpty() ? "" : " (" + String.join("; ", parts) + ")") + ": " + nodes.size()
-                    + (nodes.size() == 1 ? " node" : " nodes");
+            String found = registeredCluster.isEmpty()
+                    ? "nodes unknown (cluster not registered)"
+                    : nodes.size() + (nodes.size() == 1 ? " node" : " nodes");
+            return name + (parts.isEmpty() ? "" : " (" + String.join("; ", parts) + ")") + ": " + found;
         }
     }
 }
