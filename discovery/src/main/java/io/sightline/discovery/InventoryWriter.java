@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -24,7 +25,8 @@ import java.util.Map;
  * kubectl {@code List}s, {@code ec2-instances.json} as {@code aws ec2 describe-instances} output
  * one {@code eks-cluster-<name>.json} per cluster as {@code aws eks describe-cluster} output, and
  * {@code docker-inspect.json} and {@code docker-image-inspect.json} as {@code docker inspect} and
- * {@code docker image inspect} print them, {@code ecs-tasks.json} and
+ * {@code docker image inspect} print them (each container with {@code Node.Name} set to the Docker
+ * host it was discovered on, see {@link InventorySnapshot#onHost}), {@code ecs-tasks.json} and
  * {@code ecs-container-instances.json} as {@code aws ecs describe-tasks} and
  * {@code describe-container-instances} print them, and {@code ecr-images.json} as
  * {@code aws ecr batch-get-image} prints it (with each image's {@code repositoryUri} added).
@@ -62,9 +64,15 @@ public final class InventoryWriter {
             if (!instances.isEmpty()) {
                 written.add(write(folder.resolve("ec2-instances.json"), InventorySnapshot.reservations(instances)));
             }
-            List<Tracked> containers = live(store, InventorySnapshot.DOCKER_CONTAINER);
+            ArrayNode containers = JsonNodeFactory.instance.arrayNode();
+            for (String source : store.sources().stream().sorted().toList()) {
+                List<Tracked> onHost = store.objects(source, InventorySnapshot.DOCKER_CONTAINER).stream()
+                        .filter(Tracked::live)
+                        .toList();
+                containers.addAll(InventorySnapshot.onHost(source, onHost));
+            }
             if (!containers.isEmpty()) {
-                written.add(write(folder.resolve("docker-inspect.json"), InventorySnapshot.inspectArray(containers)));
+                written.add(write(folder.resolve("docker-inspect.json"), containers));
             }
             List<Tracked> images = live(store, InventorySnapshot.DOCKER_IMAGE);
             if (!images.isEmpty()) {
