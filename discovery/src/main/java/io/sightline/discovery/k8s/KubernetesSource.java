@@ -23,7 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +48,7 @@ public final class KubernetesSource implements AutoCloseable {
     private final String name;
     private final KubernetesClient client;
     private final AssetStore store;
-    private final List<SharedIndexInformer<?>> informers = new CopyOnWriteArrayList<>();
+    private final Map<String, SharedIndexInformer<?>> informers = new ConcurrentHashMap<>();
 
     public KubernetesSource(String name, KubernetesClient client, AssetStore store) {
         this.name = requireNonNull(name, "name is null");
@@ -106,13 +106,23 @@ public final class KubernetesSource implements AutoCloseable {
     /**
      * Starts one informer per kind, each listing in pages and then watching. Returns once every
      * informer has finished its first list or failed; failed kinds are in the report's errors.
+     * Called again, it starts only the kinds that have no running informer: those that failed to
+     * start, and those whose informer stopped after a failed relist of its own.
      */
-    public SourceReport watch() {
+    public synchronized SourceReport watch() {
         long started = System.nanoTime();
         List<SourceError> errors = new ArrayList<>();
         for (KubeKind kind : KubeKind.ALL) {
+            SharedIndexInformer<?> running = informers.get(kind.kind());
+            if (running != null && running.isRunning()) {
+                continue;
+            }
+            if (running != null) {
+                running.stop();
+                informers.remove(kind.kind());
+            }
             try {
-                informers.add(inform(kind));
+                informers.put(kind.kind(), inform(kind));
             } catch (KubernetesClientException e) {
                 errors.add(error(kind, e));
                 if (unreachable(e)) {
@@ -123,14 +133,15 @@ public final class KubernetesSource implements AutoCloseable {
         return new SourceReport(name, store.liveCounts(name), errors, Duration.ofNanos(System.nanoTime() - started));
     }
 
-    /** True once every informer started has listed its kind and is watching. */
+    /** True once every kind has an informer that has listed it and is watching. */
     public boolean watching() {
-        return !informers.isEmpty() && informers.stream().allMatch(i -> i.hasSynced() && i.isWatching());
+        return informers.size() == KubeKind.ALL.size()
+                && informers.values().stream().allMatch(i -> i.hasSynced() && i.isWatching());
     }
 
     @Override
-    public void close() {
-        informers.forEach(SharedIndexInformer::stop);
+    public synchronized void close() {
+        informers.values().forEach(SharedIndexInformer::stop);
         informers.clear();
     }
 

@@ -102,12 +102,29 @@ public final class LiveDiscovery implements AutoCloseable {
         return reports;
     }
 
-    /** Relists every source now, then looks for changes. */
+    /**
+     * Relists every source now, then looks for changes. A cluster that relisted whole but has a kind
+     * without a running informer (it failed to start, or stopped after its own relist failed) has
+     * those informers started again.
+     */
     public synchronized List<SourceReport> relist() {
         List<SourceReport> reports = new ArrayList<>();
-        clusters.forEach(cluster -> reports.add(cluster.relist()));
+        for (KubernetesSource cluster : clusters) {
+            SourceReport relisted = cluster.relist();
+            reports.add(relisted);
+            if (relisted.ok() && !cluster.watching() && !schedule.isShutdown()) {
+                LOG.info("restarting informers source={}", cluster.name());
+                SourceReport restarted = cluster.watch();
+                if (!restarted.ok()) {
+                    reports.add(restarted);
+                }
+            }
+        }
         reports.addAll(others.get());
-        listener.relisted(reports);
+        if (!schedule.isShutdown()) {
+            // A relist cut short by close() reports interruptions, not the sources' state.
+            listener.relisted(reports);
+        }
         flush();
         return reports;
     }

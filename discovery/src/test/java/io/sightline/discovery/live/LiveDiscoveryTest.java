@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.sightline.discovery.AssetStore;
 import io.sightline.discovery.ObjectKey;
 import io.sightline.discovery.Samples;
@@ -38,6 +39,7 @@ class LiveDiscoveryTest {
     private static final Duration FLUSH = Duration.ofMillis(20);
 
     KubernetesClient client;
+    KubernetesMockServer server;
 
     @TempDir
     Path out;
@@ -127,10 +129,38 @@ class LiveDiscoveryTest {
         }
     }
 
+    @Test
+    void aKindWhoseInformerFailedToStartIsWatchedAgainAfterAWholeRelist() {
+        MockCluster.loadScenario(client, "log4shell-lateral");
+        server.expect()
+                .get()
+                .withPath("/api/v1/pods?limit=500")
+                .andReturn(
+                        403,
+                        "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                                + "\"message\":\"pods is forbidden\",\"reason\":\"Forbidden\",\"code\":403}")
+                .once();
+        KubernetesSource cluster = new KubernetesSource(SOURCE, client, store);
+        try (LiveDiscovery live = live(cluster, Duration.ofMillis(100))) {
+            List<SourceReport> started = live.start();
+            assertThat(started.getFirst().errors())
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.what()).isEqualTo("Pod"));
+            assertThat(cluster.watching()).isFalse();
+
+            await("the Pod informer running again", cluster::watching);
+            await("the pods in pods.json", () -> podNames().size() == 23);
+        }
+    }
+
     private LiveDiscovery live(Duration relistInterval) {
+        return live(new KubernetesSource(SOURCE, client, store), relistInterval);
+    }
+
+    private LiveDiscovery live(KubernetesSource cluster, Duration relistInterval) {
         return new LiveDiscovery(
                 store,
-                List.of(new KubernetesSource(SOURCE, client, store)),
+                List.of(cluster),
                 List::of,
                 new LiveDiscovery.Settings(relistInterval, FLUSH, Optional.of(out)),
                 new LiveDiscovery.Listener() {
