@@ -117,6 +117,8 @@ final class DiscoverCommand implements Callable<Integer> {
         return reports.stream().allMatch(SourceReport::ok) ? 0 : 1;
     }
 
+    // TODO: sources.json is read once at start; a source registered or removed while watching is
+    // picked up only by the next start, since the registry has no change notification.
     private int watch(AssetStore store, PrintWriter stdout) throws InterruptedException {
         if (relistInterval.isNegative() || relistInterval.isZero()) {
             throw new IllegalArgumentException("--relist-interval must be positive, got " + relistInterval);

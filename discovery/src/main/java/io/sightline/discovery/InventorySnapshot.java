@@ -218,6 +218,8 @@ public final class InventorySnapshot {
      */
     public static ArrayNode onHost(String host, List<Tracked> containers) {
         requireNonNull(host, "host is null");
+        // TODO: Node.IP is not set, so the host asset has no address: the registered daemon URL names
+        // the API endpoint, not necessarily an address the host's sensors or peers see.
         ArrayNode array = JSON.arrayNode();
         for (Tracked tracked : containers) {
             ObjectNode container = tracked.object().deepCopy();
