@@ -3,6 +3,7 @@ package io.sightline.discovery.live;
 import static java.util.Objects.requireNonNull;
 
 import io.sightline.discovery.ObjectKey;
+import java.util.Locale;
 
 /** One object of one source that appeared, changed or went away between two looks at the store. */
 public record InventoryChange(String source, ObjectKey key, Kind kind) {
@@ -22,6 +23,6 @@ public record InventoryChange(String source, ObjectKey key, Kind kind) {
     /** {@code prod: Pod web/storefront-7qrwqrlxj-zz9k2 added}. */
     @Override
     public String toString() {
-        return source + ": " + key + " " + kind.name().toLowerCase(java.util.Locale.ROOT);
+        return source + ": " + key + " " + kind.name().toLowerCase(Locale.ROOT);
     }
 }

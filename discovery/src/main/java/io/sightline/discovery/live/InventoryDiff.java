@@ -6,6 +6,7 @@ import io.sightline.discovery.ObjectKey;
 import io.sightline.discovery.Tracked;
 import io.sightline.discovery.live.InventoryChange.Kind;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,7 @@ final class InventoryDiff {
         }
         seen.keySet().stream()
                 .filter(id -> !now.containsKey(id))
-                .sorted(java.util.Comparator.comparing(Id::source)
+                .sorted(Comparator.comparing(Id::source)
                         .thenComparing(id -> id.key().toString()))
                 .forEach(id -> changes.add(new InventoryChange(id.source(), id.key(), Kind.GONE)));
         seen = now;
