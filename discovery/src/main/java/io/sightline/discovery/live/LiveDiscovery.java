@@ -52,6 +52,9 @@ public final class LiveDiscovery implements AutoCloseable {
     private final InventoryDiff diff = new InventoryDiff();
     private final InventoryWriter writer = new InventoryWriter();
     private final AtomicBoolean dirty = new AtomicBoolean(true);
+    // TODO: relists and change checks share one thread, so what the informers see while a slow
+    // relist runs (an AWS account of many regions) is printed and written only after it; a relist
+    // would need its own thread and a store snapshot per flush to lift that.
     private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "sightline-live-discovery");
         thread.setDaemon(true);
