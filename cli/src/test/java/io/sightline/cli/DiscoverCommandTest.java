@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.sightline.discovery.AssetStore;
+import io.sightline.discovery.ObjectKey;
+import io.sightline.discovery.aws.EksLinks;
 import io.sightline.engine.EngineConfig;
 import io.sightline.formats.KevCatalogue;
 import io.sightline.formats.pipeline.AnalysisPipeline;
@@ -17,8 +21,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,6 +105,35 @@ class DiscoverCommandTest {
 
         assertThat(exit).isNotZero();
         assertThat(errors.toString()).contains("--kubeconfig").contains("absent.yaml: no such file");
+    }
+
+    @Test
+    void eksClusterIsLinkedToTheRegisteredClusterOfItsEndpointOrOfferedForRegistration() throws IOException {
+        AssetStore store = new AssetStore(Clock.systemUTC());
+        JsonNode described =
+                MAPPER.readTree(SCENARIO.resolve("inventory/eks-clusters.json").toFile());
+        JsonNode cluster = described.path("cluster");
+        store.upsert("prod-account/us-east-1", ObjectKey.clusterScoped("Cluster", "prod-payments"), cluster);
+        ObjectNode staging = cluster.deepCopy();
+        staging.put("name", "staging")
+                .put("arn", "arn:aws:eks:us-east-1:111122223333:cluster/staging")
+                .put("endpoint", "https://0F1E2D3C4B5A69788796A5B4C3D2E1F0.gr7.us-east-1.eks.amazonaws.com");
+        store.upsert("prod-account/us-east-1", ObjectKey.clusterScoped("Cluster", "staging"), staging);
+        StringWriter printed = new StringWriter();
+
+        DiscoverCommand.printEks(
+                EksLinks.of(store, Map.of("prod", cluster.path("endpoint").asText() + "/")),
+                new PrintWriter(printed, true));
+
+        assertThat(printed.toString().lines())
+                .containsExactly(
+                        "EKS cluster prod-payments (prod-account/us-east-1) is registered cluster prod",
+                        "EKS cluster staging (prod-account/us-east-1,"
+                                + " https://0F1E2D3C4B5A69788796A5B4C3D2E1F0.gr7.us-east-1.eks.amazonaws.com)"
+                                + " offered for registration: aws eks update-kubeconfig --name staging"
+                                + " --region us-east-1 --kubeconfig ~/.kube/sightline-staging"
+                                + " && sightline clusters add staging --kubeconfig ~/.kube/sightline-staging"
+                                + " --context arn:aws:eks:us-east-1:111122223333:cluster/staging");
     }
 
     private static AnalysisResult analyze(List<Path> inputs) {

@@ -33,6 +33,8 @@ public final class AssetStore {
     private final Map<String, Map<ObjectKey, Tracked>> scopes = new LinkedHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, ContainerHistory> histories = new LinkedHashMap<>();
+    private final Map<String, Map<ObjectKey, Long>> changedAt = new LinkedHashMap<>();
+    private long sequence;
 
     public AssetStore(Clock clock) {
         this.clock = requireNonNull(clock, "clock is null");
@@ -51,6 +53,7 @@ public final class AssetStore {
         if (key.kind().equals(POD)) {
             histories.computeIfAbsent(source, s -> new ContainerHistory()).record(key, object);
         }
+        changed(source, key);
         notify(source, tracked);
     }
 
@@ -60,7 +63,51 @@ public final class AssetStore {
         Instant now = clock.instant();
         Tracked tracked = scope(source).computeIfPresent(key, (k, known) -> known.gone(now));
         if (tracked != null) {
+            changed(source, key);
             notify(source, tracked);
+        }
+    }
+
+    /**
+     * The store's change sequence now: every upsert and every marking gone after this call has a
+     * higher one. A relist takes it before it starts listing and hands it to
+     * {@link #replaceKindListedAfter}.
+     */
+    public synchronized long mark() {
+        return sequence;
+    }
+
+    /**
+     * Applies a complete list of one kind that was started at {@code mark}, while watches may have
+     * written the same kind meanwhile. An object changed after the mark (an informer's add, update or
+     * delete) is newer than the list's copy and is left as the informer wrote it; every other listed
+     * object is upserted, and every other live object the list does not hold is marked gone. So the
+     * relist repairs what a watch missed and never undoes what a watch saw after the list began.
+     */
+    public synchronized void replaceKindListedAfter(
+            String source, String kind, Map<ObjectKey, JsonNode> listed, long mark) {
+        requireNonNull(kind, "kind is null");
+        Map<ObjectKey, Long> changes = changedAt.getOrDefault(requireNonNull(source, "source is null"), Map.of());
+        listed.forEach((key, object) -> {
+            if (!key.kind().equals(kind)) {
+                throw new IllegalArgumentException("list of kind " + kind + " holds " + key);
+            }
+            if (changes.getOrDefault(key, Long.MIN_VALUE) <= mark) {
+                upsert(source, key, object);
+            }
+        });
+        Instant now = clock.instant();
+        for (Map.Entry<ObjectKey, Tracked> entry : scope(source).entrySet()) {
+            Tracked known = entry.getValue();
+            ObjectKey key = entry.getKey();
+            if (known.live()
+                    && key.kind().equals(kind)
+                    && !listed.containsKey(key)
+                    && changes.getOrDefault(key, Long.MIN_VALUE) <= mark) {
+                entry.setValue(known.gone(now));
+                changed(source, key);
+                notify(source, entry.getValue());
+            }
         }
     }
 
@@ -81,6 +128,7 @@ public final class AssetStore {
             Tracked known = entry.getValue();
             if (known.live() && entry.getKey().kind().equals(kind) && !listed.containsKey(entry.getKey())) {
                 entry.setValue(known.gone(now));
+                changed(source, entry.getKey());
                 notify(source, entry.getValue());
             }
         }
@@ -149,6 +197,10 @@ public final class AssetStore {
                 .filter(t -> t.key().kind().equals(kind))
                 .forEach(t -> found.add(new Sourced(source, t))));
         return found;
+    }
+
+    private void changed(String source, ObjectKey key) {
+        changedAt.computeIfAbsent(source, s -> new LinkedHashMap<>()).put(key, ++sequence);
     }
 
     private void notify(String source, Tracked tracked) {

@@ -115,9 +115,10 @@ public final class InventorySnapshot {
             for (String kind : List.of(DOCKER_CONTAINER, DOCKER_IMAGE)) {
                 List<Tracked> objects = ordered(store.objects(source, kind), wanted);
                 if (!objects.isEmpty()) {
+                    ArrayNode inspected =
+                            kind.equals(DOCKER_CONTAINER) ? onHost(source, objects) : inspectArray(objects);
                     parse(
-                            () -> DockerInspectParser.parse(
-                                    inspectArray(objects), label(source, kind), inventory, skipped),
+                            () -> DockerInspectParser.parse(inspected, label(source, kind), inventory, skipped),
                             source,
                             kind,
                             skipped);
@@ -207,6 +208,26 @@ public final class InventorySnapshot {
     public static ArrayNode inspectArray(List<Tracked> objects) {
         ArrayNode array = JSON.arrayNode();
         objects.forEach(tracked -> array.add(tracked.object()));
+        return array;
+    }
+
+    /**
+     * {@code docker inspect} output of a Docker host's containers, each with {@code Node.Name} set to
+     * the host's registered name (the member Docker Swarm's standalone API used for the node a
+     * container ran on), so the container's host is that host. An object that names its node keeps it.
+     */
+    public static ArrayNode onHost(String host, List<Tracked> containers) {
+        requireNonNull(host, "host is null");
+        // TODO: Node.IP is not set, so the host asset has no address: the registered daemon URL names
+        // the API endpoint, not necessarily an address the host's sensors or peers see.
+        ArrayNode array = JSON.arrayNode();
+        for (Tracked tracked : containers) {
+            ObjectNode container = tracked.object().deepCopy();
+            if (!container.path("Node").path("Name").isTextual()) {
+                container.putObject("Node").put("Name", host);
+            }
+            array.add(container);
+        }
         return array;
     }
 

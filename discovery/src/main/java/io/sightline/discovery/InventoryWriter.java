@@ -4,12 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,11 +25,16 @@ import java.util.Map;
  * kubectl {@code List}s, {@code ec2-instances.json} as {@code aws ec2 describe-instances} output
  * one {@code eks-cluster-<name>.json} per cluster as {@code aws eks describe-cluster} output, and
  * {@code docker-inspect.json} and {@code docker-image-inspect.json} as {@code docker inspect} and
- * {@code docker image inspect} print them, {@code ecs-tasks.json} and
+ * {@code docker image inspect} print them (each container with {@code Node.Name} set to the Docker
+ * host it was discovered on, see {@link InventorySnapshot#onHost}), {@code ecs-tasks.json} and
  * {@code ecs-container-instances.json} as {@code aws ecs describe-tasks} and
  * {@code describe-container-instances} print them, and {@code ecr-images.json} as
  * {@code aws ecr batch-get-image} prints it (with each image's {@code repositoryUri} added).
  * Objects of every source go into the same files; a kind nobody listed gets no file.
+ *
+ * <p>Each file is written whole to a temporary file beside it and renamed over the old one, so a
+ * reader (an {@code analyze} run beside {@code discover --watch}) sees the old file or the new one,
+ * never half of either.
  */
 public final class InventoryWriter {
 
@@ -56,9 +64,15 @@ public final class InventoryWriter {
             if (!instances.isEmpty()) {
                 written.add(write(folder.resolve("ec2-instances.json"), InventorySnapshot.reservations(instances)));
             }
-            List<Tracked> containers = live(store, InventorySnapshot.DOCKER_CONTAINER);
+            ArrayNode containers = JsonNodeFactory.instance.arrayNode();
+            for (String source : store.sources().stream().sorted().toList()) {
+                List<Tracked> onHost = store.objects(source, InventorySnapshot.DOCKER_CONTAINER).stream()
+                        .filter(Tracked::live)
+                        .toList();
+                containers.addAll(InventorySnapshot.onHost(source, onHost));
+            }
             if (!containers.isEmpty()) {
-                written.add(write(folder.resolve("docker-inspect.json"), InventorySnapshot.inspectArray(containers)));
+                written.add(write(folder.resolve("docker-inspect.json"), containers));
             }
             List<Tracked> images = live(store, InventorySnapshot.DOCKER_IMAGE);
             if (!images.isEmpty()) {
@@ -78,6 +92,8 @@ public final class InventoryWriter {
             if (!ecrImages.isEmpty()) {
                 written.add(write(folder.resolve("ecr-images.json"), InventorySnapshot.batchGetImage(ecrImages)));
             }
+            // TODO: EKS node groups (kind EksNodegroup) are not written: no inventory parser reads
+            // describe-nodegroup output yet, and a file analyze cannot place would be reported as unknown.
             Map<String, JsonNode> clusters = new LinkedHashMap<>();
             live(store, InventorySnapshot.CLUSTER)
                     .forEach(t -> clusters.put(t.key().name(), t.object()));
@@ -99,7 +115,13 @@ public final class InventoryWriter {
     }
 
     private Path write(Path file, JsonNode document) throws IOException {
-        mapper.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), document);
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        mapper.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), document);
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
         return file;
     }
 

@@ -36,7 +36,8 @@ import software.amazon.awssdk.services.eks.EksClient;
 
 /**
  * Discovers one AWS account in one region into its own scope of the {@link AssetStore}: EC2
- * instances (kind {@code Instance}, keyed by instance id), EKS clusters (kind {@code Cluster}), ECS
+ * instances (kind {@code Instance}, keyed by instance id), EKS clusters (kind {@code Cluster}) and
+ * their managed node groups (kind {@code EksNodegroup}), ECS
  * clusters and tasks, and ECR repositories and images.
  * Every list is paginated by the SDK's paginators, and calls are retried with backoff on
  * throttling by the settings' retry strategy.
@@ -47,6 +48,7 @@ import software.amazon.awssdk.services.eks.EksClient;
  */
 public final class AwsSource implements AutoCloseable {
 
+    public static final String EKS_NODEGROUP = "EksNodegroup";
     public static final String ECS_CLUSTER = "EcsCluster";
     public static final String ECS_TASK = InventorySnapshot.ECS_TASK;
     public static final String ECS_CONTAINER_INSTANCE = InventorySnapshot.ECS_CONTAINER_INSTANCE;
@@ -151,17 +153,22 @@ public final class AwsSource implements AutoCloseable {
         try {
             names = eks.listClustersPaginator().clusters().stream().toList();
         } catch (SdkException e) {
-            errors.add(error("eks:ListClusters", e, "clusters kept from the last complete sync"));
+            errors.add(error("eks:ListClusters", e, "clusters and node groups kept from the last complete sync"));
             return;
         }
         Map<ObjectKey, JsonNode> listed = new LinkedHashMap<>();
+        Map<ObjectKey, JsonNode> nodegroups = new LinkedHashMap<>();
+        boolean nodegroupsComplete = true;
         for (String cluster : names) {
             ObjectKey key = ObjectKey.clusterScoped(InventorySnapshot.CLUSTER, cluster);
+            boolean deleted = false;
             try {
                 listed.put(
                         key,
                         SdkJson.toJson(eks.describeCluster(r -> r.name(cluster)).cluster()));
             } catch (SdkException e) {
+                // Deleted between the list and the describe: it has no node groups left to list.
+                deleted = e instanceof AwsServiceException service && service.statusCode() == 404;
                 errors.add(error("eks:DescribeCluster " + cluster, e, "cluster kept by name and last description"));
                 listed.put(
                         key,
@@ -170,8 +177,54 @@ public final class AwsSource implements AutoCloseable {
                                 .orElseGet(() ->
                                         JsonNodeFactory.instance.objectNode().put("name", cluster)));
             }
+            if (!deleted) {
+                nodegroupsComplete &= syncNodegroups(cluster, nodegroups, errors);
+            }
         }
         store.replaceKind(name, InventorySnapshot.CLUSTER, listed);
+        apply(EKS_NODEGROUP, nodegroups, nodegroupsComplete);
+    }
+
+    /**
+     * The managed node groups of one cluster (kind {@code EksNodegroup}, keyed
+     * {@code <cluster>/<node group>}), each as DescribeNodegroup returns it: instance types, scaling
+     * config, {@code resources.autoScalingGroups} and the launch template. A node group that cannot
+     * be described is kept with its last description, or by name and cluster alone. Returns whether
+     * the cluster's node groups were listed whole.
+     */
+    private boolean syncNodegroups(String cluster, Map<ObjectKey, JsonNode> into, List<SourceError> errors) {
+        List<String> nodegroups;
+        try {
+            nodegroups = eks.listNodegroupsPaginator(r -> r.clusterName(cluster)).nodegroups().stream()
+                    .toList();
+        } catch (SdkException e) {
+            errors.add(error("eks:ListNodegroups " + cluster, e, "its node groups kept from the last complete sync"));
+            return false;
+        }
+        for (String nodegroup : nodegroups) {
+            ObjectKey key = ObjectKey.clusterScoped(EKS_NODEGROUP, cluster + "/" + nodegroup);
+            try {
+                into.put(
+                        key,
+                        SdkJson.toJson(eks.describeNodegroup(
+                                        r -> r.clusterName(cluster).nodegroupName(nodegroup))
+                                .nodegroup()));
+            } catch (SdkException e) {
+                errors.add(error(
+                        "eks:DescribeNodegroup " + cluster + "/" + nodegroup,
+                        e,
+                        "node group kept by name and last description"));
+                into.put(
+                        key,
+                        store.object(name, key)
+                                .map(Tracked::object)
+                                .orElseGet(() -> JsonNodeFactory.instance
+                                        .objectNode()
+                                        .put("nodegroupName", nodegroup)
+                                        .put("clusterName", cluster)));
+            }
+        }
+        return true;
     }
 
     /**

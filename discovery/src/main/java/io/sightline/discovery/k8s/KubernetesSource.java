@@ -23,7 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +48,7 @@ public final class KubernetesSource implements AutoCloseable {
     private final String name;
     private final KubernetesClient client;
     private final AssetStore store;
-    private final List<SharedIndexInformer<?>> informers = new CopyOnWriteArrayList<>();
+    private final Map<String, SharedIndexInformer<?>> informers = new ConcurrentHashMap<>();
 
     public KubernetesSource(String name, KubernetesClient client, AssetStore store) {
         this.name = requireNonNull(name, "name is null");
@@ -62,11 +62,27 @@ public final class KubernetesSource implements AutoCloseable {
 
     /** Lists every kind once and applies each complete list to the store. */
     public SourceReport sync() {
+        return list("sync", (kind, listed, mark) -> store.replaceKind(name, kind, listed));
+    }
+
+    /**
+     * Lists every kind again while the informers run, and applies each complete list without
+     * undoing what they saw meanwhile: an object an informer added, changed or deleted after the
+     * list of its kind began is left as the informer wrote it ({@link AssetStore#replaceKindListedAfter}).
+     * This catches what a watch missed without a relist of its own, such as a deletion lost while the
+     * watch was reconnecting and the informer's cache still held the object.
+     */
+    public SourceReport relist() {
+        return list("relist", (kind, listed, mark) -> store.replaceKindListedAfter(name, kind, listed, mark));
+    }
+
+    private SourceReport list(String what, Apply apply) {
         long started = System.nanoTime();
         List<SourceError> errors = new ArrayList<>();
         for (KubeKind kind : KubeKind.ALL) {
             try {
-                store.replaceKind(name, kind.kind(), listAll(kind));
+                long mark = store.mark();
+                apply.apply(kind.kind(), listAll(kind), mark);
             } catch (KubernetesClientException e) {
                 errors.add(error(kind, e));
                 if (unreachable(e)) {
@@ -78,7 +94,8 @@ public final class KubernetesSource implements AutoCloseable {
         SourceReport report =
                 new SourceReport(name, store.liveCounts(name), errors, Duration.ofNanos(System.nanoTime() - started));
         LOG.info(
-                "sync done source={} counts={} errors={} took={}ms",
+                "{} done source={} counts={} errors={} took={}ms",
+                what,
                 name,
                 report.counts(),
                 errors.size(),
@@ -89,13 +106,23 @@ public final class KubernetesSource implements AutoCloseable {
     /**
      * Starts one informer per kind, each listing in pages and then watching. Returns once every
      * informer has finished its first list or failed; failed kinds are in the report's errors.
+     * Called again, it starts only the kinds that have no running informer: those that failed to
+     * start, and those whose informer stopped after a failed relist of its own.
      */
-    public SourceReport watch() {
+    public synchronized SourceReport watch() {
         long started = System.nanoTime();
         List<SourceError> errors = new ArrayList<>();
         for (KubeKind kind : KubeKind.ALL) {
+            SharedIndexInformer<?> running = informers.get(kind.kind());
+            if (running != null && running.isRunning()) {
+                continue;
+            }
+            if (running != null) {
+                running.stop();
+                informers.remove(kind.kind());
+            }
             try {
-                informers.add(inform(kind));
+                informers.put(kind.kind(), inform(kind));
             } catch (KubernetesClientException e) {
                 errors.add(error(kind, e));
                 if (unreachable(e)) {
@@ -106,18 +133,15 @@ public final class KubernetesSource implements AutoCloseable {
         return new SourceReport(name, store.liveCounts(name), errors, Duration.ofNanos(System.nanoTime() - started));
     }
 
-    // TODO: no periodic full relist runs beside the informers yet. Running sync() on a timer would
-    // race with them: a list taken before an informer's add could then mark that object gone. A
-    // relist must compare resourceVersions before it sweeps.
-
-    /** True once every informer started has listed its kind and is watching. */
+    /** True once every kind has an informer that has listed it and is watching. */
     public boolean watching() {
-        return !informers.isEmpty() && informers.stream().allMatch(i -> i.hasSynced() && i.isWatching());
+        return informers.size() == KubeKind.ALL.size()
+                && informers.values().stream().allMatch(i -> i.hasSynced() && i.isWatching());
     }
 
     @Override
-    public void close() {
-        informers.forEach(SharedIndexInformer::stop);
+    public synchronized void close() {
+        informers.values().forEach(SharedIndexInformer::stop);
         informers.clear();
     }
 
@@ -199,6 +223,11 @@ public final class KubernetesSource implements AutoCloseable {
         }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    @FunctionalInterface
+    private interface Apply {
+        void apply(String kind, Map<ObjectKey, JsonNode> listed, long mark);
     }
 
     private final class Handler<T extends HasMetadata> implements ResourceEventHandler<T> {

@@ -19,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -103,6 +105,22 @@ public final class RegisteredDiscovery {
                 cluster.context().orElse(null), cluster.kubeconfig().toFile());
         config.setRequestRetryBackoffLimit(KUBERNETES_REQUEST_RETRIES);
         return config;
+    }
+
+    /**
+     * The API server URL of each registered cluster, as its kubeconfig names it now; a cluster whose
+     * kubeconfig cannot be read is left out (its sync reports why).
+     */
+    public static Map<String, String> servers(List<RegisteredSource.Cluster> clusters) {
+        Map<String, String> servers = new LinkedHashMap<>();
+        for (RegisteredSource.Cluster cluster : clusters) {
+            try {
+                servers.put(cluster.name(), config(cluster).getMasterUrl());
+            } catch (RuntimeException e) {
+                LOG.debug("no server for cluster={} cause={}", cluster.name(), e.toString());
+            }
+        }
+        return servers;
     }
 
     /** Checks that a kubeconfig file parses and holds the context (or has a current context). */

@@ -47,6 +47,8 @@ class AwsDiscoveryTest {
                 // The docs describe only "devel"; "prod", also listed, is not found, as when it is
                 // deleted between the list and the describe.
                 .answer("eks:DescribeCluster prod", json(404, "{\"message\":\"No cluster found for name: prod.\"}"))
+                // The docs example cluster runs no managed node group.
+                .answer("eks:ListNodegroups devel", json(200, "{\"nodegroups\":[]}"))
                 // This account runs no ECS and has no ECR repository.
                 .answer("ecs:ListClusters", json(200, "{\"clusterArns\":[]}"))
                 .answer("ecr:DescribeRepositories", json(200, "{\"repositories\":[]}"));

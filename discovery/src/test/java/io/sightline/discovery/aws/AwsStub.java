@@ -18,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A local stand-in for the EC2, STS, EKS, ECS and ECR endpoints on one port: EC2's and STS's query
  * protocol is a form POST to {@code /} naming its {@code Action}, EKS is REST ({@code GET /clusters},
- * {@code GET /clusters/{name}}), ECS and ECR are JSON POSTs naming the operation in
+ * {@code GET /clusters/{name}}, {@code GET /clusters/{name}/node-groups[/{nodegroup}]}), ECS and ECR are JSON POSTs naming the operation in
  * {@code X-Amz-Target}. Each operation answers from a queue of scripted responses, then
  * from its default one; every request is recorded.
  */
@@ -26,7 +26,7 @@ final class AwsStub implements AutoCloseable {
 
     record Response(int status, String contentType, String body) {}
 
-    record Request(String operation, String body, String authorization) {}
+    record Request(String operation, String body, String authorization, String query) {}
 
     private final HttpServer server;
     private final Map<String, Deque<Response>> scripted = new HashMap<>();
@@ -73,7 +73,11 @@ final class AwsStub implements AutoCloseable {
                 ? jsonOperation(target)
                 : operationOf(
                         exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body);
-        requests.add(new Request(operation, body, exchange.getRequestHeaders().getFirst("Authorization")));
+        requests.add(new Request(
+                operation,
+                body,
+                exchange.getRequestHeaders().getFirst("Authorization"),
+                java.util.Objects.requireNonNullElse(exchange.getRequestURI().getRawQuery(), "")));
         Deque<Response> queue = scripted.get(operation);
         Response response = queue != null && !queue.isEmpty() ? queue.poll() : defaults.get(operation);
         if (response == null) {
@@ -107,7 +111,14 @@ final class AwsStub implements AutoCloseable {
             return "eks:ListClusters";
         }
         if (path.startsWith("/clusters/")) {
-            return "eks:DescribeCluster " + path.substring("/clusters/".length());
+            String[] parts = path.substring("/clusters/".length()).split("/");
+            if (parts.length == 2 && parts[1].equals("node-groups")) {
+                return "eks:ListNodegroups " + parts[0];
+            }
+            if (parts.length == 3 && parts[1].equals("node-groups")) {
+                return "eks:DescribeNodegroup " + parts[0] + "/" + parts[2];
+            }
+            return "eks:DescribeCluster " + parts[0];
         }
         return method + " " + path;
     }

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Discovers a cluster of N pods (default 10,000) from the fabric8 mock server in CRUD mode and
- * prints how long a full sync, an inventory snapshot, the informers' first list and a watch update
+ * prints how long a full sync, an inventory snapshot, the informers' first list, a watch update,
+ * a relist beside the running informers and a rewrite of the inventory files
  * take. Not a test: run it by hand (see README, "Discovery benchmark").
  *
  * <p>The pods are copies of the scenario's {@code orders-api} pod, each with its own name, IP and
@@ -105,6 +106,18 @@ public final class DiscoveryBenchmark {
                         total / 1e6 / WATCH_UPDATES,
                         worst / 1e6,
                         WATCH_UPDATES);
+
+                long relistStart = System.nanoTime();
+                SourceReport relisted = live.relist();
+                System.out.printf(
+                        Locale.ROOT,
+                        "relist beside the informers: %s in %.2f s%n",
+                        relisted.counts(),
+                        seconds(relistStart));
+                java.nio.file.Path files = java.nio.file.Files.createTempDirectory("sightline-bench");
+                long writeStart = System.nanoTime();
+                new io.sightline.discovery.InventoryWriter().write(watched, files);
+                System.out.printf(Locale.ROOT, "inventory files rewritten: %.2f s%n", seconds(writeStart));
             }
         } finally {
             server.destroy();

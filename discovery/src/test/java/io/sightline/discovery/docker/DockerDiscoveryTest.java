@@ -103,6 +103,32 @@ class DockerDiscoveryTest {
     }
 
     @Test
+    void containersRunOnTheRegisteredDockerHostInTheInventoryAndInTheFiles() throws IOException {
+        sync();
+
+        Inventory live = InventorySnapshot.live(store).inventory();
+        assertThat(live.container(PORTAINER.substring(0, 12)).orElseThrow().host())
+                .contains("edge-1");
+        assertThat(live.host("edge-1")).isPresent();
+
+        Path out = temp.resolve("edge");
+        new InventoryWriter().write(store, out);
+        JsonNode written = MockCluster.read(out.resolve("docker-inspect.json"));
+        assertThat(written.valueStream().map(c -> c.path("Node").path("Name").asText()))
+                .containsOnly("edge-1");
+        Inventory fromFiles = AnalysisPipeline.run(temp, List.of(out), KevCatalogue.bundled(), EngineConfig.DEFAULTS)
+                .inventory();
+        assertThat(fromFiles.container(PORTAINER.substring(0, 12)).orElseThrow().host())
+                .contains("edge-1");
+        assertThat(store.objects("edge-1", "DockerContainer")
+                        .getFirst()
+                        .object()
+                        .has("Node"))
+                .as("the store keeps the Engine API's object as it came")
+                .isFalse();
+    }
+
+    @Test
     void anUnreachableDaemonIsReportedAndKeepsTheLastSync() {
         sync();
         docker.answer("/containers/json?all=1", 500, "{\"message\":\"server error\"}");
@@ -187,9 +213,17 @@ class DockerDiscoveryTest {
 
         assertThat(fromFiles.storyboards()).isNotEmpty();
         assertThat(fromDiscovery.storyboards()).isEqualTo(fromFiles.storyboards());
-        assertThat(fromDiscovery.images()).isEqualTo(fromFiles.images());
+        // The scenario's files do not say which machine the containers ran on; discovery does.
         assertThat(fromDiscovery.inventory().containers())
-                .hasSameSizeAs(fromFiles.inventory().containers());
+                .hasSameSizeAs(fromFiles.inventory().containers())
+                .allSatisfy(c -> assertThat(c.host()).contains("miner-host"));
+        assertThat(fromDiscovery.images())
+                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("containers")
+                .isEqualTo(fromFiles.images());
+        assertThat(fromDiscovery.images().stream().map(i -> i.containers().size()))
+                .isEqualTo(fromFiles.images().stream()
+                        .map(i -> i.containers().size())
+                        .toList());
     }
 
     private SourceReport sync() {

@@ -3,6 +3,7 @@ package io.sightline.formats.inventory;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sightline.asset.ContainerAsset;
 import io.sightline.asset.ContainerId;
+import io.sightline.asset.Host;
 import io.sightline.asset.Inventory;
 import io.sightline.event.SkippedRecord;
 import io.sightline.formats.Fields;
@@ -17,8 +18,11 @@ import java.util.Optional;
  * Reads {@code docker inspect <container>...} and {@code docker image inspect <image>...} output:
  * a JSON array of inspect objects, or one object as the Engine API's {@code /containers/{id}/json}
  * and {@code /images/{id}/json} return it. Containers become {@link ContainerAsset}s with no pod and
- * no host (the file does not say which machine it came from) and their config digest from
- * {@code Image}; images become {@link ImageInfo}s that {@link Inventory#linkImages()} later uses to
+ * their config digest from {@code Image}. A container's host is {@code Node.Name} when the object has
+ * one, and that host is added too (with {@code Node.IP} as its address): Docker Swarm's standalone
+ * API put that member on the inspect objects it served, and discovery puts the registered Docker
+ * host's name there. Without it the container has no host, since plain {@code docker inspect} does
+ * not say which machine the container ran on. Images become {@link ImageInfo}s that {@link Inventory#linkImages()} later uses to
  * give each container its repo digest. The summaries of {@code docker ps} ({@code /containers/json})
  * lack the container's configuration and are rejected.
  */
@@ -74,7 +78,12 @@ public final class DockerInspectParser {
                 : Fields.text(item, "Name").or(() -> Fields.text(item, "Id"));
         ItemLabel label = new ItemLabel(path, noun, name);
         switch (shape) {
-            case CONTAINER -> reader.read(label, item, container -> into.add(container(container)));
+            case CONTAINER ->
+                reader.read(label, item, container -> {
+                    ContainerAsset asset = container(container);
+                    into.add(asset);
+                    asset.host().ifPresent(host -> into.add(host(host, container)));
+                });
             case IMAGE -> reader.read(label, item, image -> into.add(image(image)));
             case CONTAINER_SUMMARY ->
                 reader.skip(label, "a docker ps summary (Names, ImageID) without Config, not an inspect object");
@@ -110,13 +119,23 @@ public final class DockerInspectParser {
         return new ContainerAsset(
                 containerId,
                 Fields.text(item, "Name").map(DockerInspectParser::withoutSlash).orElse(containerId.shortId()),
-                Optional.empty(),
+                Fields.text(item, "Node.Name"),
                 Optional.empty(),
                 image,
                 image.digest(),
                 Fields.text(item, "Image").flatMap(Digests::imageId),
                 false,
                 KubeObjects.flag(item, "HostConfig.Privileged"));
+    }
+
+    private static Host host(String name, JsonNode item) {
+        return new Host(
+                name,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Fields.text(item, "Node.IP").map(List::of).orElse(List.of()),
+                Optional.empty());
     }
 
     private static ImageInfo image(JsonNode item) throws RecordException {

@@ -65,6 +65,24 @@ class DockerInspectParserTest {
     }
 
     @Test
+    void aContainerThatNamesItsNodeRunsOnThatHost() throws RecordException {
+        JsonNode containers =
+                Samples.scenario("docker-host-miner", "docker-inspect.json").deepCopy();
+        // Docker Swarm's standalone API added Node to each inspect object; discovery sets its Name.
+        ((com.fasterxml.jackson.databind.node.ObjectNode) containers.get(0))
+                .putObject("Node")
+                .put("Name", "edge-1")
+                .put("IP", "172.31.20.15");
+
+        parse(containers);
+
+        ContainerAsset web = inventory.container("bab004ba16ee").orElseThrow();
+        assertThat(web.host()).contains("edge-1");
+        assertThat(inventory.host("edge-1").orElseThrow().addresses()).containsExactly("172.31.20.15");
+        assertThat(inventory.container("2fd45829a0fb").orElseThrow().host()).isEmpty();
+    }
+
+    @Test
     void linksTheSameWayWhenImagesAreReadFirst() throws RecordException {
         parse(Samples.scenario("docker-host-miner", "docker-image-inspect.json"));
         parse(Samples.scenario("docker-host-miner", "docker-inspect.json"));
