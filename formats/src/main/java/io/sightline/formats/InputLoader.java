@@ -22,8 +22,12 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +39,6 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,6 +159,14 @@ public final class InputLoader {
 
     private void addDocument(Path path) {
         String name = relative(path);
+        try {
+            readDocument(path, name);
+        } catch (UncheckedIOException e) {
+            reject(name, "cannot read the file: " + IoReasons.of(e.getCause()) + "; file skipped");
+        }
+    }
+
+    private void readDocument(Path path, String name) {
         if (isBinary(path)) {
             reject(name, "not a text file (binary content); file skipped");
             return;
@@ -289,15 +300,9 @@ public final class InputLoader {
         Set<Path> found = new LinkedHashSet<>();
         for (Path path : paths) {
             if (Files.isDirectory(path)) {
-                try (Stream<Path> walk = Files.walk(path)) {
-                    walk.filter(Files::isRegularFile)
-                            .filter(p -> !p.getFileName().toString().startsWith("."))
-                            .sorted()
-                            .map(p -> p.toAbsolutePath().normalize())
-                            .forEach(found::add);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot list " + path, e);
-                }
+                List<Path> inFolder = new ArrayList<>();
+                walk(path, inFolder);
+                inFolder.stream().sorted().forEach(found::add);
             } else if (Files.isRegularFile(path)) {
                 found.add(path.toAbsolutePath().normalize());
             } else {
@@ -305,6 +310,36 @@ public final class InputLoader {
             }
         }
         return List.copyOf(found);
+    }
+
+    /**
+     * Collects the regular, non-hidden files under {@code folder}. A folder or file that cannot be
+     * listed or inspected is reported as skipped and the walk goes on with the rest.
+     */
+    private void walk(Path folder, List<Path> into) {
+        try {
+            Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (!file.getFileName().toString().startsWith(".") && Files.isRegularFile(file)) {
+                        into.add(file.toAbsolutePath().normalize());
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    boolean isFolder = Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS);
+                    String what = isFolder ? "folder" : "file";
+                    reject(
+                            relative(file),
+                            "cannot read the " + what + ": " + IoReasons.of(e) + "; " + what + " skipped");
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            reject(relative(folder), "cannot read the folder: " + IoReasons.of(e) + "; folder skipped");
+        }
     }
 
     private String relative(Path path) {

@@ -94,4 +94,51 @@ class InputLoaderTest {
         assertThat(loader.files()).hasSize(1);
         assertThat(loader.files().getFirst().records()).isEqualTo(2042);
     }
+
+    @Test
+    void aFileWhoseReadFailsIsReportedAndTheRestIsRead() throws IOException {
+        Path scans = Files.createDirectories(folder.resolve("scans"));
+        Files.copy(SCENARIO.resolve("scans/web-portal.grype.json"), scans.resolve("web-portal.grype.json"));
+        // Reading /proc/self/mem from offset 0 fails with EIO even as root, where chmod 000 does not bite.
+        Files.createSymbolicLink(scans.resolve("broken.trivy.json"), Path.of("/proc/self/mem"));
+
+        InputLoader loader = new InputLoader(folder);
+        loader.addDocuments(List.of(scans));
+
+        assertThat(loader.reports()).hasSize(1);
+        assertThat(loader.skipped())
+                .extracting(SkippedRecord::file, SkippedRecord::line, SkippedRecord::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(
+                        "scans/broken.trivy.json", 0, "cannot read the file: input/output error; file skipped"));
+    }
+
+    @Test
+    void anUnreadableFileAndFolderAreReportedAndTheRestIsRead() throws IOException {
+        Path scans = Files.createDirectories(folder.resolve("scans"));
+        Files.copy(SCENARIO.resolve("scans/web-portal.grype.json"), scans.resolve("web-portal.grype.json"));
+        Path locked = Files.writeString(scans.resolve("locked.json"), "{}");
+        Path lockedFolder = Files.createDirectories(scans.resolve("locked"));
+        Files.writeString(lockedFolder.resolve("inside.json"), "{}");
+        Files.setPosixFilePermissions(locked, java.util.Set.of());
+        Files.setPosixFilePermissions(lockedFolder, java.util.Set.of());
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(
+                    Files.isReadable(locked), "permissions do not bite for this user (root)");
+
+            InputLoader loader = new InputLoader(folder);
+            loader.addDocuments(List.of(scans));
+
+            assertThat(loader.reports()).hasSize(1);
+            assertThat(loader.skipped())
+                    .extracting(SkippedRecord::file, SkippedRecord::reason)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple(
+                                    "scans/locked", "cannot read the folder: permission denied; folder skipped"),
+                            org.assertj.core.groups.Tuple.tuple(
+                                    "scans/locked.json", "cannot read the file: permission denied; file skipped"));
+        } finally {
+            Files.setPosixFilePermissions(
+                    lockedFolder, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+    }
 }
