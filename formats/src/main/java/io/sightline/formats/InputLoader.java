@@ -171,13 +171,32 @@ public final class InputLoader {
             reject(name, "not a text file (binary content); file skipped");
             return;
         }
+        // after the read above: files of /proc and the like show size 0 and may fail to read
+        if (isEmpty(path)) {
+            rejectEmpty(name);
+            return;
+        }
         if (looksLikeJsonLines(path)) {
             telemetry.add(path);
             return;
         }
         JsonNode root;
+        Optional<SkippedRecord> encoding;
         try {
-            root = MAPPER.readTree(path.toFile());
+            Utf8Text text = Utf8Text.decode(Files.readAllBytes(path));
+            encoding = text.firstInvalid()
+                    .map(invalid -> new SkippedRecord(
+                            name,
+                            invalid.line(),
+                            "not valid UTF-8: byte 0x%02X at byte offset %d (line %d)%s replaced with U+FFFD; file read"
+                                    .formatted(
+                                            invalid.value(),
+                                            invalid.offset(),
+                                            invalid.line(),
+                                            text.invalidCount() > 1
+                                                    ? " and " + (text.invalidCount() - 1) + " more invalid sequences"
+                                                    : "")));
+            root = MAPPER.readTree(text.text());
         } catch (JsonProcessingException e) {
             if (isBrokenDocument(path)) {
                 reject(
@@ -193,10 +212,11 @@ public final class InputLoader {
             throw new UncheckedIOException("cannot read " + path, e);
         }
         if (root == null || root.isMissingNode()) {
-            files.add(new FileSummary(name, "empty", 0, 0));
+            rejectEmpty(name);
             return;
         }
         List<SkippedRecord> problems = new ArrayList<>();
+        encoding.ifPresent(problems::add);
         int reportsBefore = reports.size();
         try {
             String format = parseDocument(root, name, problems);
@@ -217,6 +237,22 @@ public final class InputLoader {
         log.warn("file={} reason={}", name, reason);
         skipped.add(new SkippedRecord(name, 0, reason));
         files.add(new FileSummary(name, "rejected", 0, 1));
+    }
+
+    /** An empty or blank file is no document and no telemetry: it is listed as skipped. */
+    private void rejectEmpty(String name) {
+        String reason = "empty file; file skipped";
+        log.warn("file={} reason={}", name, reason);
+        skipped.add(new SkippedRecord(name, 0, reason));
+        files.add(new FileSummary(name, "empty", 0, 1));
+    }
+
+    private static boolean isEmpty(Path path) {
+        try {
+            return Files.size(path) == 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        }
     }
 
     /** A NUL byte in the first 8 KiB: no JSON text has one. */

@@ -141,4 +141,58 @@ class InputLoaderTest {
                     lockedFolder, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         }
     }
+
+    @Test
+    void aLatin1ByteInAScanReportIsReplacedAndNotedAndTheReportIsRead() throws IOException {
+        Path source =
+                Path.of(System.getProperty("sightline.scenarios"), "log4shell-lateral/scans/orders-api.trivy.json");
+        String text = Files.readString(source);
+        String title = "remote code execution";
+        int at = text.indexOf(title);
+        byte[] before = text.substring(0, at).getBytes(StandardCharsets.UTF_8);
+        byte[] after = text.substring(at).getBytes(StandardCharsets.UTF_8);
+        byte[] broken = new byte[before.length + 1 + after.length];
+        System.arraycopy(before, 0, broken, 0, before.length);
+        broken[before.length] = (byte) 0xe9;
+        System.arraycopy(after, 0, broken, before.length + 1, after.length);
+        int line = (int) text.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+        Path file = Files.write(folder.resolve("orders-api.trivy.json"), broken);
+        InputLoader clean = new InputLoader(source.getParent());
+        clean.addDocuments(List.of(source));
+
+        InputLoader loader = new InputLoader(folder);
+        loader.addDocuments(List.of(file));
+
+        assertThat(loader.reports()).singleElement().satisfies(report -> {
+            assertThat(report.findings())
+                    .hasSameSizeAs(clean.reports().getFirst().findings());
+            assertThat(report.findings())
+                    .anySatisfy(f -> assertThat(f.toString()).contains("\uFFFD" + title));
+        });
+        assertThat(loader.skipped())
+                .extracting(SkippedRecord::file, SkippedRecord::line, SkippedRecord::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(
+                        "orders-api.trivy.json",
+                        line,
+                        "not valid UTF-8: byte 0xE9 at byte offset " + before.length + " (line " + line
+                                + ") replaced with U+FFFD; file read"));
+        assertThat(loader.files()).extracting(InputLoader.FileSummary::format).containsExactly("trivy");
+    }
+
+    @Test
+    void anEmptyScanReportIsListedAsSkipped() throws IOException {
+        Path scans = Files.createDirectories(folder.resolve("scans"));
+        Files.copy(SCENARIO.resolve("scans/web-portal.grype.json"), scans.resolve("web-portal.grype.json"));
+        Files.write(scans.resolve("empty.trivy.json"), new byte[0]);
+
+        InputLoader loader = new InputLoader(folder);
+        loader.addDocuments(List.of(scans));
+
+        assertThat(loader.reports()).hasSize(1);
+        assertThat(loader.hasTelemetry()).isFalse();
+        assertThat(loader.skipped())
+                .extracting(SkippedRecord::file, SkippedRecord::line, SkippedRecord::reason)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("scans/empty.trivy.json", 0, "empty file; file skipped"));
+    }
 }
