@@ -221,7 +221,12 @@ public final class InputLoader {
         try {
             String format = parseDocument(root, name, problems);
             if (format.isEmpty()) {
-                telemetry.add(path);
+                Optional<String> refused = unknownDocument(root, name);
+                if (refused.isPresent()) {
+                    reject(name, refused.get());
+                } else {
+                    telemetry.add(path);
+                }
                 return;
             }
             files.add(new FileSummary(name, format, Math.max(1, reports.size() - reportsBefore), problems.size()));
@@ -231,6 +236,50 @@ public final class InputLoader {
         }
         problems.forEach(p -> log.warn("file={} line={} reason={}", p.file(), p.line(), p.reason()));
         skipped.addAll(problems);
+    }
+
+    /**
+     * Why a whole JSON document of no document format is not handed to the telemetry reader, or
+     * empty when it may be telemetry. A file under scans/ or inventory/ is of that kind and is
+     * refused with that kind's formats; a JSON value that holds no object is refused once, not
+     * once per element.
+     */
+    private static Optional<String> unknownDocument(JsonNode root, String name) {
+        List<String> folders =
+                List.of(name.split("/")).reversed().stream().skip(1).toList();
+        String got = describe(root);
+        if (folders.contains("scans")) {
+            return Optional.of("no known format: expected a scanner report ("
+                    + String.join(", ", DocumentParser.formats(DocumentParser.Kind.SCAN)) + "), got " + got
+                    + "; file skipped");
+        }
+        if (folders.contains("inventory")) {
+            return Optional.of("no known format: expected an inventory document ("
+                    + String.join(", ", DocumentParser.formats(DocumentParser.Kind.INVENTORY)) + "), got " + got
+                    + "; file skipped");
+        }
+        boolean holdsAnObject = root.isObject();
+        for (JsonNode element : root.isArray() ? root : MAPPER.createArrayNode()) {
+            holdsAnObject |= element.isObject();
+        }
+        if (!holdsAnObject) {
+            return Optional.of("no known format: expected a scanner report, an inventory document or telemetry"
+                    + " records (JSON objects), got " + got + "; file skipped");
+        }
+        return Optional.empty();
+    }
+
+    private static String describe(JsonNode root) {
+        if (root.isObject()) {
+            List<String> names = new ArrayList<>();
+            root.fieldNames().forEachRemaining(names::add);
+            String shown = names.size() > 8 ? names.subList(0, 8) + " and " + (names.size() - 8) + " more" : "" + names;
+            return "an object with fields " + shown;
+        }
+        if (root.isArray()) {
+            return "a JSON array of " + root.size() + " values";
+        }
+        return "a JSON " + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private void reject(String name, String reason) {

@@ -195,4 +195,72 @@ class InputLoaderTest {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("scans/empty.trivy.json", 0, "empty file; file skipped"));
     }
+
+    @Test
+    void aTrivyReportWithABrokenResultsFieldIsRefusedNamingTheField() throws IOException {
+        Path scans = Files.createDirectories(folder.resolve("scans"));
+        Files.writeString(
+                scans.resolve("orders-api.trivy.json"),
+                "{\"SchemaVersion\": 2, \"ArtifactName\": \"orders-api:1.4\", \"ArtifactType\": \"container_image\","
+                        + " \"Results\": \"x\"}");
+
+        InputLoader loader = new InputLoader(folder);
+        loader.addDocuments(List.of(scans));
+
+        assertThat(loader.hasTelemetry()).isFalse();
+        assertThat(loader.skipped())
+                .extracting(SkippedRecord::file, SkippedRecord::line, SkippedRecord::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(
+                        "scans/orders-api.trivy.json", 0, "Results: expected an array, got a string; file skipped"));
+    }
+
+    @Test
+    void aDocumentOfNoKnownFormatUnderScansNamesTheScannerFormats() throws IOException {
+        Path scans = Files.createDirectories(folder.resolve("scans"));
+        Files.writeString(scans.resolve("notes.json"), "{\"hello\": 1, \"world\": 2}");
+
+        InputLoader loader = new InputLoader(folder);
+        loader.addDocuments(List.of(scans));
+
+        assertThat(loader.hasTelemetry()).isFalse();
+        assertThat(loader.skipped()).singleElement().satisfies(skip -> {
+            assertThat(skip.file()).isEqualTo("scans/notes.json");
+            assertThat(skip.reason())
+                    .startsWith("no known format: expected a scanner report (scanner-pull, trivy, trivy-k8s,")
+                    .contains("grype", "gcp-artifact-analysis")
+                    .endsWith("got an object with fields [hello, world]; file skipped");
+        });
+    }
+
+    @Test
+    void aDocumentOfNoKnownFormatUnderInventoryNamesTheInventoryFormats() throws IOException {
+        Path inventory = Files.createDirectories(folder.resolve("inventory"));
+        Files.writeString(inventory.resolve("hosts.json"), "{\"hosts\": []}");
+
+        InputLoader loader = new InputLoader(folder);
+        loader.addDocuments(List.of(inventory));
+
+        assertThat(loader.skipped())
+                .extracting(SkippedRecord::reason)
+                .containsExactly("no known format: expected an inventory document (kubernetes, ec2-describe-instances,"
+                        + " eks-describe-cluster, docker-inspect, ecs-describe-tasks, ecr-batch-get-image), got an"
+                        + " object with fields [hosts]; file skipped");
+    }
+
+    @Test
+    void aJsonArrayOfNumbersIsOneSkippedFile() throws IOException {
+        Path file = Files.writeString(folder.resolve("numbers.json"), "[1,2,3]");
+
+        InputLoader loader = new InputLoader(folder);
+        loader.addDocuments(List.of(file));
+        loader.streamTelemetry(event -> {});
+
+        assertThat(loader.skipped())
+                .extracting(SkippedRecord::file, SkippedRecord::line, SkippedRecord::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(
+                        "numbers.json",
+                        0,
+                        "no known format: expected a scanner report, an inventory document or telemetry records"
+                                + " (JSON objects), got a JSON array of 3 values; file skipped"));
+    }
 }
