@@ -97,7 +97,7 @@ public final class TrivyReportParser {
         report.readEach(
                 result.path("Vulnerabilities"),
                 where + ".Vulnerabilities",
-                entry -> finding(entry, ecosystem),
+                entry -> finding(entry, ecosystem, report),
                 TrivyReportParser::status);
     }
 
@@ -119,7 +119,7 @@ public final class TrivyReportParser {
      * app/orders-api.jar/BOOT-INF/lib/log4j-core-2.14.1.jar} for a jar inside a jar), the metadata
      * file for a Python one. OS packages have none.
      */
-    static Finding finding(JsonNode entry, String ecosystem) throws RecordException {
+    static Finding finding(JsonNode entry, String ecosystem, ReportBuilder report) throws RecordException {
         String id = Fields.requiredText(entry, "VulnerabilityID");
         PackageRef pkg = new PackageRef(
                 Fields.requiredText(entry, "PkgName"),
@@ -132,7 +132,7 @@ public final class TrivyReportParser {
                 FindingFields.aliases(id, Fields.texts(entry, "VendorIDs")),
                 pkg,
                 Fields.text(entry, "FixedVersion"),
-                FindingFields.severity(entry, "Severity"),
+                FindingFields.severity(entry, "Severity", report),
                 cvssV3(entry.path("CVSS")),
                 Fields.text(entry, "Title").orElse(id),
                 SCANNER,
