@@ -63,6 +63,46 @@ class AnalyzeCommandTest {
         assertThat(result.err()).isEqualTo("sightline: --format must be text, json, sarif or fixlist, got 'xml'\n");
     }
 
+    @Test
+    void anOutputThatRefusesWritesFailsNamingTheFileAndTheReason() {
+        Path refusing = Path.of("/proc/version");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.Files.isWritable(refusing), "/proc/version is writable only for root");
+
+        Result result = run("analyze", SCENARIOS + "/docker-host-miner", "--output", refusing.toString());
+
+        assertThat(result.status()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("sightline: cannot write /proc/version: input/output error\n");
+    }
+
+    @Test
+    void anOutputWithoutWritePermissionIsRefusedWithTheReason() throws java.io.IOException {
+        Path locked = java.nio.file.Files.createDirectories(temp.resolve("locked"));
+        java.nio.file.Files.setPosixFilePermissions(locked, java.util.Set.of());
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                java.nio.file.Files.isWritable(locked), "permissions do not bite for root");
+        Path output = locked.resolve("analysis.json");
+
+        Result result = run("analyze", SCENARIOS + "/docker-host-miner", "--output", output.toString());
+
+        assertThat(result.status()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("sightline: cannot write " + output + ": permission denied\n");
+    }
+
+    @Test
+    void aMissingOrUnreadableEpssFileIsNamedWithTheReason() {
+        Path missing = temp.resolve("epss.csv");
+
+        Result absent = run("analyze", SCENARIOS + "/docker-host-miner", "--epss", missing.toString());
+        Result folder = run("analyze", SCENARIOS + "/docker-host-miner", "--epss", temp.toString());
+
+        assertThat(absent.status()).isEqualTo(2);
+        assertThat(absent.err())
+                .isEqualTo("sightline: cannot read EPSS file " + missing + ": no such file or folder\n");
+        assertThat(folder.status()).isEqualTo(2);
+        assertThat(folder.err()).isEqualTo("sightline: cannot read EPSS file " + temp + ": is a directory\n");
+    }
+
     private static Result run(String... args) {
         StringWriter err = new StringWriter();
         CommandLine command = Sightline.commandLine();
