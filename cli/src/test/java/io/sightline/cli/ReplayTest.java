@@ -132,6 +132,107 @@ class ReplayTest {
     }
 
     @Test
+    void replayingTheSameFolderAgainLogsNothingTwiceAndNamesTheSkippedLines() throws Exception {
+        Path folder = data.resolve("miner");
+        copy(Path.of(System.getProperty("sightline.scenarios"), "docker-host-miner"), folder);
+        ServerConfig config =
+                new ServerConfig("127.0.0.1", 0, Database.sqliteUrl(data), 600, EngineConfig.DEFAULTS, KEV);
+        try (SightlineServer server = SightlineServer.start(config)) {
+            String ingest = server.tokens().create(Role.INGEST);
+            String viewer = server.tokens().create(Role.VIEWER);
+            String url = "http://127.0.0.1:" + server.port() + "/";
+
+            ByteArrayOutputStream firstProgress = new ByteArrayOutputStream();
+            Replayer.Summary first = new Replayer(
+                            URI.create(url),
+                            ingest,
+                            0,
+                            400,
+                            new PrintStream(firstProgress, true, StandardCharsets.UTF_8))
+                    .replay(folder);
+            assertThat(server.awaitIngested(Duration.ofSeconds(60))).isTrue();
+            JsonNode once = get(url, viewer, "api/v1/status");
+            List<String> storyboardsOnce = storyboardRecords(url, viewer);
+
+            Replayer.Summary second = new Replayer(
+                            URI.create(url),
+                            ingest,
+                            0,
+                            400,
+                            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                    .replay(folder);
+            assertThat(server.awaitIngested(Duration.ofSeconds(60))).isTrue();
+            JsonNode twice = get(url, viewer, "api/v1/status");
+
+            assertThat(once.path("log_seq").asLong()).isPositive();
+            assertThat(twice.path("log_seq")).isEqualTo(once.path("log_seq"));
+            assertThat(twice.path("events")).isEqualTo(once.path("events"));
+            assertThat(twice.path("accepted")).isEqualTo(once.path("accepted"));
+            assertThat(storyboardRecords(url, viewer)).isNotEmpty().isEqualTo(storyboardsOnce);
+            assertThat(second.evidence()).isEqualTo(first.evidence());
+            assertThat(firstProgress.toString(StandardCharsets.UTF_8).lines())
+                    .as("the scenario's two broken lines, named as analyze names them")
+                    .containsExactly(
+                            "replay: skipped telemetry/tetragon.jsonl:435: not valid JSON: Unexpected end-of-input: was"
+                                    + " expecting closing quote for a string value; line skipped",
+                            "replay: skipped telemetry/tetragon.jsonl:982: not valid JSON: Unrecognized token 'time':"
+                                    + " was expecting (JSON String, Number, Array, Object or token 'null', 'true' or"
+                                    + " 'false'); line skipped");
+        }
+    }
+
+    @Test
+    void aServerThatIsNotThereIsOneLineAndExitTwo() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port + "/";
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine command = Sightline.commandLine();
+        command.setErr(new java.io.PrintWriter(err, true));
+
+        int exit = command.execute(
+                "replay",
+                Path.of(System.getProperty("sightline.scenarios"), "docker-host-miner")
+                        .toString(),
+                "--to",
+                url,
+                "--token",
+                "x",
+                "--speed",
+                "0");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("sightline: cannot reach " + url + ": connection refused\n");
+    }
+
+    private List<String> storyboardRecords(String url, String viewer) throws Exception {
+        List<String> found = new ArrayList<>();
+        for (JsonNode summary : get(url, viewer, "api/v1/storyboards").path("storyboards")) {
+            JsonNode full =
+                    get(url, viewer, "api/v1/storyboards/" + summary.path("id").asText());
+            found.add(summary.path("id").asText() + " " + full.path("severity").asText() + " "
+                    + full.path("records").size());
+        }
+        found.sort(null);
+        return found;
+    }
+
+    private static void copy(Path from, Path to) throws java.io.IOException {
+        try (var walk = java.nio.file.Files.walk(from)) {
+            for (Path source : walk.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (java.nio.file.Files.isDirectory(source)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(source, target);
+                }
+            }
+        }
+    }
+
+    @Test
     void tokenCreatePrintsATokenTheStoreAccepts() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream original = System.out;

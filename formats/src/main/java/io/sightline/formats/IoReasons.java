@@ -48,6 +48,8 @@ public final class IoReasons {
     }
 
     private static String lower(String reason) {
-        return reason.isEmpty() ? reason : reason.substring(0, 1).toLowerCase(Locale.ROOT) + reason.substring(1);
+        // "Is a directory" reads as a reason after a colon; "HTTP/1.1 header ..." keeps its case
+        boolean word = reason.length() > 1 && Character.isLowerCase(reason.charAt(1));
+        return word ? reason.substring(0, 1).toLowerCase(Locale.ROOT) + reason.substring(1) : reason;
     }
 }
