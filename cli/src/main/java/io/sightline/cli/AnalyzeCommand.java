@@ -181,6 +181,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         boolean live = discover || !clusters.isEmpty();
         if (folder != null) {
+            if (Files.isRegularFile(folder)) {
+                throw new IllegalArgumentException(folder + " is a file; expected a folder laid out as inventory/,"
+                        + " scans/, telemetry/ (or name files with --inventory, --scans, --events)");
+            }
             if (!Files.isDirectory(folder)) {
                 throw new IllegalArgumentException("no such folder: " + folder);
             }

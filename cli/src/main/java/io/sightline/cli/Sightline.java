@@ -28,7 +28,7 @@ import picocli.CommandLine.Command;
             TokenCommand.class,
             ReplayCommand.class
         })
-public final class Sightline implements Runnable {
+public final class Sightline implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -81,8 +81,13 @@ public final class Sightline implements Runnable {
         return message.contains(reason) ? message : message + ": " + reason;
     }
 
+    /** Without a subcommand there is nothing to do: the usage, on stderr, and exit status 2. */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        CommandLine command = spec.commandLine();
+        command.getErr().println("sightline: a command is needed");
+        command.usage(command.getErr());
+        command.getErr().flush();
+        return 2;
     }
 }
