@@ -39,6 +39,10 @@ public final class IoReasons {
             case HttpConnectTimeoutException timeout -> "connection timed out";
             case ConnectException refused -> "connection refused";
             case UnknownHostException unknown -> "unknown host " + unknown.getMessage();
+            // java.net.http's words for a peer that closed the connection before answering
+            case IOException closed
+            when String.valueOf(closed.getMessage()).endsWith("header parser received no bytes") ->
+                "the connection closed before an answer came";
             default ->
                 Optional.ofNullable(e.getMessage())
                         .filter(m -> !m.isBlank())
