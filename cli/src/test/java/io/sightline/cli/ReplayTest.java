@@ -207,6 +207,56 @@ class ReplayTest {
         assertThat(err.toString()).isEqualTo("sightline: cannot reach " + url + ": connection refused\n");
     }
 
+    @Test
+    void aServerThatDiesMidRunIsOneErrorSayingWhatItAcknowledged() throws Exception {
+        Path folder = Path.of(System.getProperty("sightline.scenarios"), "docker-host-miner");
+        List<String> keys = java.util.Collections.synchronizedList(new ArrayList<>());
+        int[] telemetryAnswered = {0};
+        com.sun.net.httpserver.HttpServer dying =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        dying.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            keys.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+            boolean document = exchange.getRequestURI().getPath().matches("/api/v1/ingest/(scans|inventory)");
+            if (!document && telemetryAnswered[0]++ >= 2) {
+                exchange.close();
+                return;
+            }
+            byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        dying.start();
+        try {
+            String url = "http://127.0.0.1:" + dying.getAddress().getPort() + "/";
+            PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> new Replayer(URI.create(url), "x", 0, 100, quiet).replay(folder))
+                    .isInstanceOf(java.io.IOException.class)
+                    .message()
+                    .matches(java.util.regex.Pattern.quote("cannot reach " + url
+                                    + ": the connection closed before an answer came; the server acknowledged ")
+                            + "\\d+ documents and 200 of \\d+ telemetry records before it failed; run the same"
+                            + " replay again to send the rest \\(requests carry an Idempotency-Key, so nothing is"
+                            + " logged twice\\)");
+            List<String> firstRun = List.copyOf(keys);
+            keys.clear();
+            telemetryAnswered[0] = 0;
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> new Replayer(URI.create(url), "x", 0, 100, quiet).replay(folder))
+                    .isInstanceOf(java.io.IOException.class);
+
+            assertThat(keys).as("the same requests carry the same keys").isEqualTo(firstRun);
+            assertThat(firstRun)
+                    .doesNotHaveDuplicates()
+                    .allMatch(key -> key.length() <= 255 && key.chars().allMatch(c -> c > 0x20 && c < 0x7f));
+        } finally {
+            dying.stop(0);
+        }
+    }
+
     private List<String> storyboardRecords(String url, String viewer) throws Exception {
         List<String> found = new ArrayList<>();
         for (JsonNode summary : get(url, viewer, "api/v1/storyboards").path("storyboards")) {
