@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * Decodes a file's bytes as UTF-8, replacing each invalid byte sequence with U+FFFD instead of
- * failing, and says where the first one was so that the file's reader can note it.
+ * failing, and says where the first one was so that the file's reader can note it. A leading byte
+ * order mark is dropped, as a JSON parser reading the bytes would.
  */
 record Utf8Text(String text, Optional<Invalid> firstInvalid, int invalidCount) {
 
@@ -57,7 +58,9 @@ record Utf8Text(String text, Optional<Invalid> firstInvalid, int invalidCount) {
             }
         }
         out.flip();
-        return new Utf8Text(out.toString(), first, count);
+        String text = out.toString();
+        // a UTF-8 byte order mark (Windows tools write one) is no part of the text
+        return new Utf8Text(text.startsWith("\uFEFF") ? text.substring(1) : text, first, count);
     }
 
     private static CharBuffer grow(CharBuffer out) {

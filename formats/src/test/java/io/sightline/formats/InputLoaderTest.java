@@ -263,4 +263,21 @@ class InputLoaderTest {
                         "no known format: expected a scanner report, an inventory document or telemetry records"
                                 + " (JSON objects), got a JSON array of 3 values; file skipped"));
     }
+
+    @Test
+    void aScanReportWithAByteOrderMarkIsRead() throws IOException {
+        byte[] report = Files.readAllBytes(SCENARIO.resolve("scans/web-portal.grype.json"));
+        byte[] withBom = new byte[report.length + 3];
+        withBom[0] = (byte) 0xef;
+        withBom[1] = (byte) 0xbb;
+        withBom[2] = (byte) 0xbf;
+        System.arraycopy(report, 0, withBom, 3, report.length);
+        Path file = Files.write(folder.resolve("web-portal.grype.json"), withBom);
+
+        InputLoader loader = new InputLoader(folder);
+        loader.addDocuments(List.of(file));
+
+        assertThat(loader.reports()).hasSize(1);
+        assertThat(loader.skipped()).isEmpty();
+    }
 }
