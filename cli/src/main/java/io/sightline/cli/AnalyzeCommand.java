@@ -157,6 +157,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (parent == null || !Files.isDirectory(parent)) {
             throw new IllegalArgumentException("--output " + output + ": folder " + parent + " does not exist");
         }
+        if (Files.exists(output) ? !Files.isWritable(output) : !Files.isWritable(parent)) {
+            throw new IllegalArgumentException("cannot write " + output + ": permission denied");
+        }
     }
 
     private Set<String> knownExploited() {
@@ -178,6 +181,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         boolean live = discover || !clusters.isEmpty();
         if (folder != null) {
+            if (Files.isRegularFile(folder)) {
+                throw new IllegalArgumentException(folder + " is a file; expected a folder laid out as inventory/,"
+                        + " scans/, telemetry/ (or name files with --inventory, --scans, --events)");
+            }
             if (!Files.isDirectory(folder)) {
                 throw new IllegalArgumentException("no such folder: " + folder);
             }
@@ -261,9 +268,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             out.flush();
             return;
         }
-        try (PrintStream out = new PrintStream(Files.newOutputStream(output), false, StandardCharsets.UTF_8)) {
-            render(analysis, out);
-        }
+        CheckedOutput.write(output, out -> render(analysis, out));
     }
 
     private void render(AnalysisResult analysis, PrintStream out) throws IOException {

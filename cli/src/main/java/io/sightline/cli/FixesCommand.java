@@ -32,6 +32,9 @@ final class FixesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (top < 1) {
+            throw new IllegalArgumentException("--top must be 1 or more (images to show), got " + top);
+        }
         FolderAnalysis analysis = FolderAnalysis.of(spec.commandLine(), from, null);
         FixWorkBuilder builder = new FixWorkBuilder(analysis.result().inventory(), new ReportMetadata(from));
         List<RankedImage> images = analysis.result().images().stream()

@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.event.RuntimeEvent;
+import io.sightline.event.SkippedRecord;
 import io.sightline.event.SourceRecord;
 import io.sightline.formats.DocumentParser;
 import io.sightline.formats.InputLoader;
+import io.sightline.formats.IoReasons;
 import io.sightline.formats.RecordException;
 import io.sightline.formats.pipeline.AnalysisPipeline;
 import io.sightline.formats.telemetry.TelemetryReader;
@@ -55,6 +57,10 @@ final class Replayer {
     private final PrintStream progress;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private Path folder = Path.of("");
+    private int documentsAcknowledged;
+    private int recordsAcknowledged;
+    private int recordsToSend;
 
     Replayer(URI server, String token, double speed, int batchSize, PrintStream progress) {
         this.server = requireNonNull(server, "server is null");
@@ -78,27 +84,54 @@ final class Replayer {
 
     Summary replay(Path folder) throws IOException, InterruptedException {
         long started = System.nanoTime();
+        this.folder = folder.toAbsolutePath().normalize();
         List<Path> files = files(folder);
         List<Path> telemetry = new ArrayList<>();
-        int documents = 0;
+        Map<Path, DocumentParser.Recognised> documentFiles = new LinkedHashMap<>();
         for (Path file : files) {
-            Optional<DocumentParser.Recognised> document = recognise(file);
-            if (document.isEmpty()) {
-                telemetry.add(file);
-                continue;
-            }
-            String endpoint = document.get().kind() == DocumentParser.Kind.SCAN ? "scans" : "inventory";
-            String name = folder.relativize(file).toString();
-            send(
-                    "/api/v1/ingest/" + endpoint + "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8),
-                    Files.readString(file));
-            documents++;
+            recognise(file).ifPresentOrElse(document -> documentFiles.put(file, document), () -> telemetry.add(file));
         }
         List<Timed> records = timedRecords(folder, telemetry);
+        recordsToSend = records.size();
+        int documents = 0;
+        for (Map.Entry<Path, DocumentParser.Recognised> entry : documentFiles.entrySet()) {
+            Path file = entry.getKey();
+            DocumentParser.Recognised document = entry.getValue();
+            String endpoint = document.kind() == DocumentParser.Kind.SCAN ? "scans" : "inventory";
+            String name = folder.relativize(file).toString();
+            String body = Files.readString(file);
+            send(
+                    "/api/v1/ingest/" + endpoint + "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8),
+                    body,
+                    idempotencyKey(name, body));
+            documents++;
+            documentsAcknowledged = documents;
+        }
         Map<String, String> evidence = new LinkedHashMap<>();
         int skipped = sendPaced(records, evidence);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         return new Summary(documents, records.size(), skipped, elapsed, evidence);
+    }
+
+    /**
+     * The key of one request: the same folder, the same place in it (a document's name, a batch's
+     * first and last file:line) and the same bytes give the same key, so running a replay again
+     * after a crash is answered from the server's receipts for what it already took. Batches are
+     * the same on each run at {@code --speed 0}; at other speeds they follow the wall clock, and a
+     * rerun may log again the records of batches cut differently.
+     */
+    private String idempotencyKey(String place, String body) {
+        return "replay-" + sha256(folder + "\n" + place + "\n").substring(0, 16) + "-" + sha256(body);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private int sendPaced(List<Timed> records, Map<String, String> evidence) throws IOException, InterruptedException {
@@ -121,10 +154,14 @@ final class Replayer {
             }
             StringBuilder body = new StringBuilder();
             records.subList(next, end).forEach(r -> body.append(r.node()).append('\n'));
-            JsonNode answer = send("/api/v1/ingest/" + head.sensor(), body.toString());
+            String range =
+                    records.get(next).source() + "-" + records.get(end - 1).source();
+            JsonNode answer =
+                    send("/api/v1/ingest/" + head.sensor(), body.toString(), idempotencyKey(range, body.toString()));
             skipped += answer.path("skipped").size()
                     + answer.path("error").path("skipped").size();
             noteEvidence(records.subList(next, end), answer, evidence);
+            recordsAcknowledged += end - next;
             next = end;
         }
         return skipped;
@@ -165,15 +202,27 @@ final class Replayer {
         return (long) (Duration.between(firstEvent, deliveredAt(record)).toNanos() / speed);
     }
 
-    /** POSTs until the server takes it or refuses it for good; 400s are the server's per-record verdict. */
-    private JsonNode send(String path, String body) throws IOException, InterruptedException {
+    /**
+     * POSTs until the server takes it or refuses it for good; 400s are the server's per-record
+     * verdict. A 429, 503 or 409 (the same key still being taken) is waited out and sent again.
+     *
+     * @throws IOException naming the server, the reason and how much it acknowledged, when it
+     *     cannot be reached or stops answering
+     */
+    private JsonNode send(String path, String body, String key) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(server.resolve(path))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         for (int attempt = 1; attempt <= MAX_RETRIES; attempt++) {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new IOException("cannot reach " + server + ": " + IoReasons.of(e) + acknowledged(), e);
+            }
             int status = response.statusCode();
             if (status == 200 || status == 400) {
                 if (status == 400) {
@@ -181,7 +230,7 @@ final class Replayer {
                 }
                 return JSON.readTree(response.body());
             }
-            if (status == 429 || status == 503) {
+            if (status == 429 || status == 503 || status == 409) {
                 long seconds = response.headers()
                         .firstValue("Retry-After")
                         .map(Long::parseLong)
@@ -189,18 +238,30 @@ final class Replayer {
                 Thread.sleep(Duration.ofSeconds(Math.max(1, seconds)));
                 continue;
             }
-            throw new IOException("POST " + path + " answered " + status + ": " + response.body());
+            throw new IOException("POST " + path + " answered " + status + ": " + response.body() + acknowledged());
         }
-        throw new IOException("POST " + path + " still refused after " + MAX_RETRIES + " attempts (429)");
+        throw new IOException(
+                "POST " + path + " still refused after " + MAX_RETRIES + " attempts (429)" + acknowledged());
     }
 
-    private static List<Timed> timedRecords(Path folder, List<Path> telemetry) {
+    /** How far the replay got, for a failure message: what to expect when it is run again. */
+    private String acknowledged() {
+        if (documentsAcknowledged == 0 && recordsAcknowledged == 0) {
+            return "";
+        }
+        return "; the server acknowledged " + documentsAcknowledged + " documents and " + recordsAcknowledged
+                + " of " + recordsToSend + " telemetry records before it failed; run the same replay again"
+                + " to send the rest (requests carry an Idempotency-Key, so nothing is logged twice)";
+    }
+
+    private List<Timed> timedRecords(Path folder, List<Path> telemetry) {
         List<Timed> records = new ArrayList<>();
         for (Path file : telemetry) {
             String name = folder.relativize(file).toString();
-            TelemetryReader.readRecords(file, raw -> {
+            List<SkippedRecord> skipped = TelemetryReader.readRecords(file, raw -> {
                 Optional<String> sensor = TelemetryReader.formatOf(raw.node());
                 if (sensor.isEmpty()) {
+                    progress.println("replay: skipped " + name + ":" + raw.line() + ": " + unknownFormat(raw.node()));
                     return;
                 }
                 Instant time = eventTime(raw.node())
@@ -211,6 +272,8 @@ final class Replayer {
                 records.add(
                         new Timed(time, sensor.get(), raw.node(), new SourceRecord(name, raw.line()), records.size()));
             });
+            skipped.forEach(
+                    skip -> progress.println("replay: skipped " + name + ":" + skip.line() + ": " + skip.reason()));
         }
         // Detections reach a SIEM behind the records they are about; analyze holds them back the
         // same way, and the engine expects them after the process records they point to.
@@ -226,6 +289,15 @@ final class Replayer {
 
     private static boolean isDetection(Timed record) {
         return DETECTION_FORMATS.contains(record.sensor());
+    }
+
+    private static String unknownFormat(JsonNode record) {
+        try {
+            TelemetryReader.mapRecord(record, PROBE);
+            return "no known format; record skipped";
+        } catch (RecordException e) {
+            return e.getMessage();
+        }
     }
 
     private static Optional<Instant> eventTime(JsonNode record) {

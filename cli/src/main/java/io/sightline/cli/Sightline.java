@@ -1,5 +1,8 @@
 package io.sightline.cli;
 
+import io.sightline.formats.IoReasons;
+import java.io.IOException;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,7 +29,7 @@ import picocli.CommandLine.Command;
             TokenCommand.class,
             ReplayCommand.class
         })
-public final class Sightline implements Runnable {
+public final class Sightline implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -47,18 +50,45 @@ public final class Sightline implements Runnable {
         if (e instanceof IllegalArgumentException
                 || e instanceof java.io.UncheckedIOException
                 || e instanceof java.io.IOException) {
-            String cause = e.getCause() != null && e.getCause() != e
-                    ? ": " + e.getCause().getMessage()
-                    : "";
-            command.getErr()
-                    .println("sightline: " + e.getMessage() + (e.getMessage().contains(cause) ? "" : cause));
+            command.getErr().println("sightline: " + describe(e));
             return 2;
         }
         throw e;
     }
 
+    /**
+     * The message and the cause's reason. NIO exceptions carry only the path as their message, so
+     * their reason comes from {@link IoReasons}: {@code cannot read EPSS file X: permission denied}.
+     */
+    static String describe(Throwable e) {
+        String message = Optional.ofNullable(e.getMessage()).orElse("");
+        if (e instanceof java.nio.file.FileSystemException fs) {
+            return "cannot access " + fs.getFile() + ": " + IoReasons.of(fs);
+        }
+        if (e instanceof IOException io && !(e.getCause() instanceof IOException)) {
+            return IoReasons.of(io);
+        }
+        Throwable cause = e.getCause();
+        if (cause == null || cause == e) {
+            return message;
+        }
+        String reason = cause instanceof IOException io
+                ? IoReasons.of(io)
+                : Optional.ofNullable(cause.getMessage())
+                        .orElse(cause.getClass().getSimpleName());
+        if (message.isEmpty() || message.equals(cause.toString())) {
+            return reason;
+        }
+        return message.contains(reason) ? message : message + ": " + reason;
+    }
+
+    /** Without a subcommand there is nothing to do: the usage, on stderr, and exit status 2. */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        CommandLine command = spec.commandLine();
+        command.getErr().println("sightline: a command is needed");
+        command.usage(command.getErr());
+        command.getErr().flush();
+        return 2;
     }
 }

@@ -63,6 +63,94 @@ class AnalyzeCommandTest {
         assertThat(result.err()).isEqualTo("sightline: --format must be text, json, sarif or fixlist, got 'xml'\n");
     }
 
+    @Test
+    void anOutputThatRefusesWritesFailsNamingTheFileAndTheReason() {
+        Path refusing = Path.of("/proc/version");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.Files.isWritable(refusing), "/proc/version is writable only for root");
+
+        Result result = run("analyze", SCENARIOS + "/docker-host-miner", "--output", refusing.toString());
+
+        assertThat(result.status()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("sightline: cannot write /proc/version: input/output error\n");
+    }
+
+    @Test
+    void anOutputWithoutWritePermissionIsRefusedWithTheReason() throws java.io.IOException {
+        Path locked = java.nio.file.Files.createDirectories(temp.resolve("locked"));
+        java.nio.file.Files.setPosixFilePermissions(locked, java.util.Set.of());
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                java.nio.file.Files.isWritable(locked), "permissions do not bite for root");
+        Path output = locked.resolve("analysis.json");
+
+        Result result = run("analyze", SCENARIOS + "/docker-host-miner", "--output", output.toString());
+
+        assertThat(result.status()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("sightline: cannot write " + output + ": permission denied\n");
+    }
+
+    @Test
+    void aMissingOrUnreadableEpssFileIsNamedWithTheReason() {
+        Path missing = temp.resolve("epss.csv");
+
+        Result absent = run("analyze", SCENARIOS + "/docker-host-miner", "--epss", missing.toString());
+        Result folder = run("analyze", SCENARIOS + "/docker-host-miner", "--epss", temp.toString());
+
+        assertThat(absent.status()).isEqualTo(2);
+        assertThat(absent.err())
+                .isEqualTo("sightline: cannot read EPSS file " + missing + ": no such file or folder\n");
+        assertThat(folder.status()).isEqualTo(2);
+        assertThat(folder.err()).isEqualTo("sightline: cannot read EPSS file " + temp + ": is a directory\n");
+    }
+
+    @Test
+    void aFileGivenAsTheFolderIsNamedAsAFile() {
+        Path file = Path.of(SCENARIOS, "docker-host-miner/scans/redis.snyk.json");
+
+        Result result = run("analyze", file.toString());
+
+        assertThat(result.status()).isEqualTo(2);
+        assertThat(result.err())
+                .isEqualTo("sightline: " + file + " is a file; expected a folder laid out as inventory/, scans/,"
+                        + " telemetry/ (or name files with --inventory, --scans, --events)\n");
+    }
+
+    @Test
+    void aNegativeTopSaysWhatIsExpected() {
+        Result result = run("fixes", "--from", SCENARIOS + "/docker-host-miner", "--top", "-1");
+
+        assertThat(result.status()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("sightline: --top must be 1 or more (images to show), got -1\n");
+    }
+
+    @Test
+    void noCommandPrintsTheUsageAndExitsTwo() {
+        Result result = run();
+
+        assertThat(result.status()).isEqualTo(2);
+        assertThat(result.err())
+                .startsWith("sightline: a command is needed\nUsage: sightline")
+                .contains("analyze");
+    }
+
+    @Test
+    void notifyToADeadUrlSaysTheConnectionWasRefused() throws java.io.IOException {
+        String url;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            url = "http://127.0.0.1:" + socket.getLocalPort() + "/hook";
+        }
+        StringWriter out = new StringWriter();
+        CommandLine command = Sightline.commandLine();
+        command.setErr(new PrintWriter(new StringWriter(), true));
+        command.setOut(new PrintWriter(out, true));
+
+        int status = command.execute(
+                "notify", "--from", SCENARIOS + "/docker-host-miner", "--webhook", url, "--max-attempts", "1");
+
+        assertThat(status).isEqualTo(1);
+        assertThat(out.toString()).contains("connection refused to " + url).doesNotContain("ConnectException");
+    }
+
     private static Result run(String... args) {
         StringWriter err = new StringWriter();
         CommandLine command = Sightline.commandLine();

@@ -132,6 +132,157 @@ class ReplayTest {
     }
 
     @Test
+    void replayingTheSameFolderAgainLogsNothingTwiceAndNamesTheSkippedLines() throws Exception {
+        Path folder = data.resolve("miner");
+        copy(Path.of(System.getProperty("sightline.scenarios"), "docker-host-miner"), folder);
+        ServerConfig config =
+                new ServerConfig("127.0.0.1", 0, Database.sqliteUrl(data), 600, EngineConfig.DEFAULTS, KEV);
+        try (SightlineServer server = SightlineServer.start(config)) {
+            String ingest = server.tokens().create(Role.INGEST);
+            String viewer = server.tokens().create(Role.VIEWER);
+            String url = "http://127.0.0.1:" + server.port() + "/";
+
+            ByteArrayOutputStream firstProgress = new ByteArrayOutputStream();
+            Replayer.Summary first = new Replayer(
+                            URI.create(url),
+                            ingest,
+                            0,
+                            400,
+                            new PrintStream(firstProgress, true, StandardCharsets.UTF_8))
+                    .replay(folder);
+            assertThat(server.awaitIngested(Duration.ofSeconds(60))).isTrue();
+            JsonNode once = get(url, viewer, "api/v1/status");
+            List<String> storyboardsOnce = storyboardRecords(url, viewer);
+
+            Replayer.Summary second = new Replayer(
+                            URI.create(url),
+                            ingest,
+                            0,
+                            400,
+                            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                    .replay(folder);
+            assertThat(server.awaitIngested(Duration.ofSeconds(60))).isTrue();
+            JsonNode twice = get(url, viewer, "api/v1/status");
+
+            assertThat(once.path("log_seq").asLong()).isPositive();
+            assertThat(twice.path("log_seq")).isEqualTo(once.path("log_seq"));
+            assertThat(twice.path("events")).isEqualTo(once.path("events"));
+            assertThat(twice.path("accepted")).isEqualTo(once.path("accepted"));
+            assertThat(storyboardRecords(url, viewer)).isNotEmpty().isEqualTo(storyboardsOnce);
+            assertThat(second.evidence()).isEqualTo(first.evidence());
+            assertThat(firstProgress.toString(StandardCharsets.UTF_8).lines())
+                    .as("the scenario's two broken lines, named as analyze names them")
+                    .containsExactly(
+                            "replay: skipped telemetry/tetragon.jsonl:435: not valid JSON: Unexpected end-of-input: was"
+                                    + " expecting closing quote for a string value; line skipped",
+                            "replay: skipped telemetry/tetragon.jsonl:982: not valid JSON: Unrecognized token 'time':"
+                                    + " was expecting (JSON String, Number, Array, Object or token 'null', 'true' or"
+                                    + " 'false'); line skipped");
+        }
+    }
+
+    @Test
+    void aServerThatIsNotThereIsOneLineAndExitTwo() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port + "/";
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine command = Sightline.commandLine();
+        command.setErr(new java.io.PrintWriter(err, true));
+
+        int exit = command.execute(
+                "replay",
+                Path.of(System.getProperty("sightline.scenarios"), "docker-host-miner")
+                        .toString(),
+                "--to",
+                url,
+                "--token",
+                "x",
+                "--speed",
+                "0");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("sightline: cannot reach " + url + ": connection refused\n");
+    }
+
+    @Test
+    void aServerThatDiesMidRunIsOneErrorSayingWhatItAcknowledged() throws Exception {
+        Path folder = Path.of(System.getProperty("sightline.scenarios"), "docker-host-miner");
+        List<String> keys = java.util.Collections.synchronizedList(new ArrayList<>());
+        int[] telemetryAnswered = {0};
+        com.sun.net.httpserver.HttpServer dying =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        dying.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            keys.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+            boolean document = exchange.getRequestURI().getPath().matches("/api/v1/ingest/(scans|inventory)");
+            if (!document && telemetryAnswered[0]++ >= 2) {
+                exchange.close();
+                return;
+            }
+            byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        dying.start();
+        try {
+            String url = "http://127.0.0.1:" + dying.getAddress().getPort() + "/";
+            PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> new Replayer(URI.create(url), "x", 0, 100, quiet).replay(folder))
+                    .isInstanceOf(java.io.IOException.class)
+                    .message()
+                    .matches(java.util.regex.Pattern.quote("cannot reach " + url
+                                    + ": the connection closed before an answer came; the server acknowledged ")
+                            + "\\d+ documents and 200 of \\d+ telemetry records before it failed; run the same"
+                            + " replay again to send the rest \\(requests carry an Idempotency-Key, so nothing is"
+                            + " logged twice\\)");
+            List<String> firstRun = List.copyOf(keys);
+            keys.clear();
+            telemetryAnswered[0] = 0;
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> new Replayer(URI.create(url), "x", 0, 100, quiet).replay(folder))
+                    .isInstanceOf(java.io.IOException.class);
+
+            assertThat(keys).as("the same requests carry the same keys").isEqualTo(firstRun);
+            assertThat(firstRun)
+                    .doesNotHaveDuplicates()
+                    .allMatch(key -> key.length() <= 255 && key.chars().allMatch(c -> c > 0x20 && c < 0x7f));
+        } finally {
+            dying.stop(0);
+        }
+    }
+
+    private List<String> storyboardRecords(String url, String viewer) throws Exception {
+        List<String> found = new ArrayList<>();
+        for (JsonNode summary : get(url, viewer, "api/v1/storyboards").path("storyboards")) {
+            JsonNode full =
+                    get(url, viewer, "api/v1/storyboards/" + summary.path("id").asText());
+            found.add(summary.path("id").asText() + " " + full.path("severity").asText() + " "
+                    + full.path("records").size());
+        }
+        found.sort(null);
+        return found;
+    }
+
+    private static void copy(Path from, Path to) throws java.io.IOException {
+        try (var walk = java.nio.file.Files.walk(from)) {
+            for (Path source : walk.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (java.nio.file.Files.isDirectory(source)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(source, target);
+                }
+            }
+        }
+    }
+
+    @Test
     void tokenCreatePrintsATokenTheStoreAccepts() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream original = System.out;

@@ -34,6 +34,23 @@ public final class DocumentParser {
         INVENTORY
     }
 
+    /** The inventory formats {@link #recognise} knows, in detection order. */
+    private static final List<String> INVENTORY_FORMATS = List.of(
+            "kubernetes",
+            "ec2-describe-instances",
+            "eks-describe-cluster",
+            "docker-inspect",
+            "ecs-describe-tasks",
+            "ecr-batch-get-image");
+
+    /** The names of the formats of one kind, for messages that say what was expected. */
+    public static List<String> formats(Kind kind) {
+        return switch (kind) {
+            case SCAN -> ScanFormats.ALL.stream().map(ScanFormat::name).toList();
+            case INVENTORY -> INVENTORY_FORMATS;
+        };
+    }
+
     /**
      * The kind and format name of a document, if it is one Sightline parses. VEX documents are
      * not among them: the file loader reads those itself.

@@ -22,8 +22,12 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +39,6 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,8 +159,21 @@ public final class InputLoader {
 
     private void addDocument(Path path) {
         String name = relative(path);
+        try {
+            readDocument(path, name);
+        } catch (UncheckedIOException e) {
+            reject(name, "cannot read the file: " + IoReasons.of(e.getCause()) + "; file skipped");
+        }
+    }
+
+    private void readDocument(Path path, String name) {
         if (isBinary(path)) {
             reject(name, "not a text file (binary content); file skipped");
+            return;
+        }
+        // after the read above: files of /proc and the like show size 0 and may fail to read
+        if (isEmpty(path)) {
+            rejectEmpty(name);
             return;
         }
         if (looksLikeJsonLines(path)) {
@@ -165,8 +181,22 @@ public final class InputLoader {
             return;
         }
         JsonNode root;
+        Optional<SkippedRecord> encoding;
         try {
-            root = MAPPER.readTree(path.toFile());
+            Utf8Text text = Utf8Text.decode(Files.readAllBytes(path));
+            encoding = text.firstInvalid()
+                    .map(invalid -> new SkippedRecord(
+                            name,
+                            invalid.line(),
+                            "not valid UTF-8: byte 0x%02X at byte offset %d (line %d)%s replaced with U+FFFD; file read"
+                                    .formatted(
+                                            invalid.value(),
+                                            invalid.offset(),
+                                            invalid.line(),
+                                            text.invalidCount() > 1
+                                                    ? " and " + (text.invalidCount() - 1) + " more invalid sequences"
+                                                    : "")));
+            root = MAPPER.readTree(text.text());
         } catch (JsonProcessingException e) {
             if (isBrokenDocument(path)) {
                 reject(
@@ -182,15 +212,21 @@ public final class InputLoader {
             throw new UncheckedIOException("cannot read " + path, e);
         }
         if (root == null || root.isMissingNode()) {
-            files.add(new FileSummary(name, "empty", 0, 0));
+            rejectEmpty(name);
             return;
         }
         List<SkippedRecord> problems = new ArrayList<>();
+        encoding.ifPresent(problems::add);
         int reportsBefore = reports.size();
         try {
             String format = parseDocument(root, name, problems);
             if (format.isEmpty()) {
-                telemetry.add(path);
+                Optional<String> refused = unknownDocument(root, name);
+                if (refused.isPresent()) {
+                    reject(name, refused.get());
+                } else {
+                    telemetry.add(path);
+                }
                 return;
             }
             files.add(new FileSummary(name, format, Math.max(1, reports.size() - reportsBefore), problems.size()));
@@ -202,10 +238,70 @@ public final class InputLoader {
         skipped.addAll(problems);
     }
 
+    /**
+     * Why a whole JSON document of no document format is not handed to the telemetry reader, or
+     * empty when it may be telemetry. A file under scans/ or inventory/ is of that kind and is
+     * refused with that kind's formats; a JSON value that holds no object is refused once, not
+     * once per element.
+     */
+    private static Optional<String> unknownDocument(JsonNode root, String name) {
+        List<String> folders =
+                List.of(name.split("/")).reversed().stream().skip(1).toList();
+        String got = describe(root);
+        if (folders.contains("scans")) {
+            return Optional.of("no known format: expected a scanner report ("
+                    + String.join(", ", DocumentParser.formats(DocumentParser.Kind.SCAN)) + "), got " + got
+                    + "; file skipped");
+        }
+        if (folders.contains("inventory")) {
+            return Optional.of("no known format: expected an inventory document ("
+                    + String.join(", ", DocumentParser.formats(DocumentParser.Kind.INVENTORY)) + "), got " + got
+                    + "; file skipped");
+        }
+        boolean holdsAnObject = root.isObject();
+        for (JsonNode element : root.isArray() ? root : MAPPER.createArrayNode()) {
+            holdsAnObject |= element.isObject();
+        }
+        if (!holdsAnObject) {
+            return Optional.of("no known format: expected a scanner report, an inventory document or telemetry"
+                    + " records (JSON objects), got " + got + "; file skipped");
+        }
+        return Optional.empty();
+    }
+
+    private static String describe(JsonNode root) {
+        if (root.isObject()) {
+            List<String> names = new ArrayList<>();
+            root.fieldNames().forEachRemaining(names::add);
+            String shown = names.size() > 8 ? names.subList(0, 8) + " and " + (names.size() - 8) + " more" : "" + names;
+            return "an object with fields " + shown;
+        }
+        if (root.isArray()) {
+            return "a JSON array of " + root.size() + " values";
+        }
+        return "a JSON " + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     private void reject(String name, String reason) {
         log.warn("file={} reason={}", name, reason);
         skipped.add(new SkippedRecord(name, 0, reason));
         files.add(new FileSummary(name, "rejected", 0, 1));
+    }
+
+    /** An empty or blank file is no document and no telemetry: it is listed as skipped. */
+    private void rejectEmpty(String name) {
+        String reason = "empty file; file skipped";
+        log.warn("file={} reason={}", name, reason);
+        skipped.add(new SkippedRecord(name, 0, reason));
+        files.add(new FileSummary(name, "empty", 0, 1));
+    }
+
+    private static boolean isEmpty(Path path) {
+        try {
+            return Files.size(path) == 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        }
     }
 
     /** A NUL byte in the first 8 KiB: no JSON text has one. */
@@ -289,15 +385,9 @@ public final class InputLoader {
         Set<Path> found = new LinkedHashSet<>();
         for (Path path : paths) {
             if (Files.isDirectory(path)) {
-                try (Stream<Path> walk = Files.walk(path)) {
-                    walk.filter(Files::isRegularFile)
-                            .filter(p -> !p.getFileName().toString().startsWith("."))
-                            .sorted()
-                            .map(p -> p.toAbsolutePath().normalize())
-                            .forEach(found::add);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot list " + path, e);
-                }
+                List<Path> inFolder = new ArrayList<>();
+                walk(path, inFolder);
+                inFolder.stream().sorted().forEach(found::add);
             } else if (Files.isRegularFile(path)) {
                 found.add(path.toAbsolutePath().normalize());
             } else {
@@ -305,6 +395,36 @@ public final class InputLoader {
             }
         }
         return List.copyOf(found);
+    }
+
+    /**
+     * Collects the regular, non-hidden files under {@code folder}. A folder or file that cannot be
+     * listed or inspected is reported as skipped and the walk goes on with the rest.
+     */
+    private void walk(Path folder, List<Path> into) {
+        try {
+            Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (!file.getFileName().toString().startsWith(".") && Files.isRegularFile(file)) {
+                        into.add(file.toAbsolutePath().normalize());
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    boolean isFolder = Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS);
+                    String what = isFolder ? "folder" : "file";
+                    reject(
+                            relative(file),
+                            "cannot read the " + what + ": " + IoReasons.of(e) + "; " + what + " skipped");
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            reject(relative(folder), "cannot read the folder: " + IoReasons.of(e) + "; folder skipped");
+        }
     }
 
     private String relative(Path path) {

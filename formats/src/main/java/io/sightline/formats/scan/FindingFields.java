@@ -21,6 +21,26 @@ final class FindingFields {
         return Fields.text(entry, path).map(Severity::parse).orElse(Severity.UNKNOWN);
     }
 
+    /**
+     * As {@link #severity(JsonNode, String)}, noting on the report a value that is present but
+     * names no severity (a number, an unknown word): the finding is kept with severity unknown.
+     */
+    static Severity severity(JsonNode entry, String path, ReportBuilder report) {
+        JsonNode value = entry.path(path);
+        if (value.isMissingNode() || value.isNull()) {
+            return Severity.UNKNOWN;
+        }
+        Severity severity = value.isTextual() ? Severity.parse(value.asText()) : Severity.UNKNOWN;
+        boolean saysUnknown = value.isTextual() && value.asText().trim().equalsIgnoreCase("unknown");
+        if (severity == Severity.UNKNOWN && !saysUnknown) {
+            report.noteField(
+                    path,
+                    "expected a severity name (CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN), got " + value
+                            + "; severity left unknown, finding kept");
+        }
+        return severity;
+    }
+
     /** A number, or a number written as text ({@code "0.00046"} in Snyk's epssDetails). */
     static OptionalDouble score(JsonNode value) {
         if (value.isNumber()) {

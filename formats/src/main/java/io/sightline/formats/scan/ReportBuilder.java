@@ -61,6 +61,7 @@ final class ReportBuilder {
     private final Set<String> repoDigests = new LinkedHashSet<>();
     private Optional<ImageRef> image = Optional.empty();
     private Optional<String> configDigest = Optional.empty();
+    private String entryWhere = "report";
 
     ReportBuilder(String file, String scanner, List<SkippedRecord> skipped) {
         this.file = requireNonNull(file, "file is null");
@@ -146,6 +147,14 @@ final class ReportBuilder {
         suppressed.add(new Suppression(finding, drop.status(), drop.justification(), drop.source()));
     }
 
+    /**
+     * Records a problem with a field of the entry being read that does not cost its finding (a
+     * severity that is no severity), named by the entry's place and the field.
+     */
+    void noteField(String field, String reason) {
+        skip(entryWhere + "." + field, reason);
+    }
+
     /** Records a problem with the report that does not cost a finding (an identity field unusable). */
     void note(String where, String reason) {
         skip(where, reason);
@@ -160,6 +169,7 @@ final class ReportBuilder {
             skip(where, "expected an object, got " + entry.getNodeType() + "; finding skipped");
             return;
         }
+        entryWhere = where;
         try {
             Finding finding = reader.read(entry);
             Optional<Drop> drop = rule.check(entry);

@@ -17,6 +17,20 @@ final class ReportShapes {
 
     private ReportShapes() {}
 
+    /** A JSON value's type with its article: {@code a string}, {@code an array}, {@code an object}. */
+    static String kind(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT, POJO -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            case BINARY -> "binary data";
+            case MISSING -> "nothing";
+        };
+    }
+
     static String describe(JsonNode root) {
         if (!root.isObject()) {
             return "a JSON " + root.getNodeType().name().toLowerCase(Locale.ROOT);

@@ -29,12 +29,17 @@ public final class TrivyReportParser {
 
     private TrivyReportParser() {}
 
+    /**
+     * A Trivy report by its identity: SchemaVersion 2 and a textual ArtifactName. The rest of its
+     * shape is checked by {@link #parse}, so that a report with a broken field is refused naming
+     * that field instead of going unrecognised.
+     */
     public static boolean accepts(JsonNode root) {
         return mismatch(root).isEmpty();
     }
 
     public static ScanReport parse(JsonNode root, String file, List<SkippedRecord> skipped) throws RecordException {
-        Optional<String> mismatch = mismatch(root);
+        Optional<String> mismatch = mismatch(root).or(() -> brokenField(root));
         if (mismatch.isPresent()) {
             throw new RecordException(mismatch.get());
         }
@@ -61,10 +66,14 @@ public final class TrivyReportParser {
         if (!root.path("ArtifactName").isTextual()) {
             return Optional.of("expected " + EXPECTED + ", got SchemaVersion 2 without a textual ArtifactName");
         }
+        return Optional.empty();
+    }
+
+    private static Optional<String> brokenField(JsonNode root) {
         JsonNode results = root.path("Results");
         // Trivy leaves Results out when nothing was found.
         if (!results.isMissingNode() && !results.isNull() && !results.isArray()) {
-            return Optional.of("field Results: expected an array, got " + results.getNodeType());
+            return Optional.of("Results: expected an array, got " + ReportShapes.kind(results));
         }
         return Optional.empty();
     }
@@ -88,7 +97,7 @@ public final class TrivyReportParser {
         report.readEach(
                 result.path("Vulnerabilities"),
                 where + ".Vulnerabilities",
-                entry -> finding(entry, ecosystem),
+                entry -> finding(entry, ecosystem, report),
                 TrivyReportParser::status);
     }
 
@@ -110,7 +119,7 @@ public final class TrivyReportParser {
      * app/orders-api.jar/BOOT-INF/lib/log4j-core-2.14.1.jar} for a jar inside a jar), the metadata
      * file for a Python one. OS packages have none.
      */
-    static Finding finding(JsonNode entry, String ecosystem) throws RecordException {
+    static Finding finding(JsonNode entry, String ecosystem, ReportBuilder report) throws RecordException {
         String id = Fields.requiredText(entry, "VulnerabilityID");
         PackageRef pkg = new PackageRef(
                 Fields.requiredText(entry, "PkgName"),
@@ -123,7 +132,7 @@ public final class TrivyReportParser {
                 FindingFields.aliases(id, Fields.texts(entry, "VendorIDs")),
                 pkg,
                 Fields.text(entry, "FixedVersion"),
-                FindingFields.severity(entry, "Severity"),
+                FindingFields.severity(entry, "Severity", report),
                 cvssV3(entry.path("CVSS")),
                 Fields.text(entry, "Title").orElse(id),
                 SCANNER,

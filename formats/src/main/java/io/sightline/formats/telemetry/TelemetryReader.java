@@ -115,12 +115,14 @@ public final class TelemetryReader {
      * {@code sink} in file order, without mapping it: for tools that forward records as they are,
      * such as {@code sightline replay}. Lines that are not JSON are left out.
      *
+     * @return the lines left out, each with its reason
      * @throws UncheckedIOException when the file cannot be read at all
      */
-    public static void readRecords(Path path, Consumer<RawRecord> sink) {
+    public static List<SkippedRecord> readRecords(Path path, Consumer<RawRecord> sink) {
         Run run = new Run(path.toString(), event -> {}, sink);
         try {
             readInto(path, run);
+            return List.copyOf(run.skipped);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read telemetry file " + path + ": " + e.getMessage(), e);
         }

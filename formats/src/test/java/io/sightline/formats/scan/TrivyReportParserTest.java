@@ -221,6 +221,53 @@ class TrivyReportParserTest {
                 .hasMessage("expected Trivy JSON (SchemaVersion 2 with ArtifactName and Results), got SchemaVersion 1");
     }
 
+    @Test
+    void aSeverityThatIsNoSeverityNameIsNotedAndTheFindingKeptAsUnknown() throws RecordException {
+        String json = """
+                {"SchemaVersion": 2, "ArtifactName": "registry.example.com/shop/cart:4.1",
+                 "ArtifactType": "container_image",
+                 "Results": [
+                   {"Target": "alpine", "Type": "alpine", "Vulnerabilities": [
+                     {"VulnerabilityID": "CVE-2024-0001", "PkgName": "zlib", "InstalledVersion": "1.3.1-r0",
+                      "Severity": 9},
+                     {"VulnerabilityID": "CVE-2024-0002", "PkgName": "zlib", "InstalledVersion": "1.3.1-r0",
+                      "Severity": "UNKNOWN"},
+                     {"VulnerabilityID": "CVE-2024-0003", "PkgName": "zlib", "InstalledVersion": "1.3.1-r0",
+                      "Severity": "SEVERE"}
+                   ]}
+                 ]}
+                """;
+
+        ScanReport report = TrivyReportParser.parse(ScanSamples.inline(json), "inline.trivy.json", skipped);
+
+        assertThat(report.findings())
+                .extracting(Finding::id, Finding::severity)
+                .containsExactly(
+                        tuple("CVE-2024-0001", Severity.UNKNOWN),
+                        tuple("CVE-2024-0002", Severity.UNKNOWN),
+                        tuple("CVE-2024-0003", Severity.UNKNOWN));
+        assertThat(skipped)
+                .extracting(SkippedRecord::reason)
+                .containsExactly(
+                        "Results[0].Vulnerabilities[0].Severity: expected a severity name (CRITICAL, HIGH, MEDIUM,"
+                                + " LOW, UNKNOWN), got 9; severity left unknown, finding kept",
+                        "Results[0].Vulnerabilities[2].Severity: expected a severity name (CRITICAL, HIGH, MEDIUM,"
+                                + " LOW, UNKNOWN), got \"SEVERE\"; severity left unknown, finding kept");
+    }
+
+    @Test
+    void aBrokenResultsFieldIsRefusedNamingTheField() {
+        assertThat(TrivyReportParser.accepts(
+                        ScanSamples.inline("{\"SchemaVersion\": 2, \"ArtifactName\": \"x\", \"Results\": \"x\"}")))
+                .isTrue();
+        assertThatThrownBy(() -> TrivyReportParser.parse(
+                        ScanSamples.inline("{\"SchemaVersion\": 2, \"ArtifactName\": \"x\", \"Results\": \"x\"}"),
+                        "x.json",
+                        skipped))
+                .isInstanceOf(RecordException.class)
+                .hasMessage("Results: expected an array, got a string");
+    }
+
     private void assertRefused(String subpath, String got) {
         assertThat(TrivyReportParser.accepts(ScanSamples.corpus(subpath))).isFalse();
         assertThatThrownBy(() -> TrivyReportParser.parse(ScanSamples.corpus(subpath), subpath, skipped))

@@ -83,12 +83,8 @@ public final class WebhookSender {
                         attempt,
                         policy.maxAttempts());
             } catch (IOException e) {
-                attempts.add(new Delivery.Attempt(
-                        attempt,
-                        clock.instant(),
-                        OptionalInt.empty(),
-                        e.getClass().getSimpleName() + ": " + e.getMessage(),
-                        wait));
+                attempts.add(
+                        new Delivery.Attempt(attempt, clock.instant(), OptionalInt.empty(), failure(e, target), wait));
                 log.warn(
                         "webhook target={} subject={} failed on attempt {} of {}: {}; retrying",
                         target,
@@ -104,5 +100,21 @@ public final class WebhookSender {
         }
         log.warn("webhook target={} subject={} not delivered after {} attempts", target, subject, policy.maxAttempts());
         return new Delivery(target.toString(), kind, subject, false, attempts);
+    }
+
+    /**
+     * What went wrong, in words: the HTTP client's connection failures carry no message ({@code
+     * ConnectException: null}), so their type says it.
+     */
+    static String failure(IOException e, URI target) {
+        return switch (e) {
+            case java.net.http.HttpConnectTimeoutException timeout -> "connection to " + target + " timed out";
+            case java.net.ConnectException refused -> "connection refused to " + target;
+            case java.net.UnknownHostException unknown -> "unknown host " + target.getHost();
+            default ->
+                e.getMessage() == null || e.getMessage().isBlank()
+                        ? e.getClass().getSimpleName() + " sending to " + target
+                        : e.getClass().getSimpleName() + ": " + e.getMessage();
+        };
     }
 }
