@@ -122,7 +122,8 @@ final class ServeCommand implements Callable<Integer> {
                 engine,
                 knownExploited,
                 Optional.ofNullable(kubeconfig).map(k -> new ClusterTarget(k, Optional.ofNullable(context))),
-                ingest);
+                ingest,
+                Optional.of(store.data));
         SightlineServer server = SightlineServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.sightline.engine.EngineConfig;
 import io.sightline.server.ingest.IngestConfig;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 
@@ -17,6 +18,8 @@ import java.util.Set;
  * @param knownExploited CVE ids of the KEV catalogue
  * @param cluster where remediation executes; without one the server plans but does not execute
  * @param ingest file tailing and idempotency keys
+ * @param sources the folder of the discovery source registry ({@code sources.json}) that the API's
+ *     {@code /api/v1/sources} routes read and write; without one those routes answer 409
  */
 public record ServerConfig(
         String host,
@@ -26,7 +29,8 @@ public record ServerConfig(
         EngineConfig engine,
         Set<String> knownExploited,
         Optional<ClusterTarget> cluster,
-        IngestConfig ingest) {
+        IngestConfig ingest,
+        Optional<Path> sources) {
 
     /**
      * Loopback by default: the API speaks plain HTTP, so tokens cross the network in clear unless a TLS proxy
@@ -44,6 +48,7 @@ public record ServerConfig(
         knownExploited = Set.copyOf(knownExploited);
         requireNonNull(cluster, "cluster is null");
         requireNonNull(ingest, "ingest is null");
+        requireNonNull(sources, "sources is null");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -60,7 +65,16 @@ public record ServerConfig(
             int queueCapacity,
             EngineConfig engine,
             Set<String> knownExploited) {
-        this(host, port, storeUrl, queueCapacity, engine, knownExploited, Optional.empty(), IngestConfig.DEFAULTS);
+        this(
+                host,
+                port,
+                storeUrl,
+                queueCapacity,
+                engine,
+                knownExploited,
+                Optional.empty(),
+                IngestConfig.DEFAULTS,
+                Optional.empty());
     }
 
     /** A server with the default ingest settings: no tailed files. */
@@ -72,7 +86,16 @@ public record ServerConfig(
             EngineConfig engine,
             Set<String> knownExploited,
             Optional<ClusterTarget> cluster) {
-        this(host, port, storeUrl, queueCapacity, engine, knownExploited, cluster, IngestConfig.DEFAULTS);
+        this(
+                host,
+                port,
+                storeUrl,
+                queueCapacity,
+                engine,
+                knownExploited,
+                cluster,
+                IngestConfig.DEFAULTS,
+                Optional.empty());
     }
 
     /** A server with no cluster to remediate in. */
@@ -84,23 +107,31 @@ public record ServerConfig(
             EngineConfig engine,
             Set<String> knownExploited,
             IngestConfig ingest) {
-        this(host, port, storeUrl, queueCapacity, engine, knownExploited, Optional.empty(), ingest);
+        this(host, port, storeUrl, queueCapacity, engine, knownExploited, Optional.empty(), ingest, Optional.empty());
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, storeUrl, queueCapacity, engine, knownExploited, cluster, ingest);
+        return new ServerConfig(
+                host, newPort, storeUrl, queueCapacity, engine, knownExploited, cluster, ingest, sources);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
-        return new ServerConfig(host, port, storeUrl, capacity, engine, knownExploited, cluster, ingest);
+        return new ServerConfig(host, port, storeUrl, capacity, engine, knownExploited, cluster, ingest, sources);
     }
 
     public ServerConfig withCluster(ClusterTarget target) {
         return new ServerConfig(
-                host, port, storeUrl, queueCapacity, engine, knownExploited, Optional.of(target), ingest);
+                host, port, storeUrl, queueCapacity, engine, knownExploited, Optional.of(target), ingest, sources);
     }
 
     public ServerConfig withIngest(IngestConfig newIngest) {
-        return new ServerConfig(host, port, storeUrl, queueCapacity, engine, knownExploited, cluster, newIngest);
+        return new ServerConfig(
+                host, port, storeUrl, queueCapacity, engine, knownExploited, cluster, newIngest, sources);
+    }
+
+    /** The same server, with the discovery source registry of {@code folder} behind {@code /api/v1/sources}. */
+    public ServerConfig withSources(Path folder) {
+        return new ServerConfig(
+                host, port, storeUrl, queueCapacity, engine, knownExploited, cluster, ingest, Optional.of(folder));
     }
 }

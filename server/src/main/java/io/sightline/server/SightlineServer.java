@@ -74,7 +74,7 @@ public final class SightlineServer implements AutoCloseable {
                     engine, new IdempotencyKeys(database), config.ingest().idempotencyKeyTtl(), Clock.systemUTC());
             ServerRemediation remediation = new ServerRemediation(
                     engine, log, new AuditStore(database), new TriageStore(database), cluster, Clock.systemUTC());
-            ApiServer api = new ApiServer(engine, ingest, log, tokens, remediation);
+            ApiServer api = new ApiServer(engine, ingest, log, tokens, remediation, config.sources());
             Tailing tailing = new Tailing(config.ingest(), ingest, new TailPositions(database));
             engine.start();
             api.start(config.host(), config.port());

@@ -110,6 +110,23 @@ final class TestServer implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    HttpResponse<String> delete(String path, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).DELETE();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request of the route's own method (a POST sends {@code {}}). */
+    HttpResponse<String> call(String method, String path, String token) throws IOException, InterruptedException {
+        return switch (method) {
+            case "GET" -> get(path, token);
+            case "DELETE" -> delete(path, token);
+            default -> post(path, token, "{}");
+        };
+    }
+
     JsonNode getJson(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = get(path, viewer);
         assertThat(response.statusCode())

@@ -133,27 +133,73 @@ public final class SourceRegistry {
         ArrayNode accounts = root.putArray("awsAccounts");
         ArrayNode hosts = root.putArray("dockerHosts");
         for (RegisteredSource source : sources) {
-            switch (source) {
-                case RegisteredSource.Cluster c -> {
-                    ObjectNode node = clusters.addObject()
-                            .put("name", c.name())
-                            .put("kubeconfig", c.kubeconfig().toString());
-                    c.context().ifPresent(context -> node.put("context", context));
-                }
-                case RegisteredSource.AwsAccount a -> {
-                    ObjectNode node = accounts.addObject().put("name", a.name());
-                    a.profile().ifPresent(p -> node.put("profile", p));
-                    a.roleArn().ifPresent(r -> node.put("roleArn", r));
-                    a.regions().forEach(node.withArray("regions")::add);
-                    a.endpointUrl().ifPresent(u -> node.put("endpointUrl", u.toString()));
-                }
-                case RegisteredSource.DockerHost d ->
-                    hosts.addObject()
-                            .put("name", d.name())
-                            .put("docker", d.docker().toString());
-            }
+            ArrayNode list = switch (source) {
+                case RegisteredSource.Cluster c -> clusters;
+                case RegisteredSource.AwsAccount a -> accounts;
+                case RegisteredSource.DockerHost d -> hosts;
+            };
+            list.add(toJson(source));
         }
         return root;
+    }
+
+    /**
+     * A source's fields as the registry file and the server's API write them: {@code name} and, by type,
+     * {@code kubeconfig}/{@code context}, {@code profile}/{@code roleArn}/{@code regions}/{@code endpointUrl}, or
+     * {@code docker}. References only: no field holds a secret.
+     */
+    public static ObjectNode toJson(RegisteredSource source) {
+        ObjectNode node = MAPPER.createObjectNode().put("name", source.name());
+        switch (source) {
+            case RegisteredSource.Cluster c -> {
+                node.put("kubeconfig", c.kubeconfig().toString());
+                c.context().ifPresent(context -> node.put("context", context));
+            }
+            case RegisteredSource.AwsAccount a -> {
+                a.profile().ifPresent(p -> node.put("profile", p));
+                a.roleArn().ifPresent(r -> node.put("roleArn", r));
+                a.regions().forEach(node.withArray("regions")::add);
+                a.endpointUrl().ifPresent(u -> node.put("endpointUrl", u.toString()));
+            }
+            case RegisteredSource.DockerHost d -> node.put("docker", d.docker().toString());
+        }
+        return node;
+    }
+
+    /**
+     * The source of {@code type} ({@code cluster}, {@code aws} or {@code docker}) that {@code node}'s fields
+     * describe, in the shape of {@link #toJson}.
+     *
+     * @throws IllegalArgumentException naming the unknown type, the missing field or the invalid value
+     */
+    public static RegisteredSource fromJson(String type, JsonNode node) {
+        return switch (type) {
+            case "cluster" ->
+                new RegisteredSource.Cluster(
+                        required(node, "name"), Path.of(required(node, "kubeconfig")), optional(node, "context"));
+            case "aws" -> {
+                List<String> regions = new ArrayList<>();
+                node.path("regions").forEach(r -> regions.add(r.asText()));
+                yield new RegisteredSource.AwsAccount(
+                        required(node, "name"),
+                        optional(node, "profile"),
+                        optional(node, "roleArn"),
+                        regions,
+                        optional(node, "endpointUrl").map(SourceRegistry::uri));
+            }
+            case "docker" -> new RegisteredSource.DockerHost(required(node, "name"), uri(required(node, "docker")));
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown source type '" + type + "': expected cluster, aws or docker");
+        };
+    }
+
+    private static URI uri(String text) {
+        try {
+            return new URI(text);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a URI: " + e.getReason(), e);
+        }
     }
 
     private static List<RegisteredSource> parse(JsonNode root, Path file) {
@@ -163,23 +209,9 @@ public final class SourceRegistry {
         }
         List<RegisteredSource> sources = new ArrayList<>();
         try {
-            for (JsonNode c : root.path("clusters")) {
-                sources.add(new RegisteredSource.Cluster(
-                        required(c, "name"), Path.of(required(c, "kubeconfig")), optional(c, "context")));
-            }
-            for (JsonNode a : root.path("awsAccounts")) {
-                List<String> regions = new ArrayList<>();
-                a.path("regions").forEach(r -> regions.add(r.asText()));
-                sources.add(new RegisteredSource.AwsAccount(
-                        required(a, "name"),
-                        optional(a, "profile"),
-                        optional(a, "roleArn"),
-                        regions,
-                        optional(a, "endpointUrl").map(URI::create)));
-            }
-            for (JsonNode d : root.path("dockerHosts")) {
-                sources.add(new RegisteredSource.DockerHost(required(d, "name"), URI.create(required(d, "docker"))));
-            }
+            root.path("clusters").forEach(c -> sources.add(fromJson("cluster", c)));
+            root.path("awsAccounts").forEach(a -> sources.add(fromJson("aws", a)));
+            root.path("dockerHosts").forEach(d -> sources.add(fromJson("docker", d)));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }

@@ -30,6 +30,7 @@ import io.sightline.store.Principal;
 import io.sightline.store.Role;
 import io.sightline.store.TokenStore;
 import io.sightline.store.TriageStatus;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,9 +74,22 @@ public final class ApiServer implements AutoCloseable {
     private final List<Route> routes = new ArrayList<>();
     private final Instant started = Instant.now();
     private final Javalin app;
+    private final SourcesApi sources;
 
     public ApiServer(
             EngineLoop engine, IngestService ingest, IngestLog log, TokenStore tokens, ServerRemediation remediation) {
+        this(engine, ingest, log, tokens, remediation, Optional.empty());
+    }
+
+    /** @param sourcesFolder where {@code sources.json} lives, for the {@code /api/v1/sources} routes */
+    public ApiServer(
+            EngineLoop engine,
+            IngestService ingest,
+            IngestLog log,
+            TokenStore tokens,
+            ServerRemediation remediation,
+            Optional<Path> sourcesFolder) {
+        this.sources = new SourcesApi(sourcesFolder);
         this.engine = requireNonNull(engine, "engine is null");
         this.log = requireNonNull(log, "log is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
@@ -295,11 +309,33 @@ public final class ApiServer implements AutoCloseable {
                 Access.ADMIN,
                 "Create a token: {\"role\": \"ingest|viewer|operator|admin\"}; the token is shown once",
                 this::createToken);
+        get(
+                config,
+                "/api/v1/sources",
+                Access.READ,
+                "Discovery sources registered in sources.json: clusters, AWS accounts, Docker hosts (references to"
+                        + " credentials, never secrets)",
+                sources::list);
+        post(
+                config,
+                "/api/v1/sources",
+                Access.ADMIN,
+                "Register a source as sightline clusters|accounts|hosts add does: {\"type\": \"cluster\","
+                        + " \"name\", \"kubeconfig\": ABSOLUTE_PATH, \"context\"}, {\"type\": \"aws\", \"name\","
+                        + " \"profile\", \"roleArn\", \"regions\": [...], \"endpointUrl\"} or {\"type\": \"docker\","
+                        + " \"name\", \"docker\": URL}; 409 source_exists for a name in use",
+                sources::add);
+        delete(config, "/api/v1/sources/{name}", Access.ADMIN, "Unregister the source of this name", sources::remove);
     }
 
     private void get(JavalinConfig config, String path, Access access, String summary, Handler handler) {
         routes.add(new Route("GET", path, access, summary, JSON));
         config.routes.get(path, handler, access);
+    }
+
+    private void delete(JavalinConfig config, String path, Access access, String summary, Handler handler) {
+        routes.add(new Route("DELETE", path, access, summary, JSON));
+        config.routes.delete(path, handler, access);
     }
 
     private void post(JavalinConfig config, String path, Access access, String summary, IngestHandler handler) {
