@@ -84,6 +84,11 @@ final class CompiledRules {
         return node.acceptedInbound || servers.stream().anyMatch(server -> server.matches(node));
     }
 
+    /** A login service (sshd and the like): what it accepts opens a session in a child of its own. */
+    boolean isLoginService(ProcessNode node) {
+        return loginServices.contains(node.name());
+    }
+
     /** The container runtime's own processes: what {@code kubectl exec} and probes start from. */
     boolean isRuntimeShim(ProcessNode node) {
         return runtimeShims.contains(node.name());

@@ -64,6 +64,18 @@ public final class StoryboardEngine {
     /** Recent flows kept per attacker-candidate address: enough to pull in the way in. */
     private static final int FLOWS_KEPT_PER_EXTERNAL_ADDRESS = 32;
 
+    /**
+     * How long after a login service accepts a connection the process of the session it opens starts: OpenSSH
+     * forks (and re-executes itself, or {@code sshd-session}) at once, before authentication.
+     */
+    private static final long SESSION_START_WINDOW_NANOS = Duration.ofSeconds(2).toNanos();
+
+    /** Timestamp granularity between an accept and the fork it causes (Sysmon and auditd keep milliseconds). */
+    private static final long SESSION_START_SLACK_NANOS = Duration.ofMillis(250).toNanos();
+
+    /** Login-service processes kept per host as session candidates, and accepts waiting for their session. */
+    private static final int SESSIONS_KEPT_PER_HOST = 64;
+
     private final Inventory inventory;
     private final ImageRisk imageRisk;
     private final EngineConfig config;
@@ -92,6 +104,8 @@ public final class StoryboardEngine {
     private final Map<String, Instant> newestByStream = new HashMap<>();
     private final Map<String, Integer> spawnCounts = new HashMap<>();
     private final Map<String, List<ExecSession>> execSessionsByPod = new HashMap<>();
+    private final Map<String, ArrayDeque<ProcessNode>> loginProcessesByHost = new HashMap<>();
+    private final Map<String, ArrayDeque<PendingSession>> pendingSessionsByHost = new HashMap<>();
     private long eventsSeen;
     private long lateEvents;
 
@@ -607,6 +621,94 @@ public final class StoryboardEngine {
                 accept.time(),
                 accept.node,
                 accept.node.name() + " accepts a connection from the trail (" + accept.remote + ")");
+        if (rules.isLoginService(accept.node)) {
+            findSession(new PendingSession(root, client, accept));
+        }
+    }
+
+    /**
+     * A login service serves every user from one listener, so the trail does not take the listener in: it takes
+     * the session process the accepted connection opened, the login-service process on that host that started
+     * first within {@link #SESSION_START_WINDOW_NANOS} of the accept (a child of the listener, or a fork whose
+     * parent no sensor reported), and everything run in it. When that process is not known yet, the accept waits
+     * for it (see {@link #noteLoginProcess}). Two connections accepted within the window can swap sessions.
+     */
+    private void findSession(PendingSession pending) {
+        String host = pending.accept().node.key.host();
+        ArrayDeque<ProcessNode> candidates = loginProcessesByHost.get(host);
+        if (candidates != null) {
+            for (ProcessNode candidate : candidates) {
+                if (pending.opened(candidate)) {
+                    candidates.remove(candidate);
+                    openSession(pending, candidate);
+                    return;
+                }
+            }
+        }
+        ArrayDeque<PendingSession> waiting = pendingSessionsByHost.computeIfAbsent(host, k -> new ArrayDeque<>(2));
+        long oldest = pending.accept().nanos() - config.retention().toNanos();
+        while (!waiting.isEmpty()
+                && (waiting.size() == SESSIONS_KEPT_PER_HOST
+                        || waiting.peekFirst().accept().nanos() < oldest)) {
+            waiting.pollFirst();
+        }
+        waiting.addLast(pending);
+    }
+
+    /** A login-service process seen for the first time: the session of an accept waiting for one, or a candidate. */
+    private void noteLoginProcess(ProcessNode node) {
+        if (!rules.isLoginService(node)) {
+            return;
+        }
+        String host = node.key.host();
+        ArrayDeque<PendingSession> waiting = pendingSessionsByHost.get(host);
+        if (waiting != null) {
+            for (PendingSession pending : waiting) {
+                if (pending.opened(node)) {
+                    waiting.remove(pending);
+                    openSession(pending, node);
+                    return;
+                }
+            }
+        }
+        ArrayDeque<ProcessNode> candidates = loginProcessesByHost.computeIfAbsent(host, k -> new ArrayDeque<>(4));
+        long oldest = nanosOf(node.start) - config.retention().toNanos();
+        while (!candidates.isEmpty()
+                && (candidates.size() == SESSIONS_KEPT_PER_HOST || nanosOf(candidates.peekFirst().start) < oldest)) {
+            candidates.pollFirst();
+        }
+        candidates.addLast(node);
+    }
+
+    private static long nanosOf(Instant time) {
+        return time.getEpochSecond() * 1_000_000_000L + time.getNano();
+    }
+
+    private void openSession(PendingSession pending, ProcessNode session) {
+        Trail root = pending.trail().root();
+        taint(session, root);
+        root = session.trail().root();
+        root.links.add(new Trail.Link(pending.client().key, session.key.toString(), "entered"));
+        step(
+                root,
+                session.start,
+                session,
+                pending.accept().node.name() + " opens a session for the trail's connection (" + pending.accept().remote
+                        + "): " + session.name());
+    }
+
+    /** An accept from a trail by a login service, and the trail's process that connected. */
+    private record PendingSession(Trail trail, ProcessNode client, Flow accept) {
+
+        /** Whether {@code process} is the session this accept opened: its start and its place say so. */
+        boolean opened(ProcessNode process) {
+            ProcessNode listener = accept.node;
+            if (process == listener || (process.parent != null && process.parent != listener)) {
+                return false;
+            }
+            long after = nanosOf(process.start) - accept.nanos();
+            return after >= -SESSION_START_SLACK_NANOS && after <= SESSION_START_WINDOW_NANOS;
+        }
     }
 
     /**
@@ -827,11 +929,15 @@ public final class StoryboardEngine {
         ProcessKey sensorKey = ref.key();
         ProcessKey key = new ProcessKey(hostNames.canonical(sensorKey.host()), sensorKey.pid(), sensorKey.startNanos());
         ProcessNode node = nodes.get(key);
-        if (node == null) {
+        boolean created = node == null;
+        if (created) {
             node = newNode(key, ref.startTime());
             adoptChildrenByPid(node);
         }
         node.describe(ref);
+        if (created) {
+            noteLoginProcess(node);
+        }
         ProcessNode found = node;
         ref.execId().ifPresent(id -> {
             if (nodesByExecId.putIfAbsent(id, found) == null && found.execId == null) {
