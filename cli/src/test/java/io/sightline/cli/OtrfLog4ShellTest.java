@@ -56,13 +56,18 @@ class OtrfLog4ShellTest {
         JsonNode storyboard = onlyStoryboard(SYSMON);
 
         assertThat(storyboard.path("severity").asText()).isIn("high", "critical");
-        // Execs 8, 10, 11, 39, 80; exits of base64 (13) and whoami (81); the reverse shell's connect (33).
-        assertThat(lines(storyboard)).containsExactly(8, 10, 11, 13, 33, 39, 80, 81);
+        // The JVM's JNDI callbacks to the attacker's LDAP (6) and HTTP (7) servers, execs 8, 10, 11, 39, 80;
+        // exits of base64 (13) and whoami (81); the reverse shell's connect (33).
+        assertThat(lines(storyboard)).containsExactly(6, 7, 8, 10, 11, 13, 33, 39, 80, 81);
         assertThat(execs(SYSMON, lines(storyboard))).containsExactlyInAnyOrderElementsOf(ATTACKER_EXECS);
         // Defender's connect (2), udev's files (14, 15), groups (20), lesspipe (23), the dependency
         // agent's man -f bash (34), dpkg-query (38), dpkg -S (40) and OMS's omicli (64) are not in it.
         assertThat(lines(storyboard)).doesNotContain(2, 14, 15, 20, 23, 34, 38, 40, 64);
-        assertThat(storyboard.path("trail").findValuesAsText("text")).contains("bash connects to 192.168.2.6:443");
+        assertThat(storyboard.path("trail").findValuesAsText("text"))
+                .contains(
+                        "java connects to 192.168.2.6:1389 (an address the trail uses)",
+                        "java connects to 192.168.2.6:8888 (an address the trail uses)",
+                        "bash connects to 192.168.2.6:443");
         assertTrail(storyboard);
     }
 
@@ -82,7 +87,8 @@ class OtrfLog4ShellTest {
         assertThat(storyboard.path("records").findValuesAsText("file"))
                 .anyMatch(f -> f.contains("auoms"))
                 .anyMatch(f -> f.contains("sysmon"));
-        assertThat(storyboard.path("records")).hasSize(13);
+        // The 13 records of both sensors' shells, and Sysmon's two JNDI callbacks of the JVM (lines 6, 7).
+        assertThat(storyboard.path("records")).hasSize(15);
         assertTrail(storyboard);
     }
 

@@ -578,6 +578,37 @@ public final class StoryboardEngine {
             text = linkInternalFlow(node, flow, text);
         }
         step(trail.root(), flow.time(), node, text);
+        pullInEarlierCallers(trail.root(), remote);
+    }
+
+    /**
+     * The first time the trail dials an address, the connections its untainted members (the server it entered
+     * through) made to that address join it: an exploit's callbacks, such as Log4Shell's LDAP lookup and class
+     * download from the host the reverse shell then reaches. Private addresses count too, since an attacker on the
+     * same network is common; addresses the inventory knows (pods, hosts, Services) and the metadata service do
+     * not, since a server talks to those all day. Cost: once per trail and address, the members' kept flows.
+     */
+    private void pullInEarlierCallers(Trail root, String address) {
+        if (inventory.isKnownAddress(address) || rules.isMetadataAddress(address) || !root.dialled.add(address)) {
+            return;
+        }
+        for (ProcessNode member : List.copyOf(root.members)) {
+            if (member.tainted) {
+                continue;
+            }
+            for (Flow earlier : member.flows()) {
+                if (!earlier.inbound
+                        && earlier.remote.address().equals(address)
+                        && root.records.add(earlier.source())) {
+                    root.links.add(new Trail.Link(member.key, address, "connected"));
+                    step(
+                            root,
+                            earlier.time(),
+                            member,
+                            member.name() + " connects to " + earlier.remote + " (an address the trail uses)");
+                }
+            }
+        }
     }
 
     private String linkInternalFlow(ProcessNode node, Flow flow, String text) {

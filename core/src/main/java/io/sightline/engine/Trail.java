@@ -29,6 +29,9 @@ final class Trail {
     final List<String> detections = new ArrayList<>();
     final Set<String> seedPatterns = new LinkedHashSet<>();
     final Set<Link> links = new LinkedHashSet<>();
+    /** Remote addresses the trail's tainted processes dialled, whose earlier callers on the trail were looked up. */
+    final Set<String> dialled = new java.util.HashSet<>();
+
     Instant firstSeen;
     Instant lastSeen;
 
@@ -71,6 +74,7 @@ final class Trail {
         keep.detections.addAll(gone.detections);
         keep.seedPatterns.addAll(gone.seedPatterns);
         keep.links.addAll(gone.links);
+        keep.dialled.addAll(gone.dialled);
         keep.seen(gone.firstSeen);
         keep.seen(gone.lastSeen);
         gone.records.clear();
