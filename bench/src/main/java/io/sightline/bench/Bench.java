@@ -187,7 +187,13 @@ public final class Bench {
     }
 
     private void engineOnly() {
+        long empty = usedHeapAfterGc();
         List<RuntimeEvent> events = decodedEvents();
+        System.out.printf(
+                Locale.ROOT,
+                "   decoded events held for the runs: %.1f MB (%.0f bytes/event)%n",
+                (usedHeapAfterGc() - empty) / 1e6,
+                (double) (usedHeapAfterGc() - empty) / events.size());
 
         Measure fastest = null;
         long[] latencies = new long[events.size()];
@@ -216,8 +222,14 @@ public final class Bench {
 
         long baseline = usedHeapAfterGc();
         StoryboardEngine retained = newEngine();
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
         events.forEach(retained::accept);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
         long after = usedHeapAfterGc();
+        System.out.printf(
+                Locale.ROOT, "   allocated by the engine: %.0f bytes/event%n", (double) allocated / events.size());
         System.out.printf(
                 Locale.ROOT,
                 "   retained by the engine: %.1f MB for %d events = %.0f bytes/event"

@@ -64,6 +64,12 @@ public final class StoryboardEngine {
     /** Recent flows kept per attacker-candidate address: enough to pull in the way in. */
     private static final int FLOWS_KEPT_PER_EXTERNAL_ADDRESS = 32;
 
+    /**
+     * A process off every trail that no record named for this many retentions (an hour by
+     * default) is forgotten even without its exit: an exit lost on the way would keep it forever.
+     */
+    private static final int IDLE_RETENTIONS = 12;
+
     private final Inventory inventory;
     private final ImageRisk imageRisk;
     private final EngineConfig config;
@@ -72,7 +78,7 @@ public final class StoryboardEngine {
 
     private final Map<ProcessKey, ProcessNode> nodes = new HashMap<>();
     private final Map<String, ProcessNode> nodesByExecId = new HashMap<>();
-    private final Map<String, List<ProcessNode>> nodesByHostPid = new HashMap<>();
+    private final Map<HostPid, List<ProcessNode>> nodesByHostPid = new HashMap<>();
     private final Map<Endpoint, Flow> connectsByClient = new HashMap<>();
     private final Map<Endpoint, Flow> acceptsByClient = new HashMap<>();
     private final Map<String, ArrayDeque<Flow>> flowsToExternal = new HashMap<>();
@@ -89,7 +95,10 @@ public final class StoryboardEngine {
     private final Map<String, List<ApiWindow>> apiWindowsBySource = new HashMap<>();
     private final List<LooseDetection> looseDetections = new ArrayList<>();
     private final List<Trail> trails = new ArrayList<>();
-    private final Map<String, Instant> newestByStream = new HashMap<>();
+    /** The newest event time of each file, by its index in {@link #fileNames}. */
+    private long[] newestByFile = new long[0];
+
+    private long nextIdleSweepNanos = Long.MIN_VALUE;
     private final Map<String, Integer> spawnCounts = new HashMap<>();
     private final Map<String, List<ExecSession>> execSessionsByPod = new HashMap<>();
     private long eventsSeen;
@@ -116,7 +125,7 @@ public final class StoryboardEngine {
     public void accept(RuntimeEvent event) {
         requireNonNull(event, "event is null");
         eventsSeen++;
-        noteLateness(event);
+        noteLateness(event, fileId(event.source().file()));
         switch (event) {
             case ProcessExec exec -> onExec(exec);
             case ProcessExit exit -> onExit(exit);
@@ -150,6 +159,7 @@ public final class StoryboardEngine {
         long cutoff = newestNanos - config.retention().toNanos();
         while (!flowsByAge.isEmpty() && flowsByAge.peekFirst().nanos() < cutoff) {
             Flow flow = flowsByAge.pollFirst();
+            flow.expired = true;
             unindex(flow);
             if (!flow.node.tainted) {
                 flow.node.dropOldestFlow(flow);
@@ -173,9 +183,34 @@ public final class StoryboardEngine {
                 evict(node);
             }
         }
+        if (newestNanos >= nextIdleSweepNanos) {
+            forgetIdleProcesses(newestNanos - config.retention().toNanos() * IDLE_RETENTIONS);
+            nextIdleSweepNanos = newestNanos + config.retention().toNanos();
+        }
+    }
+
+    /**
+     * Forgets the processes off every trail that no record has named since {@code cutoff}: their
+     * exit was lost, or they are daemons that went quiet. A record naming one again makes it
+     * anew (Tetragon and Falco describe the process and its parent in every record). One pass
+     * over the nodes per retention of event time, so the cost per event stays constant on average.
+     */
+    private void forgetIdleProcesses(long cutoff) {
+        List<ProcessNode> idle = new ArrayList<>();
+        for (ProcessNode node : nodes.values()) {
+            if (node.trail == null && node.lastSeenNanos < cutoff) {
+                idle.add(node);
+            }
+        }
+        idle.forEach(this::evict);
     }
 
     private void unindex(Flow flow) {
+        if (!flow.indexed) {
+            unindexExternal(flow);
+            return;
+        }
+        flow.indexed = false;
         Map<Endpoint, Flow> index = flow.inbound ? acceptsByClient : connectsByClient;
         Endpoint client = flow.client();
         Flow head = index.get(client);
@@ -193,6 +228,10 @@ public final class StoryboardEngine {
                 }
             }
         }
+        unindexExternal(flow);
+    }
+
+    private void unindexExternal(Flow flow) {
         if (!flow.inbound) {
             ArrayDeque<Flow> external = flowsToExternal.get(flow.remote.address());
             if (external != null && external.remove(flow) && external.isEmpty()) {
@@ -205,11 +244,12 @@ public final class StoryboardEngine {
         node.evicted = true;
         evictedProcesses++;
         nodes.remove(node.key);
-        List<ProcessNode> samePid = nodesByHostPid.get(hostPid(node.key.host(), node.key.pid()));
+        HostPid hostPid = new HostPid(node.key.host(), node.key.pid());
+        List<ProcessNode> samePid = nodesByHostPid.get(hostPid);
         if (samePid != null) {
             samePid.remove(node);
             if (samePid.isEmpty()) {
-                nodesByHostPid.remove(hostPid(node.key.host(), node.key.pid()));
+                nodesByHostPid.remove(hostPid);
             }
         }
         if (node.execId != null) {
@@ -237,12 +277,13 @@ public final class StoryboardEngine {
         return lateEvents;
     }
 
-    private void noteLateness(RuntimeEvent event) {
-        newestNanos = Math.max(newestNanos, nanos(event.time()));
-        Instant newest = newestByStream.get(event.source().file());
-        if (newest == null || event.time().isAfter(newest)) {
-            newestByStream.put(event.source().file(), event.time());
-        } else if (Duration.between(event.time(), newest).compareTo(config.lateness()) > 0) {
+    private void noteLateness(RuntimeEvent event, int fileId) {
+        long time = nanos(event.time());
+        newestNanos = Math.max(newestNanos, time);
+        long newest = newestByFile[fileId];
+        if (time > newest) {
+            newestByFile[fileId] = time;
+        } else if (newest - time > config.lateness().toNanos()) {
             lateEvents++;
         }
     }
@@ -285,6 +326,7 @@ public final class StoryboardEngine {
         ProcessNode node = upsert(event.process());
         event.parent().ifPresent(ref -> {
             ProcessNode parent = upsert(ref);
+            parent.lastSeenNanos = Math.max(parent.lastSeenNanos, nanos(event.time()));
             node.parentByPid = !ref.startKnown();
             link(node, parent);
         });
@@ -299,6 +341,7 @@ public final class StoryboardEngine {
         flowsByAge.addLast(flow);
 
         if (flow.inbound) {
+            flow.indexed = true;
             flow.nextSameClient = acceptsByClient.put(flow.remote, flow);
             boolean firstAccept = !node.acceptedInbound;
             node.acceptedInbound = true;
@@ -309,7 +352,6 @@ public final class StoryboardEngine {
             return;
         }
 
-        flow.nextSameClient = connectsByClient.put(flow.local, flow);
         String remote = flow.remote.address();
         if (Behaviours.isPublicAddress(remote)) {
             ArrayDeque<Flow> external = flowsToExternal.computeIfAbsent(remote, k -> new ArrayDeque<>(2));
@@ -323,7 +365,21 @@ public final class StoryboardEngine {
             rules.connectSeed(node, flow).ifPresent(rule -> seed(node, rule));
         }
         if (node.tainted) {
+            indexConnect(flow);
             onTaintedFlow(node, flow);
+        }
+    }
+
+    /**
+     * Indexes a connect by its client end, for the accept on the other side to find. Only the
+     * connects of processes on a trail are indexed: an accept links to a connect only when the
+     * connect's process is on a trail, and a process that joins one later indexes its flows then
+     * (see {@link #taint}). Most connects are benign and never cost a map entry.
+     */
+    private void indexConnect(Flow flow) {
+        if (!flow.inbound && !flow.indexed && !flow.expired) {
+            flow.indexed = true;
+            flow.nextSameClient = connectsByClient.put(flow.local, flow);
         }
     }
 
@@ -733,13 +789,28 @@ public final class StoryboardEngine {
 
     /** A record as one long: the file's index in the engine's file table, and the line. */
     private long ref(SourceRecord record) {
-        Integer id = fileIds.get(record.file());
+        return ((long) fileId(record.file()) << 32) | record.line();
+    }
+
+    /**
+     * The file's index in the engine's file table. A reader gives every record of a file the same
+     * name instance and there are few files, so a scan by identity nearly always answers.
+     */
+    private int fileId(String file) {
+        for (int i = 0; i < fileNames.size(); i++) {
+            if (fileNames.get(i) == file) {
+                return i;
+            }
+        }
+        Integer id = fileIds.get(file);
         if (id == null) {
             id = fileNames.size();
-            fileIds.put(record.file(), id);
-            fileNames.add(record.file());
+            fileIds.put(file, id);
+            fileNames.add(file);
+            newestByFile = java.util.Arrays.copyOf(newestByFile, fileNames.size());
+            newestByFile[id] = Long.MIN_VALUE;
         }
-        return ((long) id << 32) | record.line();
+        return id;
     }
 
     private SourceRecord record(long ref) {
@@ -804,7 +875,8 @@ public final class StoryboardEngine {
                 classifyExec(node, node.start);
             }
             execSessionAbove(node).ifPresent(session -> addExecSession(node.trail(), session));
-            for (Flow flow : List.copyOf(node.flows())) {
+            for (Flow flow : node.flows()) {
+                indexConnect(flow);
                 onTaintedFlow(node, flow);
             }
             node.children.forEach(pending::push);
@@ -813,6 +885,7 @@ public final class StoryboardEngine {
 
     private void addRecord(ProcessNode node, SourceRecord record, Instant time) {
         node.addRecord(ref(record));
+        node.lastSeenNanos = Math.max(node.lastSeenNanos, nanos(time));
         if (node.tainted) {
             Trail root = node.trail();
             root.records.add(record);
@@ -845,7 +918,7 @@ public final class StoryboardEngine {
         ProcessNode node = new ProcessNode(key, start);
         nodes.put(key, node);
         nodesByHostPid
-                .computeIfAbsent(hostPid(key.host(), key.pid()), k -> new ArrayList<>(1))
+                .computeIfAbsent(new HostPid(key.host(), key.pid()), k -> new ArrayList<>(1))
                 .add(node);
         return node;
     }
@@ -859,7 +932,7 @@ public final class StoryboardEngine {
      */
     private ProcessNode upsertSeenAlive(ProcessRef ref) {
         String host = hostNames.canonical(ref.host());
-        ProcessNode node = nodesByHostPid.getOrDefault(hostPid(host, ref.pid()), List.of()).stream()
+        ProcessNode node = nodesByHostPid.getOrDefault(new HostPid(host, ref.pid()), List.of()).stream()
                 .filter(n -> n.key.startNanos() != ProcessRef.UNKNOWN_START)
                 .filter(n -> !n.start.isAfter(ref.startTime()))
                 .max((a, b) -> a.start.compareTo(b.start))
@@ -884,7 +957,7 @@ public final class StoryboardEngine {
      * start) that started after this process did are this process's: its exec arrived late.
      */
     private void adoptChildrenByPid(ProcessNode node) {
-        for (ProcessNode same : List.copyOf(nodesByHostPid.get(hostPid(node.host(), node.key.pid())))) {
+        for (ProcessNode same : List.copyOf(nodesByHostPid.get(new HostPid(node.host(), node.key.pid())))) {
             boolean earlier = same.key.startNanos() == ProcessRef.UNKNOWN_START || same.start.isBefore(node.start);
             if (same == node || !earlier) {
                 continue;
@@ -944,7 +1017,7 @@ public final class StoryboardEngine {
 
     private List<ProcessNode> candidatesFor(ProcessRef ref) {
         List<ProcessNode> sameHost =
-                nodesByHostPid.getOrDefault(hostPid(hostNames.canonical(ref.host()), ref.pid()), List.of());
+                nodesByHostPid.getOrDefault(new HostPid(hostNames.canonical(ref.host()), ref.pid()), List.of());
         if (!sameHost.isEmpty() || ref.container().isEmpty()) {
             return sameHost;
         }
@@ -958,14 +1031,13 @@ public final class StoryboardEngine {
     }
 
     private Optional<ProcessNode> newestBefore(String host, long pid, Instant time) {
-        return nodesByHostPid.getOrDefault(hostPid(host, pid), List.of()).stream()
+        return nodesByHostPid.getOrDefault(new HostPid(host, pid), List.of()).stream()
                 .filter(n -> !n.start.isAfter(time))
                 .max((a, b) -> a.start.compareTo(b.start));
     }
 
-    private static String hostPid(String host, long pid) {
-        return host + "/" + pid;
-    }
+    /** The key of the processes one pid on one host has been. */
+    private record HostPid(String host, long pid) {}
 
     private void step(Trail trail, Instant time, ProcessNode node, String text) {
         if (trail == null) {
