@@ -70,6 +70,8 @@ public final class StoryboardEngine {
      */
     private static final int IDLE_RETENTIONS = 12;
 
+    private static final int RECENT_REFS = 1 << 12;
+
     private final Inventory inventory;
     private final ImageRisk imageRisk;
     private final EngineConfig config;
@@ -77,6 +79,14 @@ public final class StoryboardEngine {
     private final CompiledRules rules;
 
     private final Map<ProcessKey, ProcessNode> nodes = new HashMap<>();
+    /**
+     * The node of each recently seen reference instance, direct-mapped by identity: readers hand
+     * the same {@link ProcessRef} instance for a process again and again (Tetragon repeats the
+     * process and its parent in every record), and a hit spares the key and its hash probe.
+     */
+    private final ProcessRef[] recentRefs = new ProcessRef[RECENT_REFS];
+
+    private final ProcessNode[] recentNodes = new ProcessNode[RECENT_REFS];
     private final Map<String, ProcessNode> nodesByExecId = new HashMap<>();
     private final Map<HostPid, List<ProcessNode>> nodesByHostPid = new HashMap<>();
     private final Map<Endpoint, Flow> connectsByClient = new HashMap<>();
@@ -324,12 +334,13 @@ public final class StoryboardEngine {
 
     private ProcessNode onProcessRecord(ProcessEvent event) {
         ProcessNode node = upsert(event.process());
-        event.parent().ifPresent(ref -> {
+        if (event.parent().isPresent()) {
+            ProcessRef ref = event.parent().get();
             ProcessNode parent = upsert(ref);
             parent.lastSeenNanos = Math.max(parent.lastSeenNanos, nanos(event.time()));
             node.parentByPid = !ref.startKnown();
             link(node, parent);
-        });
+        }
         addRecord(node, event.source(), event.time());
         return node;
     }
@@ -820,7 +831,7 @@ public final class StoryboardEngine {
     /** One copy of each address: pod and service addresses repeat in nearly every flow. */
     private Endpoint intern(Endpoint endpoint) {
         String address = addresses.putIfAbsent(endpoint.address(), endpoint.address());
-        return address == null ? endpoint : new Endpoint(address, endpoint.port());
+        return address == null || address == endpoint.address() ? endpoint : new Endpoint(address, endpoint.port());
     }
 
     private Trail newTrail() {
@@ -897,20 +908,25 @@ public final class StoryboardEngine {
         if (!ref.startKnown()) {
             return upsertSeenAlive(ref);
         }
-        ProcessKey sensorKey = ref.key();
-        ProcessKey key = new ProcessKey(hostNames.canonical(sensorKey.host()), sensorKey.pid(), sensorKey.startNanos());
-        ProcessNode node = nodes.get(key);
-        if (node == null) {
-            node = newNode(key, ref.startTime());
-            adoptChildrenByPid(node);
+        int slot = System.identityHashCode(ref) & (RECENT_REFS - 1);
+        ProcessNode node = recentRefs[slot] == ref ? recentNodes[slot] : null;
+        if (node == null || node.evicted) {
+            ProcessKey key = new ProcessKey(hostNames.canonical(ref.host()), ref.pid(), nanos(ref.startTime()));
+            node = nodes.get(key);
+            if (node == null) {
+                node = newNode(key, ref.startTime());
+                adoptChildrenByPid(node);
+            }
+            recentRefs[slot] = ref;
+            recentNodes[slot] = node;
         }
         node.describe(ref);
-        ProcessNode found = node;
-        ref.execId().ifPresent(id -> {
-            if (nodesByExecId.putIfAbsent(id, found) == null && found.execId == null) {
-                found.execId = id;
+        if (ref.execId().isPresent()) {
+            String id = ref.execId().get();
+            if (nodesByExecId.putIfAbsent(id, node) == null && node.execId == null) {
+                node.execId = id;
             }
-        });
+        }
         return node;
     }
 
