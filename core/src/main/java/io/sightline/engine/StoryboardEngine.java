@@ -52,7 +52,8 @@ import java.util.Set;
  *
  * <p>Memory is bounded by the retention (see {@link EngineConfig#retention()}): flows, API calls
  * and exited processes that no trail holds are forgotten once the newest event is further ahead
- * than the retention. What a trail holds is kept for the storyboard's life.
+ * than the retention, and a process off every trail that no record named for twelve retentions
+ * is forgotten even if its exit never came. What a trail holds is kept for the storyboard's life.
  *
  * <p>TODO: storyboards themselves are never closed or aged out, and the spawn counts behind
  * rarity grow with the variety of commands seen; a server running for months needs both.
