@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -41,27 +42,32 @@ public final class Bench {
 
     private final Path folder;
     private final List<Path> telemetry;
-    private final int repeat;
+    private final Options options;
     private InputLoader loader;
     private ImageCatalogue catalogue;
 
-    private Bench(Path folder, int repeat) {
+    private Bench(Path folder, Options options) {
         this.folder = folder;
         this.telemetry = telemetryFiles(folder);
-        this.repeat = repeat;
+        this.options = options;
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1) {
-            System.err.println("usage: sightline-bench DIR [--repeat N]   (DIR: a scenario folder)");
+        Optional<Options> options = Options.parse(args);
+        if (options.isEmpty()) {
+            System.err.println("usage: sightline-bench DIR [--repeat N] [--only tokenise|end-to-end|engine]"
+                    + " [--soak EVENTS]   (DIR: a scenario folder)");
             System.exit(2);
         }
-        int repeat = args.length >= 3 && args[1].equals("--repeat") ? Integer.parseInt(args[2]) : 3;
-        new Bench(Path.of(args[0]), repeat).run();
+        new Bench(Path.of(args[0]), options.get()).run();
     }
 
     private void run() throws Exception {
         loadAssets();
+        if (options.soakEvents() > 0) {
+            new Soak(this::newEngine, decodedEvents()).run(options.soakEvents());
+            return;
+        }
         long bytes = 0;
         for (Path file : telemetry) {
             bytes += Files.size(file);
@@ -74,17 +80,21 @@ public final class Bench {
                 bytes / 1e6,
                 Runtime.getRuntime().availableProcessors());
 
-        System.out.println("1. tokenise only (ceiling), one thread:");
-        report("   jackson streaming", best(this::tokeniseJackson), bytes);
-        report("   jackson tree     ", best(this::treeJackson), bytes);
-        report("   fastjson2 skip   ", best(this::tokeniseFastjson), bytes);
-
-        System.out.println("2. end to end, JSON lines to storyboards:");
-        report("   decode only      ", best(this::decodeOnly), bytes);
-        report("   merged, all cores", best(this::endToEnd), bytes);
-
-        System.out.println("3. engine only, decoded events, one thread:");
-        engineOnly();
+        if (options.runs("tokenise")) {
+            System.out.println("1. tokenise only (ceiling), one thread:");
+            report("   jackson streaming", best(this::tokeniseJackson), bytes);
+            report("   jackson tree     ", best(this::treeJackson), bytes);
+            report("   fastjson2 skip   ", best(this::tokeniseFastjson), bytes);
+        }
+        if (options.runs("end-to-end")) {
+            System.out.println("2. end to end, JSON lines to storyboards:");
+            report("   decode only      ", best(this::decodeOnly), bytes);
+            report("   merged, all cores", best(this::endToEnd), bytes);
+        }
+        if (options.runs("engine")) {
+            System.out.println("3. engine only, decoded events, one thread:");
+            engineOnly();
+        }
     }
 
     private void loadAssets() {
@@ -168,15 +178,26 @@ public final class Bench {
         return new Measure(engine.eventsSeen(), System.nanoTime() - started);
     }
 
-    private void engineOnly() {
+    private List<RuntimeEvent> decodedEvents() {
         List<RuntimeEvent> events = new ArrayList<>();
         InputLoader telemetryOnly = new InputLoader(folder);
         telemetryOnly.addDocuments(telemetry);
         telemetryOnly.streamTelemetry(events::add);
+        return events;
+    }
+
+    private void engineOnly() {
+        long empty = usedHeapAfterGc();
+        List<RuntimeEvent> events = decodedEvents();
+        System.out.printf(
+                Locale.ROOT,
+                "   decoded events held for the runs: %.1f MB (%.0f bytes/event)%n",
+                (usedHeapAfterGc() - empty) / 1e6,
+                (double) (usedHeapAfterGc() - empty) / events.size());
 
         Measure fastest = null;
         long[] latencies = new long[events.size()];
-        for (int run = 0; run <= repeat; run++) {
+        for (int run = 0; run <= options.repeat(); run++) {
             StoryboardEngine engine = newEngine();
             long started = System.nanoTime();
             for (int i = 0; i < events.size(); i++) {
@@ -201,8 +222,14 @@ public final class Bench {
 
         long baseline = usedHeapAfterGc();
         StoryboardEngine retained = newEngine();
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
         events.forEach(retained::accept);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
         long after = usedHeapAfterGc();
+        System.out.printf(
+                Locale.ROOT, "   allocated by the engine: %.0f bytes/event%n", (double) allocated / events.size());
         System.out.printf(
                 Locale.ROOT,
                 "   retained by the engine: %.1f MB for %d events = %.0f bytes/event"
@@ -221,7 +248,7 @@ public final class Bench {
     private Measure best(Run run) throws Exception {
         run.measure();
         Measure fastest = null;
-        for (int i = 0; i < repeat; i++) {
+        for (int i = 0; i < options.repeat(); i++) {
             Measure measure = run.measure();
             if (fastest == null || measure.nanos() < fastest.nanos()) {
                 fastest = measure;
@@ -243,7 +270,7 @@ public final class Bench {
                 throughput);
     }
 
-    private static long usedHeapAfterGc() {
+    static long usedHeapAfterGc() {
         Runtime runtime = Runtime.getRuntime();
         for (int i = 0; i < 4; i++) {
             System.gc();
@@ -271,4 +298,32 @@ public final class Bench {
     }
 
     private record Measure(long count, long nanos) {}
+
+    /** The command line after DIR: {@code --repeat N}, {@code --only PART}, {@code --soak EVENTS}. */
+    private record Options(int repeat, Optional<String> only, long soakEvents) {
+
+        static Optional<Options> parse(String[] args) {
+            if (args.length < 1 || args.length % 2 == 0) {
+                return Optional.empty();
+            }
+            int repeat = 3;
+            Optional<String> only = Optional.empty();
+            long soak = 0;
+            for (int i = 1; i < args.length; i += 2) {
+                switch (args[i]) {
+                    case "--repeat" -> repeat = Integer.parseInt(args[i + 1]);
+                    case "--only" -> only = Optional.of(args[i + 1]);
+                    case "--soak" -> soak = Long.parseLong(args[i + 1]);
+                    default -> {
+                        return Optional.empty();
+                    }
+                }
+            }
+            return Optional.of(new Options(repeat, only, soak));
+        }
+
+        boolean runs(String part) {
+            return only.map(part::equals).orElse(true);
+        }
+    }
 }

@@ -40,14 +40,41 @@ final class Behaviours {
      * "cmd ..."} the command's first word, so routine jobs repeat and one-off payloads stand out.
      */
     static String spawnPattern(ProcessNode parent, ProcessNode child) {
-        String[] words = child.arguments.trim().split("\\s+");
-        String command = "";
-        if (words.length > 1 && words[0].equals("-c")) {
-            command = words[1].replace("\"", "").replace("'", "");
-        } else if (words.length > 0) {
-            command = words[0];
+        String arguments = child.arguments.trim();
+        int firstEnd = wordEnd(arguments, 0);
+        String first = arguments.substring(0, firstEnd);
+        String command = first;
+        if (first.equals("-c")) {
+            int secondStart = wordStart(arguments, firstEnd);
+            if (secondStart < arguments.length()) {
+                command = arguments
+                        .substring(secondStart, wordEnd(arguments, secondStart))
+                        .replace("\"", "")
+                        .replace("'", "");
+            }
         }
         return parent.name() + ">" + child.name() + " " + command;
+    }
+
+    /** The words of {@link #spawnPattern} are split as {@code split("\\s+")} splits them, without a regex. */
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+
+    private static int wordEnd(String text, int from) {
+        int i = from;
+        while (i < text.length() && !isSpace(text.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static int wordStart(String text, int from) {
+        int i = from;
+        while (i < text.length() && isSpace(text.charAt(i))) {
+            i++;
+        }
+        return i;
     }
 
     /** Whether the built-in rules count this process as serving requests (see {@link CompiledRules#isServer}). */
@@ -80,6 +107,39 @@ final class Behaviours {
 
     /** Public unicast: not private (RFC 1918), loopback, link-local or carrier-grade NAT. */
     static boolean isPublicAddress(String address) {
+        int firstDot = address.indexOf('.');
+        int secondDot = firstDot < 0 ? -1 : address.indexOf('.', firstDot + 1);
+        int a = secondDot < 0 ? -1 : octet(address, 0, firstDot);
+        int b = a < 0 ? -1 : octet(address, firstDot + 1, secondDot);
+        if (b < 0) {
+            return isPublicAddressSplit(address);
+        }
+        return isPublic(a, b) && isPublicAddressSplit(address);
+    }
+
+    /** The common case without allocating: one to three digits; -1 for anything else. */
+    private static int octet(String text, int from, int to) {
+        if (to - from < 1 || to - from > 3) {
+            return -1;
+        }
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    private static boolean isPublic(int a, int b) {
+        boolean privateRange = a == 10 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168);
+        boolean special = a == 127 || a == 0 || (a == 169 && b == 254) || (a == 100 && b >= 64 && b <= 127);
+        return !privateRange && !special && a < 224;
+    }
+
+    private static boolean isPublicAddressSplit(String address) {
         String[] parts = address.split("\\.");
         if (parts.length != 4) {
             return false;
@@ -92,8 +152,6 @@ final class Behaviours {
         } catch (NumberFormatException e) {
             return false;
         }
-        boolean privateRange = a == 10 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168);
-        boolean special = a == 127 || a == 0 || (a == 169 && b == 254) || (a == 100 && b >= 64 && b <= 127);
-        return !privateRange && !special && a < 224;
+        return isPublic(a, b);
     }
 }

@@ -143,10 +143,12 @@ final class CompiledRules {
 
     Optional<Rule> connectSeed(ProcessNode node, Flow flow) {
         boolean isPublic = Behaviours.isPublicAddress(flow.remote.address());
-        return connectSeeds.stream()
-                .filter(r -> r.matches(node, flow, isPublic))
-                .map(ConnectRule::rule)
-                .findFirst();
+        for (ConnectRule rule : connectSeeds) {
+            if (rule.matches(node, flow, isPublic)) {
+                return Optional.of(rule.rule());
+            }
+        }
+        return Optional.empty();
     }
 
     List<Match> connectTags(ProcessNode node, Flow flow) {

@@ -20,6 +20,10 @@ final class Flow {
     private final String file;
     private final int line;
     Flow nextSameClient;
+    /** In the engine's index of flows by client end; see {@code StoryboardEngine.indexConnect}. */
+    boolean indexed;
+    /** Behind the retention: never indexed again. */
+    boolean expired;
 
     Flow(ProcessNode node, NetworkFlow flow, Endpoint local, Endpoint remote) {
         this.node = node;

@@ -37,6 +37,9 @@ final class ProcessNode {
     private java.util.ArrayDeque<Flow> flows;
     String execId;
     long exitNanos;
+    /** The newest event time of a record about this process or naming it as a parent. */
+    long lastSeenNanos = Long.MIN_VALUE;
+
     boolean evicted;
     boolean acceptedInbound;
     Trail trail;

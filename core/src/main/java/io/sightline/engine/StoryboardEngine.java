@@ -52,7 +52,8 @@ import java.util.Set;
  *
  * <p>Memory is bounded by the retention (see {@link EngineConfig#retention()}): flows, API calls
  * and exited processes that no trail holds are forgotten once the newest event is further ahead
- * than the retention. What a trail holds is kept for the storyboard's life.
+ * than the retention, and a process off every trail that no record named for twelve retentions
+ * is forgotten even if its exit never came. What a trail holds is kept for the storyboard's life.
  *
  * <p>TODO: storyboards themselves are never closed or aged out, and the spawn counts behind
  * rarity grow with the variety of commands seen; a server running for months needs both.
@@ -76,6 +77,14 @@ public final class StoryboardEngine {
     /** Login-service processes kept per host as session candidates, and accepts waiting for their session. */
     private static final int SESSIONS_KEPT_PER_HOST = 64;
 
+    /**
+     * A process off every trail that no record named for this many retentions (an hour by
+     * default) is forgotten even without its exit: an exit lost on the way would keep it forever.
+     */
+    private static final int IDLE_RETENTIONS = 12;
+
+    private static final int RECENT_REFS = 1 << 12;
+
     private final Inventory inventory;
     private final ImageRisk imageRisk;
     private final EngineConfig config;
@@ -83,8 +92,16 @@ public final class StoryboardEngine {
     private final CompiledRules rules;
 
     private final Map<ProcessKey, ProcessNode> nodes = new HashMap<>();
+    /**
+     * The node of each recently seen reference instance, direct-mapped by identity: readers hand
+     * the same {@link ProcessRef} instance for a process again and again (Tetragon repeats the
+     * process and its parent in every record), and a hit spares the key and its hash probe.
+     */
+    private final ProcessRef[] recentRefs = new ProcessRef[RECENT_REFS];
+
+    private final ProcessNode[] recentNodes = new ProcessNode[RECENT_REFS];
     private final Map<String, ProcessNode> nodesByExecId = new HashMap<>();
-    private final Map<String, List<ProcessNode>> nodesByHostPid = new HashMap<>();
+    private final Map<HostPid, List<ProcessNode>> nodesByHostPid = new HashMap<>();
     private final Map<Endpoint, Flow> connectsByClient = new HashMap<>();
     private final Map<Endpoint, Flow> acceptsByClient = new HashMap<>();
     private final Map<String, ArrayDeque<Flow>> flowsToExternal = new HashMap<>();
@@ -101,7 +118,10 @@ public final class StoryboardEngine {
     private final Map<String, List<ApiWindow>> apiWindowsBySource = new HashMap<>();
     private final List<LooseDetection> looseDetections = new ArrayList<>();
     private final List<Trail> trails = new ArrayList<>();
-    private final Map<String, Instant> newestByStream = new HashMap<>();
+    /** The newest event time of each file, by its index in {@link #fileNames}. */
+    private long[] newestByFile = new long[0];
+
+    private long nextIdleSweepNanos = Long.MIN_VALUE;
     private final Map<String, Integer> spawnCounts = new HashMap<>();
     private final Map<String, List<ExecSession>> execSessionsByPod = new HashMap<>();
     private final Map<String, ArrayDeque<ProcessNode>> loginProcessesByHost = new HashMap<>();
@@ -130,7 +150,7 @@ public final class StoryboardEngine {
     public void accept(RuntimeEvent event) {
         requireNonNull(event, "event is null");
         eventsSeen++;
-        noteLateness(event);
+        noteLateness(event, fileId(event.source().file()));
         switch (event) {
             case ProcessExec exec -> onExec(exec);
             case ProcessExit exit -> onExit(exit);
@@ -164,6 +184,7 @@ public final class StoryboardEngine {
         long cutoff = newestNanos - config.retention().toNanos();
         while (!flowsByAge.isEmpty() && flowsByAge.peekFirst().nanos() < cutoff) {
             Flow flow = flowsByAge.pollFirst();
+            flow.expired = true;
             unindex(flow);
             if (!flow.node.tainted) {
                 flow.node.dropOldestFlow(flow);
@@ -187,9 +208,34 @@ public final class StoryboardEngine {
                 evict(node);
             }
         }
+        if (newestNanos >= nextIdleSweepNanos) {
+            forgetIdleProcesses(newestNanos - config.retention().toNanos() * IDLE_RETENTIONS);
+            nextIdleSweepNanos = newestNanos + config.retention().toNanos();
+        }
+    }
+
+    /**
+     * Forgets the processes off every trail that no record has named since {@code cutoff}: their
+     * exit was lost, or they are daemons that went quiet. A record naming one again makes it
+     * anew (Tetragon and Falco describe the process and its parent in every record). One pass
+     * over the nodes per retention of event time, so the cost per event stays constant on average.
+     */
+    private void forgetIdleProcesses(long cutoff) {
+        List<ProcessNode> idle = new ArrayList<>();
+        for (ProcessNode node : nodes.values()) {
+            if (node.trail == null && node.lastSeenNanos < cutoff) {
+                idle.add(node);
+            }
+        }
+        idle.forEach(this::evict);
     }
 
     private void unindex(Flow flow) {
+        if (!flow.indexed) {
+            unindexExternal(flow);
+            return;
+        }
+        flow.indexed = false;
         Map<Endpoint, Flow> index = flow.inbound ? acceptsByClient : connectsByClient;
         Endpoint client = flow.client();
         Flow head = index.get(client);
@@ -207,6 +253,10 @@ public final class StoryboardEngine {
                 }
             }
         }
+        unindexExternal(flow);
+    }
+
+    private void unindexExternal(Flow flow) {
         if (!flow.inbound) {
             ArrayDeque<Flow> external = flowsToExternal.get(flow.remote.address());
             if (external != null && external.remove(flow) && external.isEmpty()) {
@@ -219,11 +269,12 @@ public final class StoryboardEngine {
         node.evicted = true;
         evictedProcesses++;
         nodes.remove(node.key);
-        List<ProcessNode> samePid = nodesByHostPid.get(hostPid(node.key.host(), node.key.pid()));
+        HostPid hostPid = new HostPid(node.key.host(), node.key.pid());
+        List<ProcessNode> samePid = nodesByHostPid.get(hostPid);
         if (samePid != null) {
             samePid.remove(node);
             if (samePid.isEmpty()) {
-                nodesByHostPid.remove(hostPid(node.key.host(), node.key.pid()));
+                nodesByHostPid.remove(hostPid);
             }
         }
         if (node.execId != null) {
@@ -251,12 +302,13 @@ public final class StoryboardEngine {
         return lateEvents;
     }
 
-    private void noteLateness(RuntimeEvent event) {
-        newestNanos = Math.max(newestNanos, nanos(event.time()));
-        Instant newest = newestByStream.get(event.source().file());
-        if (newest == null || event.time().isAfter(newest)) {
-            newestByStream.put(event.source().file(), event.time());
-        } else if (Duration.between(event.time(), newest).compareTo(config.lateness()) > 0) {
+    private void noteLateness(RuntimeEvent event, int fileId) {
+        long time = nanos(event.time());
+        newestNanos = Math.max(newestNanos, time);
+        long newest = newestByFile[fileId];
+        if (time > newest) {
+            newestByFile[fileId] = time;
+        } else if (newest - time > config.lateness().toNanos()) {
             lateEvents++;
         }
     }
@@ -297,11 +349,13 @@ public final class StoryboardEngine {
 
     private ProcessNode onProcessRecord(ProcessEvent event) {
         ProcessNode node = upsert(event.process());
-        event.parent().ifPresent(ref -> {
+        if (event.parent().isPresent()) {
+            ProcessRef ref = event.parent().get();
             ProcessNode parent = upsert(ref);
+            parent.lastSeenNanos = Math.max(parent.lastSeenNanos, nanos(event.time()));
             node.parentByPid = !ref.startKnown();
             link(node, parent);
-        });
+        }
         addRecord(node, event.source(), event.time());
         return node;
     }
@@ -313,6 +367,7 @@ public final class StoryboardEngine {
         flowsByAge.addLast(flow);
 
         if (flow.inbound) {
+            flow.indexed = true;
             flow.nextSameClient = acceptsByClient.put(flow.remote, flow);
             boolean firstAccept = !node.acceptedInbound;
             node.acceptedInbound = true;
@@ -323,7 +378,6 @@ public final class StoryboardEngine {
             return;
         }
 
-        flow.nextSameClient = connectsByClient.put(flow.local, flow);
         String remote = flow.remote.address();
         if (Behaviours.isPublicAddress(remote)) {
             ArrayDeque<Flow> external = flowsToExternal.computeIfAbsent(remote, k -> new ArrayDeque<>(2));
@@ -337,7 +391,21 @@ public final class StoryboardEngine {
             rules.connectSeed(node, flow).ifPresent(rule -> seed(node, rule));
         }
         if (node.tainted) {
+            indexConnect(flow);
             onTaintedFlow(node, flow);
+        }
+    }
+
+    /**
+     * Indexes a connect by its client end, for the accept on the other side to find. Only the
+     * connects of processes on a trail are indexed: an accept links to a connect only when the
+     * connect's process is on a trail, and a process that joins one later indexes its flows then
+     * (see {@link #taint}). Most connects are benign and never cost a map entry.
+     */
+    private void indexConnect(Flow flow) {
+        if (!flow.inbound && !flow.indexed && !flow.expired) {
+            flow.indexed = true;
+            flow.nextSameClient = connectsByClient.put(flow.local, flow);
         }
     }
 
@@ -866,13 +934,28 @@ public final class StoryboardEngine {
 
     /** A record as one long: the file's index in the engine's file table, and the line. */
     private long ref(SourceRecord record) {
-        Integer id = fileIds.get(record.file());
+        return ((long) fileId(record.file()) << 32) | record.line();
+    }
+
+    /**
+     * The file's index in the engine's file table. A reader gives every record of a file the same
+     * name instance and there are few files, so a scan by identity nearly always answers.
+     */
+    private int fileId(String file) {
+        for (int i = 0; i < fileNames.size(); i++) {
+            if (fileNames.get(i) == file) {
+                return i;
+            }
+        }
+        Integer id = fileIds.get(file);
         if (id == null) {
             id = fileNames.size();
-            fileIds.put(record.file(), id);
-            fileNames.add(record.file());
+            fileIds.put(file, id);
+            fileNames.add(file);
+            newestByFile = java.util.Arrays.copyOf(newestByFile, fileNames.size());
+            newestByFile[id] = Long.MIN_VALUE;
         }
-        return ((long) id << 32) | record.line();
+        return id;
     }
 
     private SourceRecord record(long ref) {
@@ -882,7 +965,7 @@ public final class StoryboardEngine {
     /** One copy of each address: pod and service addresses repeat in nearly every flow. */
     private Endpoint intern(Endpoint endpoint) {
         String address = addresses.putIfAbsent(endpoint.address(), endpoint.address());
-        return address == null ? endpoint : new Endpoint(address, endpoint.port());
+        return address == null || address == endpoint.address() ? endpoint : new Endpoint(address, endpoint.port());
     }
 
     private Trail newTrail() {
@@ -937,7 +1020,8 @@ public final class StoryboardEngine {
                 classifyExec(node, node.start);
             }
             execSessionAbove(node).ifPresent(session -> addExecSession(node.trail(), session));
-            for (Flow flow : List.copyOf(node.flows())) {
+            for (Flow flow : node.flows()) {
+                indexConnect(flow);
                 onTaintedFlow(node, flow);
             }
             node.children.forEach(pending::push);
@@ -946,6 +1030,7 @@ public final class StoryboardEngine {
 
     private void addRecord(ProcessNode node, SourceRecord record, Instant time) {
         node.addRecord(ref(record));
+        node.lastSeenNanos = Math.max(node.lastSeenNanos, nanos(time));
         if (node.tainted) {
             Trail root = node.trail();
             root.records.add(record);
@@ -957,24 +1042,30 @@ public final class StoryboardEngine {
         if (!ref.startKnown()) {
             return upsertSeenAlive(ref);
         }
-        ProcessKey sensorKey = ref.key();
-        ProcessKey key = new ProcessKey(hostNames.canonical(sensorKey.host()), sensorKey.pid(), sensorKey.startNanos());
-        ProcessNode node = nodes.get(key);
-        boolean created = node == null;
-        if (created) {
-            node = newNode(key, ref.startTime());
-            adoptChildrenByPid(node);
+        int slot = System.identityHashCode(ref) & (RECENT_REFS - 1);
+        ProcessNode node = recentRefs[slot] == ref ? recentNodes[slot] : null;
+        boolean created = false;
+        if (node == null || node.evicted) {
+            ProcessKey key = new ProcessKey(hostNames.canonical(ref.host()), ref.pid(), nanos(ref.startTime()));
+            node = nodes.get(key);
+            if (node == null) {
+                node = newNode(key, ref.startTime());
+                adoptChildrenByPid(node);
+                created = true;
+            }
+            recentRefs[slot] = ref;
+            recentNodes[slot] = node;
         }
         node.describe(ref);
         if (created) {
             noteLoginProcess(node);
         }
-        ProcessNode found = node;
-        ref.execId().ifPresent(id -> {
-            if (nodesByExecId.putIfAbsent(id, found) == null && found.execId == null) {
-                found.execId = id;
+        if (ref.execId().isPresent()) {
+            String id = ref.execId().get();
+            if (nodesByExecId.putIfAbsent(id, node) == null && node.execId == null) {
+                node.execId = id;
             }
-        });
+        }
         return node;
     }
 
@@ -982,7 +1073,7 @@ public final class StoryboardEngine {
         ProcessNode node = new ProcessNode(key, start);
         nodes.put(key, node);
         nodesByHostPid
-                .computeIfAbsent(hostPid(key.host(), key.pid()), k -> new ArrayList<>(1))
+                .computeIfAbsent(new HostPid(key.host(), key.pid()), k -> new ArrayList<>(1))
                 .add(node);
         return node;
     }
@@ -996,7 +1087,7 @@ public final class StoryboardEngine {
      */
     private ProcessNode upsertSeenAlive(ProcessRef ref) {
         String host = hostNames.canonical(ref.host());
-        ProcessNode node = nodesByHostPid.getOrDefault(hostPid(host, ref.pid()), List.of()).stream()
+        ProcessNode node = nodesByHostPid.getOrDefault(new HostPid(host, ref.pid()), List.of()).stream()
                 .filter(n -> n.key.startNanos() != ProcessRef.UNKNOWN_START)
                 .filter(n -> !n.start.isAfter(ref.startTime()))
                 .max((a, b) -> a.start.compareTo(b.start))
@@ -1021,7 +1112,7 @@ public final class StoryboardEngine {
      * start) that started after this process did are this process's: its exec arrived late.
      */
     private void adoptChildrenByPid(ProcessNode node) {
-        for (ProcessNode same : List.copyOf(nodesByHostPid.get(hostPid(node.host(), node.key.pid())))) {
+        for (ProcessNode same : List.copyOf(nodesByHostPid.get(new HostPid(node.host(), node.key.pid())))) {
             boolean earlier = same.key.startNanos() == ProcessRef.UNKNOWN_START || same.start.isBefore(node.start);
             if (same == node || !earlier) {
                 continue;
@@ -1081,7 +1172,7 @@ public final class StoryboardEngine {
 
     private List<ProcessNode> candidatesFor(ProcessRef ref) {
         List<ProcessNode> sameHost =
-                nodesByHostPid.getOrDefault(hostPid(hostNames.canonical(ref.host()), ref.pid()), List.of());
+                nodesByHostPid.getOrDefault(new HostPid(hostNames.canonical(ref.host()), ref.pid()), List.of());
         if (!sameHost.isEmpty() || ref.container().isEmpty()) {
             return sameHost;
         }
@@ -1095,14 +1186,13 @@ public final class StoryboardEngine {
     }
 
     private Optional<ProcessNode> newestBefore(String host, long pid, Instant time) {
-        return nodesByHostPid.getOrDefault(hostPid(host, pid), List.of()).stream()
+        return nodesByHostPid.getOrDefault(new HostPid(host, pid), List.of()).stream()
                 .filter(n -> !n.start.isAfter(time))
                 .max((a, b) -> a.start.compareTo(b.start));
     }
 
-    private static String hostPid(String host, long pid) {
-        return host + "/" + pid;
-    }
+    /** The key of the processes one pid on one host has been. */
+    private record HostPid(String host, long pid) {}
 
     private void step(Trail trail, Instant time, ProcessNode node, String text) {
         if (trail == null) {

@@ -346,6 +346,43 @@ class StoryboardEngineTest {
         assertThat(attack.trail()).anyMatch(step -> step.text().contains("203.0.113.9:4444"));
     }
 
+    @Test
+    void processesWhoseExitNeverCameAreForgottenOnceNoRecordNamesThemForAnHour() {
+        StoryboardEngine engine = new StoryboardEngine(inventory(), ImageRisk.NONE, EngineConfig.DEFAULTS);
+        ProcessRef lostExit = process(NODE_1, 900, 5, "/usr/bin/backup", "--nightly", ORDERS);
+        engine.accept(events.exec(lostExit, shim));
+
+        // Two hours of jobs that do exit; the backup never reports again.
+        for (int i = 0; i < 2_000; i++) {
+            double start = 20 + i * 3.6;
+            ProcessRef job = process(NODE_1, 10_000 + i, start, "/bin/date", "", ORDERS);
+            engine.accept(events.exec(job, shim));
+            engine.accept(events.exit(job, start + 1));
+        }
+        int keptBeforeRestart = engine.processCount();
+        ProcessRef child = process(NODE_1, 901, 7_217.5, "/bin/tar", "-czf /tmp/b.tgz /srv", ORDERS);
+        engine.accept(events.exec(child, lostExit));
+
+        // The jobs of the last 300 s (84) and the shim that starts them; the backup is gone.
+        assertThat(keptBeforeRestart).isEqualTo(85);
+        // A record naming the forgotten process makes it anew, with its child.
+        assertThat(engine.processCount()).isEqualTo(keptBeforeRestart + 2);
+    }
+
+    @Test
+    void aConnectMadeBeforeItsProcessJoinedATrailStillFindsItsAccept() {
+        ProcessRef peer = process("node-2", 500, -100, "/usr/bin/redis-server", "*:6379", Optional.empty());
+        feed(events.accept(java, 1, "10.0.1.10:8080", "10.0.0.5:40000"));
+        ProcessRef shell = process(NODE_1, 600, 2, "/bin/sh", "-c \"sleep 1; nc 10.0.9.9 6379\"", ORDERS);
+        int shellExec = feed(events.exec(shell, java));
+        int connect = feed(events.connect(shell, 3, "10.0.1.10:43000", "10.0.9.9:6379"));
+        int accept = feed(events.accept(peer, 3.001, "10.0.9.9:6379", "10.0.1.10:43000"));
+
+        Storyboard attack = run(fed).getFirst();
+
+        assertThat(lines(attack)).contains(shellExec, connect, accept);
+    }
+
     private int feed(RuntimeEvent event) {
         fed.add(event);
         return event.source().line();

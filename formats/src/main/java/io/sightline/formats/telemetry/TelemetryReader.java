@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -33,6 +34,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -237,16 +242,150 @@ public final class TelemetryReader {
 
     private static void readLines(Path path, Run run) throws IOException {
         try (BufferedReader reader = open(path)) {
-            int number = 0;
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                number++;
-                String text = number == 1 ? stripByteOrderMark(line) : line;
-                if (!text.isBlank()) {
-                    run.line(number, text);
+            if (run.rawSink.isEmpty() && ParallelLines.THREADS > 1) {
+                new ParallelLines(run).read(reader);
+            } else {
+                int number = 0;
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    number++;
+                    String text = number == 1 ? stripByteOrderMark(line) : line;
+                    if (!text.isBlank()) {
+                        run.line(number, text);
+                    }
                 }
             }
         }
         run.finish();
+    }
+
+    /**
+     * What one JSON Lines line becomes without the read's state, so that lines can be decoded on
+     * several threads: records mapped, records skipped, or a line that is not JSON, which the
+     * read's own thread handles in order (text formats, and auditd's records group across lines).
+     */
+    private sealed interface Decoded {}
+
+    private record Mapped(String format, List<RuntimeEvent> events) implements Decoded {}
+
+    private record Skip(int line, String reason) implements Decoded {}
+
+    private record NotJson(int line, String text, String problem) implements Decoded {}
+
+    private static List<Decoded> decodeLine(String file, int number, String text) {
+        JsonNode value;
+        try {
+            value = LINE_JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            return List.of(new NotJson(number, text, describe(e)));
+        }
+        List<Located> located = recordsOnLine(number, value);
+        List<Decoded> decoded = new ArrayList<>(located.size());
+        for (Located record : located) {
+            decoded.add(decode(file, record));
+        }
+        return decoded;
+    }
+
+    private static Decoded decode(String file, Located located) {
+        Optional<Format> format = FORMATS.stream()
+                .filter(candidate -> candidate.accepts().test(located.node()))
+                .findFirst();
+        if (format.isEmpty()) {
+            return new Skip(located.line(), unknownFormat(located.node()));
+        }
+        try {
+            return new Mapped(
+                    format.get().name(),
+                    format.get().mapper().map(located.node(), new SourceRecord(file, located.line())));
+        } catch (RecordException e) {
+            return new Skip(located.line(), e.getMessage() + "; record skipped");
+        } catch (IllegalArgumentException | DateTimeException e) {
+            return new Skip(
+                    located.line(), format.get().name() + ": invalid value: " + e.getMessage() + "; record skipped");
+        }
+    }
+
+    /**
+     * Decodes one file's lines on all cores: the read's thread cuts them into chunks, a shared
+     * pool decodes the chunks, and the read's thread takes the results back in file order, so
+     * events, skipped records and their lines come out exactly as a read on one thread gives them.
+     * At most {@link #IN_FLIGHT} chunks are pending, so memory stays bounded whatever the file.
+     */
+    private static final class ParallelLines {
+
+        static final int THREADS = Runtime.getRuntime().availableProcessors();
+        private static final int CHUNK = 256;
+        private static final int IN_FLIGHT = 2 * THREADS + 2;
+        private static final ExecutorService DECODERS = Executors.newFixedThreadPool(
+                THREADS,
+                task -> Thread.ofPlatform().daemon().name("telemetry-decoder").unstarted(task));
+
+        private final Run run;
+        private final ArrayDeque<Future<List<List<Decoded>>>> pending = new ArrayDeque<>();
+
+        ParallelLines(Run run) {
+            this.run = run;
+        }
+
+        void read(BufferedReader reader) throws IOException {
+            int number = 0;
+            int[] numbers = new int[CHUNK];
+            String[] texts = new String[CHUNK];
+            int filled = 0;
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                number++;
+                String text = number == 1 ? stripByteOrderMark(line) : line;
+                if (text.isBlank()) {
+                    continue;
+                }
+                numbers[filled] = number;
+                texts[filled] = text;
+                filled++;
+                if (filled == CHUNK) {
+                    submit(numbers, texts, filled);
+                    numbers = new int[CHUNK];
+                    texts = new String[CHUNK];
+                    filled = 0;
+                }
+            }
+            submit(numbers, texts, filled);
+            while (!pending.isEmpty()) {
+                applyOldest();
+            }
+        }
+
+        private void submit(int[] numbers, String[] texts, int count) {
+            if (count == 0) {
+                return;
+            }
+            if (pending.size() == IN_FLIGHT) {
+                applyOldest();
+            }
+            String file = run.file;
+            pending.addLast(DECODERS.submit(() -> {
+                List<List<Decoded>> chunk = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    chunk.add(decodeLine(file, numbers[i], texts[i]));
+                }
+                return chunk;
+            }));
+        }
+
+        private void applyOldest() {
+            List<List<Decoded>> chunk;
+            try {
+                chunk = pending.pollFirst().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while decoding " + run.file, e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException failure) {
+                    throw failure;
+                }
+                throw new IllegalStateException("decoding " + run.file + " failed: " + e.getCause(), e.getCause());
+            }
+            chunk.forEach(line -> line.forEach(run::apply));
+        }
     }
 
     /**
@@ -523,21 +662,42 @@ public final class TelemetryReader {
         }
 
         void line(int number, String text) {
+            if (rawSink.isEmpty()) {
+                decodeLine(file, number, text).forEach(this::apply);
+                return;
+            }
             JsonNode value;
             try {
                 value = LINE_JSON.readTree(text);
             } catch (JsonProcessingException e) {
-                Optional<TextFormat> format = textFormat(text);
-                if (format.isPresent()) {
-                    mapText(format.get(), number, text);
-                } else if (AuditdMapper.acceptsLine(text)) {
-                    auditRecord(number, text);
-                } else {
-                    skip(number, "not valid JSON: " + describe(e) + "; line skipped");
-                }
+                notJson(number, text, describe(e));
                 return;
             }
             recordsOnLine(number, value).forEach(this::record);
+        }
+
+        /** Takes in what one record of a line became, in file order. */
+        void apply(Decoded decoded) {
+            switch (decoded) {
+                case Mapped mapped -> {
+                    accepted++;
+                    formats.add(mapped.format());
+                    mapped.events().forEach(sink);
+                }
+                case Skip skip -> skip(skip.line(), skip.reason());
+                case NotJson line -> notJson(line.line(), line.text(), line.problem());
+            }
+        }
+
+        private void notJson(int number, String text, String problem) {
+            Optional<TextFormat> format = textFormat(text);
+            if (format.isPresent()) {
+                mapText(format.get(), number, text);
+            } else if (AuditdMapper.acceptsLine(text)) {
+                auditRecord(number, text);
+            } else {
+                skip(number, "not valid JSON: " + problem + "; line skipped");
+            }
         }
 
         private void mapText(TextFormat format, int number, String text) {
@@ -597,30 +757,7 @@ public final class TelemetryReader {
                 rawSink.get().accept(new RawRecord(located.line(), located.node(), ""));
                 return;
             }
-            Optional<Format> format = FORMATS.stream()
-                    .filter(candidate -> candidate.accepts().test(located.node()))
-                    .findFirst();
-            if (format.isEmpty()) {
-                skip(located.line(), unknownFormat(located.node()));
-                return;
-            }
-            map(format.get(), located);
-        }
-
-        private void map(Format format, Located located) {
-            List<RuntimeEvent> events;
-            try {
-                events = format.mapper().map(located.node(), new SourceRecord(file, located.line()));
-            } catch (RecordException e) {
-                skip(located.line(), e.getMessage() + "; record skipped");
-                return;
-            } catch (IllegalArgumentException | DateTimeException e) {
-                skip(located.line(), format.name() + ": invalid value: " + e.getMessage() + "; record skipped");
-                return;
-            }
-            accepted++;
-            formats.add(format.name());
-            events.forEach(sink);
+            apply(decode(file, located));
         }
 
         void skip(int line, String reason) {

@@ -136,7 +136,7 @@ public final class TetragonMapper {
         if (port.isEmpty()) {
             throw RecordException.missing("sock_arg." + portField);
         }
-        return SensorValues.endpoint(address, port.getAsLong(), "sock_arg." + portField);
+        return SensorValues.endpoint(SharedValues.shared(address), port.getAsLong(), "sock_arg." + portField);
     }
 
     private static List<RuntimeEvent> fileAccess(JsonNode record, JsonNode event, SourceRecord source, String function)
@@ -224,19 +224,20 @@ public final class TetragonMapper {
     }
 
     private static ProcessRef process(JsonNode record, JsonNode event, String which) throws RecordException {
-        String host = Fields.requiredText(record, "node_name");
+        String host = SharedValues.shared(Fields.requiredText(record, "node_name"));
         String execId = Fields.requiredText(event, which + ".exec_id");
         long pid = Fields.requiredNumber(event, which + ".pid");
         Instant start = Fields.requiredInstant(event, which + ".start_time");
-        return new ProcessRef(
+        ProcessRef process = new ProcessRef(
                 host,
                 pid,
                 start,
-                Fields.text(event, which + ".binary").orElse(""),
-                Fields.text(event, which + ".arguments").orElse(""),
+                SharedValues.shared(Fields.text(event, which + ".binary").orElse("")),
+                SharedValues.shared(Fields.text(event, which + ".arguments").orElse("")),
                 Optional.of(execId),
                 container(event.path(which)),
                 Fields.number(event, which + ".uid"));
+        return SharedValues.shared(ProcessRef.class, process);
     }
 
     /**
@@ -268,11 +269,13 @@ public final class TetragonMapper {
         }
         Optional<PodKey> podKey = Fields.text(pod, "namespace")
                 .flatMap(namespace -> Fields.text(pod, "name").map(name -> new PodKey(namespace, name)));
-        return Optional.of(new ContainerContext(
-                id.get(),
-                Fields.text(pod, "container.name"),
-                podKey,
-                Fields.text(pod, "container.image.name"),
-                SensorValues.digest(Fields.text(pod, "container.image.id"))));
+        return Optional.of(SharedValues.shared(
+                ContainerContext.class,
+                new ContainerContext(
+                        id.get(),
+                        Fields.text(pod, "container.name"),
+                        podKey,
+                        Fields.text(pod, "container.image.name"),
+                        SensorValues.digest(Fields.text(pod, "container.image.id")))));
     }
 }
