@@ -85,6 +85,8 @@ public final class StoryboardEngine {
 
     private static final int RECENT_REFS = 1 << 12;
 
+    private static final int AHEAD_RECORDS_KEPT = 100;
+
     private final Inventory inventory;
     private final ImageRisk imageRisk;
     private final EngineConfig config;
@@ -109,6 +111,9 @@ public final class StoryboardEngine {
     private final ArrayDeque<ProcessNode> exitsByAge = new ArrayDeque<>();
     private final ArrayDeque<ApiCall> apiCallsByAge = new ArrayDeque<>();
     private long newestNanos = Long.MIN_VALUE;
+    private long aheadNanos = Long.MIN_VALUE;
+    private SourceRecord aheadRecord;
+    private final List<SourceRecord> aheadRecords = new ArrayList<>();
     private long evictedProcesses;
     private final Map<String, String> addresses = new HashMap<>();
     private final Map<String, Integer> fileIds = new HashMap<>();
@@ -304,13 +309,49 @@ public final class StoryboardEngine {
 
     private void noteLateness(RuntimeEvent event, int fileId) {
         long time = nanos(event.time());
-        newestNanos = Math.max(newestNanos, time);
+        advanceClock(event, time);
         long newest = newestByFile[fileId];
-        if (time > newest) {
-            newestByFile[fileId] = time;
+        long counted = Math.min(time, newestNanos);
+        if (counted > newest) {
+            newestByFile[fileId] = counted;
         } else if (newest - time > config.lateness().toNanos()) {
             lateEvents++;
         }
+    }
+
+    /**
+     * The engine's clock, which retention counts from, is the newest event time, except that a record dated
+     * further ahead than the lateness bound does not move it alone (a node whose clock jumped, a corrupt
+     * timestamp). It is stitched and held as ahead: the next record confirms it by coming from that time or
+     * later (a quiet spell ended), and the clock follows; or contradicts it by falling back, and the record is
+     * noted ({@link #recordsAhead()}). Without this, one record dated an hour ahead would make the engine forget
+     * an hour of state at once.
+     */
+    private void advanceClock(RuntimeEvent event, long time) {
+        long bound = config.lateness().toNanos();
+        if (aheadNanos != Long.MIN_VALUE) {
+            if (time >= aheadNanos - bound) {
+                newestNanos = Math.max(newestNanos, aheadNanos);
+            } else if (aheadRecords.size() < AHEAD_RECORDS_KEPT) {
+                aheadRecords.add(aheadRecord);
+            }
+            aheadNanos = Long.MIN_VALUE;
+            aheadRecord = null;
+        }
+        if (newestNanos == Long.MIN_VALUE || time <= newestNanos + bound) {
+            newestNanos = Math.max(newestNanos, time);
+            return;
+        }
+        aheadNanos = time;
+        aheadRecord = event.source();
+    }
+
+    /**
+     * Records dated further ahead than the lateness bound of the records before them, whose next record fell
+     * back: stitched, but they did not move the engine's clock (at most the first 100).
+     */
+    public List<SourceRecord> recordsAhead() {
+        return List.copyOf(aheadRecords);
     }
 
     public int processCount() {

@@ -1,5 +1,6 @@
 package io.sightline.formats;
 
+import io.sightline.engine.EngineConfig;
 import io.sightline.event.RuntimeEvent;
 import io.sightline.formats.telemetry.ReadSummary;
 import io.sightline.formats.telemetry.TelemetryReader;
@@ -17,11 +18,17 @@ import java.util.function.Consumer;
  * have delivered them together. Each file is parsed on its own thread into a bounded queue of
  * batches; the caller's thread always takes the earliest head. Files are each roughly in time order already,
  * so memory stays at one queue per file whatever their size, and parsing uses every core.
+ *
+ * <p>A record dated further ahead than {@link #OUT_OF_LINE} of the record before it in its file, while the
+ * record after it falls back, is out of line (a clock jump, a corrupt timestamp): it is merged at its
+ * predecessor's time, so that it does not hold back the rest of its file behind every other file. It keeps
+ * its own time; the engine decides what that time means.
  */
 final class TimeMerge {
 
     private static final int QUEUE = 16;
     private static final int BATCH = 512;
+    private static final long OUT_OF_LINE = EngineConfig.DEFAULTS.lateness().toNanos();
 
     private TimeMerge() {}
 
@@ -36,8 +43,8 @@ final class TimeMerge {
         }
         lanes.forEach(Lane::start);
 
-        PriorityQueue<Head> heads = new PriorityQueue<>(
-                Comparator.comparing((Head h) -> h.event.time()).thenComparingInt(h -> h.lane.index));
+        PriorityQueue<Head> heads =
+                new PriorityQueue<>(Comparator.comparingLong((Head h) -> h.key).thenComparingInt(h -> h.lane.index));
         lanes.forEach(lane -> lane.next().ifPresent(heads::add));
         while (!heads.isEmpty()) {
             Head head = heads.poll();
@@ -47,7 +54,8 @@ final class TimeMerge {
         return lanes.stream().map(Lane::summary).toList();
     }
 
-    private record Head(Lane lane, RuntimeEvent event) {}
+    /** A lane's next event and the time it is merged at (its own, unless it is out of line; see {@link Lane}). */
+    private record Head(Lane lane, RuntimeEvent event, long key) {}
 
     /** One file's reader thread and the queue between it and the merge. */
     private static final class Lane {
@@ -60,6 +68,8 @@ final class TimeMerge {
         private List<RuntimeEvent> filling = new ArrayList<>(BATCH);
         private List<RuntimeEvent> draining = List.of();
         private int drained;
+        private boolean ended;
+        private long lastKey = Long.MIN_VALUE;
         private volatile ReadSummary summary;
         private volatile RuntimeException failure;
         private Thread thread;
@@ -86,7 +96,28 @@ final class TimeMerge {
         }
 
         java.util.Optional<Head> next() {
+            if (!fill()) {
+                return java.util.Optional.empty();
+            }
+            RuntimeEvent event = draining.get(drained++);
+            long time = nanos(event);
+            long key = time;
+            if (lastKey != Long.MIN_VALUE && time > lastKey + OUT_OF_LINE && fill()) {
+                long after = nanos(draining.get(drained));
+                if (after < time - OUT_OF_LINE) {
+                    key = lastKey;
+                }
+            }
+            lastKey = key;
+            return java.util.Optional.of(new Head(this, event, key));
+        }
+
+        /** Whether an event is ready at {@code drained}, taking the next batch when the current one is done. */
+        private boolean fill() {
             while (drained == draining.size()) {
+                if (ended) {
+                    return false;
+                }
                 Object item;
                 try {
                     item = queue.take();
@@ -95,18 +126,23 @@ final class TimeMerge {
                     throw new IllegalStateException("interrupted while merging " + source.name(), e);
                 }
                 if (item == END) {
+                    ended = true;
                     join();
                     if (failure != null) {
                         throw failure;
                     }
-                    return java.util.Optional.empty();
+                    return false;
                 }
                 @SuppressWarnings("unchecked")
                 List<RuntimeEvent> batch = (List<RuntimeEvent>) item;
                 draining = batch;
                 drained = 0;
             }
-            return java.util.Optional.of(new Head(this, draining.get(drained++)));
+            return true;
+        }
+
+        private static long nanos(RuntimeEvent event) {
+            return event.time().getEpochSecond() * 1_000_000_000L + event.time().getNano();
         }
 
         private void add(RuntimeEvent event) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.sightline.engine.EngineConfig;
 import io.sightline.engine.StoryboardEngine;
 import io.sightline.engine.rules.RuleSet;
+import io.sightline.event.SkippedRecord;
 import io.sightline.finding.ScanReport;
 import io.sightline.formats.InputLoader;
 import io.sightline.formats.rules.RuleFile;
@@ -17,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,11 +90,25 @@ public final class AnalysisPipeline {
                 storyboards,
                 images,
                 reports,
-                loader.skipped(),
+                withRecordsAhead(loader.skipped(), engine, config),
                 loader.files(),
                 engine.eventsSeen(),
                 engine.lateEvents(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    /** The skipped records, and a note for each record the engine found dated implausibly far ahead. */
+    private static List<SkippedRecord> withRecordsAhead(
+            List<SkippedRecord> skipped, StoryboardEngine engine, EngineConfig config) {
+        List<SkippedRecord> all = new ArrayList<>(skipped);
+        engine.recordsAhead()
+                .forEach(record -> all.add(new SkippedRecord(
+                        record.file(),
+                        record.line(),
+                        "time more than " + config.lateness().toSeconds() + " s ahead of the records before and"
+                                + " after it (a clock jump or a corrupt timestamp); record kept and stitched, but it"
+                                + " did not move the engine's clock")));
+        return all;
     }
 
     /**
