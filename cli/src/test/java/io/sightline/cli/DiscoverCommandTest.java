@@ -16,10 +16,10 @@ import io.sightline.engine.EngineConfig;
 import io.sightline.formats.KevCatalogue;
 import io.sightline.formats.pipeline.AnalysisPipeline;
 import io.sightline.formats.pipeline.AnalysisResult;
+import io.sightline.server.MockCluster;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -147,29 +147,6 @@ class DiscoverCommandTest {
         }
     }
 
-    private Path kubeconfig() throws IOException {
-        Path file = temp.resolve("kubeconfig.yaml");
-        Files.writeString(file, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                contexts:
-                - name: mock
-                  context:
-                    cluster: mock
-                    user: tester
-                current-context: mock
-                users:
-                - name: tester
-                  user:
-                    token: not-a-secret
-                """.formatted(client.getMasterUrl()));
-        return file;
-    }
-
     private static int run(StringWriter printed, String... args) {
         CommandLine command = Sightline.commandLine();
         command.setOut(new PrintWriter(printed));
@@ -178,5 +155,9 @@ class DiscoverCommandTest {
 
     static Set<String> names(List<Path> files) {
         return Set.copyOf(files.stream().map(p -> p.getFileName().toString()).toList());
+    }
+
+    private Path kubeconfig() throws IOException {
+        return MockCluster.kubeconfig(client, temp);
     }
 }

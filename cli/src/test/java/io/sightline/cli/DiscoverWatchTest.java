@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.sightline.server.MockCluster;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -131,29 +132,10 @@ class DiscoverWatchTest {
     }
 
     private Path kubeconfig() {
-        Path file = temp.resolve("kubeconfig.yaml");
         try {
-            Files.writeString(file, """
-                    apiVersion: v1
-                    kind: Config
-                    clusters:
-                    - name: mock
-                      cluster:
-                        server: %s
-                    contexts:
-                    - name: mock
-                      context:
-                        cluster: mock
-                        user: tester
-                    current-context: mock
-                    users:
-                    - name: tester
-                      user:
-                        token: not-a-secret
-                    """.formatted(client.getMasterUrl()));
+            return MockCluster.kubeconfig(client, temp);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return file;
     }
 }

@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.sightline.engine.EngineConfig;
 import io.sightline.formats.KevCatalogue;
 import io.sightline.server.ClusterTarget;
+import io.sightline.server.MockCluster;
 import io.sightline.server.ServerConfig;
 import io.sightline.server.SightlineServer;
 import io.sightline.store.AuditRecord;
@@ -25,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,9 +58,7 @@ class ServerModesTest {
 
     @Test
     void gateAndRemediateAgainstARunningServer() throws Exception {
-        load(Pod.class, "pods.json");
-        load(Node.class, "nodes.json");
-        createDeployments(client);
+        MockCluster.load(client, SCENARIO);
         Path folder = discoveredCopy();
         ServerConfig config = new ServerConfig(
                         "127.0.0.1",
@@ -71,7 +67,7 @@ class ServerModesTest {
                         100_000,
                         EngineConfig.DEFAULTS,
                         KevCatalogue.bundled())
-                .withCluster(new ClusterTarget(kubeconfig(), Optional.empty()));
+                .withCluster(new ClusterTarget(MockCluster.kubeconfig(client, temp), Optional.empty()));
         try (SightlineServer server = SightlineServer.start(config)) {
             String url = "http://127.0.0.1:" + server.port();
             String ingest = server.tokens().create(Role.INGEST);
@@ -217,91 +213,8 @@ class ServerModesTest {
         return copy;
     }
 
-    /**
-     * pods.json holds no Deployment objects, only what their pods say: a ReplicaSet owner named
-     * {@code <deployment>-<pod-template-hash>}, and the pod labels. Each such Deployment is created
-     * with the pods' labels (without the hash) as its selector and as many replicas as it has pods.
-     */
-    private static void createDeployments(KubernetesClient client) {
-        Map<String, List<Pod>> byDeployment = new LinkedHashMap<>();
-        for (Pod pod : client.pods().inAnyNamespace().list().getItems()) {
-            Map<String, String> labels = pod.getMetadata().getLabels();
-            String hash = labels == null ? null : labels.get("pod-template-hash");
-            if (hash == null || pod.getMetadata().getOwnerReferences() == null) {
-                continue;
-            }
-            pod.getMetadata().getOwnerReferences().stream()
-                    .filter(o -> o.getKind().equals("ReplicaSet") && o.getName().endsWith("-" + hash))
-                    .findFirst()
-                    .ifPresent(o -> byDeployment
-                            .computeIfAbsent(
-                                    pod.getMetadata().getNamespace() + "/"
-                                            + o.getName()
-                                                    .substring(0, o.getName().length() - hash.length() - 1),
-                                    k -> new ArrayList<>())
-                            .add(pod));
-        }
-        byDeployment.forEach((key, pods) -> {
-            Map<String, String> selector =
-                    new LinkedHashMap<>(pods.getFirst().getMetadata().getLabels());
-            selector.remove("pod-template-hash");
-            client.resource(new DeploymentBuilder()
-                            .withNewMetadata()
-                            .withNamespace(key.substring(0, key.indexOf('/')))
-                            .withName(key.substring(key.indexOf('/') + 1))
-                            .endMetadata()
-                            .withNewSpec()
-                            .withReplicas(pods.size())
-                            .withNewSelector()
-                            .addToMatchLabels(selector)
-                            .endSelector()
-                            .withNewTemplate()
-                            .withNewMetadata()
-                            .addToLabels(selector)
-                            .endMetadata()
-                            .withSpec(pods.getFirst().getSpec())
-                            .endTemplate()
-                            .endSpec()
-                            .build())
-                    .create();
-        });
-    }
-
     private Optional<Pod> pod(String namespace, String name) {
         return Optional.ofNullable(
                 client.pods().inNamespace(namespace).withName(name).get());
-    }
-
-    private <T extends HasMetadata> void load(Class<T> type, String file) throws IOException {
-        for (JsonNode item : JSON.readTree(
-                        SCENARIO.resolve("inventory").resolve(file).toFile())
-                .path("items")) {
-            T object = client.getKubernetesSerialization().unmarshal(item.toString(), type);
-            object.getMetadata().setResourceVersion(null);
-            client.resource(object).create();
-        }
-    }
-
-    private Path kubeconfig() throws IOException {
-        Path file = temp.resolve("kubeconfig.yaml");
-        Files.writeString(file, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                contexts:
-                - name: mock
-                  context:
-                    cluster: mock
-                    user: tester
-                current-context: mock
-                users:
-                - name: tester
-                  user:
-                    token: not-a-secret
-                """.formatted(client.getMasterUrl()));
-        return file;
     }
 }

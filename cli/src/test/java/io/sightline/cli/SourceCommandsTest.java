@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.sightline.server.MockCluster;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,29 +127,6 @@ class SourceCommandsTest {
         }
     }
 
-    private Path kubeconfig() throws IOException {
-        Path file = temp.resolve("kubeconfig.yaml");
-        Files.writeString(file, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                contexts:
-                - name: mock
-                  context:
-                    cluster: mock
-                    user: tester
-                current-context: mock
-                users:
-                - name: tester
-                  user:
-                    token: not-a-secret
-                """.formatted(client.getMasterUrl()));
-        return file;
-    }
-
     private static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -161,4 +138,8 @@ class SourceCommandsTest {
     }
 
     record Result(int exit, String out, String err) {}
+
+    private Path kubeconfig() throws IOException {
+        return MockCluster.kubeconfig(client, temp);
+    }
 }

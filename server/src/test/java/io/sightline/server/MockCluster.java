@@ -16,14 +16,14 @@ import java.util.Map;
 
 /**
  * A scenario's cluster in the fabric8 mock API server (CRUD mode): its pods and nodes created as
- * typed objects, and a kubeconfig that points a server at it.
+ * typed objects, and a kubeconfig that points a server at it. The CLI's tests use it too (the server's test jar).
  */
-final class MockCluster {
+public final class MockCluster {
 
     private MockCluster() {}
 
     /** Empties the mock, then creates the scenario's pods.json and nodes.json items and their Deployments. */
-    static void load(KubernetesClient client, Path scenario) throws IOException {
+    public static void load(KubernetesClient client, Path scenario) throws IOException {
         client.pods().inAnyNamespace().delete();
         client.nodes().delete();
         client.network().v1().networkPolicies().inAnyNamespace().delete();
@@ -38,7 +38,7 @@ final class MockCluster {
      * {@code <deployment>-<pod-template-hash>}, and the pod labels. Each such Deployment is created
      * with the pods' labels (without the hash) as its selector and as many replicas as it has pods.
      */
-    static void createDeployments(KubernetesClient client) {
+    public static void createDeployments(KubernetesClient client) {
         Map<String, List<Pod>> byDeployment = new LinkedHashMap<>();
         for (Pod pod : client.pods().inAnyNamespace().list().getItems()) {
             Map<String, String> labels = pod.getMetadata().getLabels();
@@ -83,7 +83,7 @@ final class MockCluster {
         });
     }
 
-    static Path kubeconfig(KubernetesClient client, Path dir) throws IOException {
+    public static Path kubeconfig(KubernetesClient client, Path dir) throws IOException {
         Path file = dir.resolve("kubeconfig.yaml");
         Files.writeString(file, """
                 apiVersion: v1
