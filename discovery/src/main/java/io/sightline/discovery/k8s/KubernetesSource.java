@@ -162,9 +162,20 @@ public final class KubernetesSource implements AutoCloseable {
         return listed;
     }
 
+    /**
+     * Starts an informer and waits for its first list. One whose first list fails is stopped here: left
+     * running, it would retry its watch in the background where {@link #close()} cannot reach it.
+     */
     private <T extends HasMetadata> SharedIndexInformer<T> inform(KubeKind kind) {
         AnyNamespaceOperation<T, KubernetesResourceList<T>, Resource<T>> operation = operation(kind);
-        return operation.withLimit(PAGE_SIZE).inform(new Handler<T>(kind), 0);
+        SharedIndexInformer<T> informer = operation.withLimit(PAGE_SIZE).runnableInformer(0);
+        informer.addEventHandler(new Handler<T>(kind));
+        try {
+            return informer.run();
+        } catch (RuntimeException e) {
+            informer.stop();
+            throw e;
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -150,6 +150,11 @@ class LiveDiscoveryTest {
 
             await("the Pod informer running again", cluster::watching);
             await("the pods in pods.json", () -> podNames().size() == 23);
+
+            // A pod created now reaches the files; waiting for it also lets the new watch settle before
+            // close, since the mock server blocks its event loop when a watch closes mid-delivery.
+            client.resource(pod("web", NEW_POD)).create();
+            await("the new pod in pods.json", () -> podNames().contains(NEW_POD));
         }
     }
 
