@@ -87,6 +87,9 @@ public final class StoryboardEngine {
 
     private static final int AHEAD_RECORDS_KEPT = 100;
 
+    /** Records of one stream in a row, dated ahead together, that confirm a jump of that stream alone. */
+    private static final int AHEAD_CONFIRMATIONS = 32;
+
     private final Inventory inventory;
     private final ImageRisk imageRisk;
     private final EngineConfig config;
@@ -112,7 +115,8 @@ public final class StoryboardEngine {
     private final ArrayDeque<ApiCall> apiCallsByAge = new ArrayDeque<>();
     private long newestNanos = Long.MIN_VALUE;
     private long aheadNanos = Long.MIN_VALUE;
-    private SourceRecord aheadRecord;
+    private int aheadFile;
+    private final List<SourceRecord> aheadRun = new ArrayList<>();
     private final List<SourceRecord> aheadRecords = new ArrayList<>();
     private long evictedProcesses;
     private final Map<String, String> addresses = new HashMap<>();
@@ -309,7 +313,7 @@ public final class StoryboardEngine {
 
     private void noteLateness(RuntimeEvent event, int fileId) {
         long time = nanos(event.time());
-        advanceClock(event, time);
+        advanceClock(event, time, fileId);
         long newest = newestByFile[fileId];
         long counted = Math.min(time, newestNanos);
         if (counted > newest) {
@@ -320,35 +324,44 @@ public final class StoryboardEngine {
     }
 
     /**
-     * The engine's clock, which retention counts from, is the newest event time, except that a record dated
-     * further ahead than the lateness bound does not move it alone (a node whose clock jumped, a corrupt
-     * timestamp). It is stitched and held as ahead: the next record confirms it by coming from that time or
-     * later (a quiet spell ended), and the clock follows; or contradicts it by falling back, and the record is
-     * noted ({@link #recordsAhead()}). Without this, one record dated an hour ahead would make the engine forget
-     * an hour of state at once.
+     * The engine's clock, which retention counts from, is the newest event time, except that records dated
+     * further ahead than the retention do not move it on their own (a node whose clock jumped, corrupt
+     * timestamps): they would make the engine forget everything it holds at once. The first such record opens a run held as ahead; it is stitched all the same. A record of
+     * another stream from that time or later confirms the jump (a quiet spell ended everywhere), and so do
+     * {@link #AHEAD_CONFIRMATIONS} records of the run's own stream in a row; then the clock follows. A record
+     * that falls back more than the retention behind the run contradicts it, and the run's records are noted
+     * ({@link #recordsAhead()}).
      */
-    private void advanceClock(RuntimeEvent event, long time) {
-        long bound = config.lateness().toNanos();
+    private void advanceClock(RuntimeEvent event, long time, int fileId) {
+        long bound = config.retention().toNanos();
         if (aheadNanos != Long.MIN_VALUE) {
             if (time >= aheadNanos - bound) {
+                if (fileId == aheadFile && aheadRun.size() < AHEAD_CONFIRMATIONS) {
+                    aheadRun.add(event.source());
+                    aheadNanos = Math.min(aheadNanos, time);
+                    return;
+                }
                 newestNanos = Math.max(newestNanos, aheadNanos);
-            } else if (aheadRecords.size() < AHEAD_RECORDS_KEPT) {
-                aheadRecords.add(aheadRecord);
+            } else {
+                aheadRun.stream()
+                        .limit(Math.max(0, AHEAD_RECORDS_KEPT - aheadRecords.size()))
+                        .forEach(aheadRecords::add);
             }
             aheadNanos = Long.MIN_VALUE;
-            aheadRecord = null;
+            aheadRun.clear();
         }
         if (newestNanos == Long.MIN_VALUE || time <= newestNanos + bound) {
             newestNanos = Math.max(newestNanos, time);
             return;
         }
         aheadNanos = time;
-        aheadRecord = event.source();
+        aheadFile = fileId;
+        aheadRun.add(event.source());
     }
 
     /**
-     * Records dated further ahead than the lateness bound of the records before them, whose next record fell
-     * back: stitched, but they did not move the engine's clock (at most the first 100).
+     * Records dated further ahead than the retention of the records before them, in runs that a later
+     * record contradicted by falling back: stitched, but they did not move the engine's clock (at most 100).
      */
     public List<SourceRecord> recordsAhead() {
         return List.copyOf(aheadRecords);

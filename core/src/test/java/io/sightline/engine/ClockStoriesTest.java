@@ -56,6 +56,27 @@ class ClockStoriesTest {
     }
 
     @Test
+    void aRunOfRecordsDatedAheadInOneStreamDoesNotMoveTheClockEither() {
+        feed(events.accept(java, 1, "10.0.1.10:8080", "10.0.0.5:40000"));
+        feed(events.exec(sh, java));
+        feed(events.connect(sh, 10.05, "10.0.1.10:41000", "203.0.113.9:4444"));
+        int accepted = feed(events.accept(tomcat, 40.2, "10.0.2.20:8080", "10.0.1.10:36000"));
+        List<Integer> ahead = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ProcessRef skewed = process(NODE_2, 900 + i, 7200 + i, "/usr/bin/logrotate", "", Optional.empty());
+            ahead.add(feed(events.exec(skewed, null)));
+        }
+        feed(events.exec(pivot, sh));
+        int dialled = feed(events.connect(pivot, 40.1, "10.0.1.10:36000", "10.0.2.20:8080"));
+        StoryboardEngine engine = new StoryboardEngine(new Inventory(), ImageRisk.NONE, EngineConfig.DEFAULTS);
+
+        fed.forEach(engine::accept);
+
+        assertThat(lines(engine.storyboards().getFirst())).contains(dialled, accepted);
+        assertThat(engine.recordsAhead()).extracting(SourceRecord::line).containsExactlyElementsOf(ahead);
+    }
+
+    @Test
     void timeThatMovesOnAndStaysThereAgesOutWhatNoTrailHolds() {
         StoryboardEngine engine = new StoryboardEngine(new Inventory(), ImageRisk.NONE, EngineConfig.DEFAULTS);
         for (int i = 0; i < 50; i++) {
@@ -64,11 +85,10 @@ class ClockStoriesTest {
             engine.accept(events.exit(job, i * 0.1 + 0.05));
         }
 
-        // An hour of quiet, then the node is busy again.
-        ProcessRef later = process(NODE_1, 20_000, 3600, "/bin/date", "", ORDERS);
-        ProcessRef next = process(NODE_1, 20_001, 3601, "/bin/date", "", ORDERS);
-        engine.accept(events.exec(later, null));
-        engine.accept(events.exec(next, null));
+        // An hour of quiet, then the node is busy again: 32 records of the one stream confirm the jump.
+        for (int i = 0; i < 33; i++) {
+            engine.accept(events.exec(process(NODE_1, 20_000 + i, 3600 + i, "/bin/date", "", ORDERS), null));
+        }
 
         assertThat(engine.evictedProcesses()).isEqualTo(50);
         assertThat(engine.recordsAhead()).isEmpty();

@@ -19,16 +19,17 @@ import java.util.function.Consumer;
  * batches; the caller's thread always takes the earliest head. Files are each roughly in time order already,
  * so memory stays at one queue per file whatever their size, and parsing uses every core.
  *
- * <p>A record dated further ahead than {@link #OUT_OF_LINE} of the record before it in its file, while the
- * record after it falls back, is out of line (a clock jump, a corrupt timestamp): it is merged at its
- * predecessor's time, so that it does not hold back the rest of its file behind every other file. It keeps
- * its own time; the engine decides what that time means.
+ * <p>A record dated further ahead than {@link #OUT_OF_LINE} of the record before it in its file, while one of
+ * the next {@link #LOOKAHEAD} records falls back, is out of line (a clock jump of a few records, corrupt
+ * timestamps): it is merged at its predecessor's time, so that it does not hold back the rest of its file
+ * behind every other file. It keeps its own time; the engine decides what that time means.
  */
 final class TimeMerge {
 
     private static final int QUEUE = 16;
     private static final int BATCH = 512;
     private static final long OUT_OF_LINE = EngineConfig.DEFAULTS.lateness().toNanos();
+    private static final int LOOKAHEAD = 32;
 
     private TimeMerge() {}
 
@@ -102,14 +103,25 @@ final class TimeMerge {
             RuntimeEvent event = draining.get(drained++);
             long time = nanos(event);
             long key = time;
-            if (lastKey != Long.MIN_VALUE && time > lastKey + OUT_OF_LINE && fill()) {
-                long after = nanos(draining.get(drained));
-                if (after < time - OUT_OF_LINE) {
-                    key = lastKey;
-                }
+            if (lastKey != Long.MIN_VALUE && time > lastKey + OUT_OF_LINE && fill() && fallsBack(time)) {
+                key = lastKey;
             }
             lastKey = key;
             return java.util.Optional.of(new Head(this, event, key));
+        }
+
+        /**
+         * Whether one of the next {@link #LOOKAHEAD} events of this batch falls back behind {@code time}: then
+         * the event at {@code time} opens a run out of line with its file, not a jump of the whole file.
+         */
+        private boolean fallsBack(long time) {
+            int end = Math.min(draining.size(), drained + LOOKAHEAD);
+            for (int i = drained; i < end; i++) {
+                if (nanos(draining.get(i)) < time - OUT_OF_LINE) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Whether an event is ready at {@code drained}, taking the next batch when the current one is done. */

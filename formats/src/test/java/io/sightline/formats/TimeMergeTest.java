@@ -37,6 +37,19 @@ class TimeMergeTest {
     }
 
     @Test
+    void aRunOfRecordsOutOfLineIsMergedAtTheTimeBeforeIt() throws IOException {
+        Path a = falco("a.jsonl", 1, 2, 3, 7200, 7201, 7202, 4, 5);
+        Path b = falco("b.jsonl", 3.5, 4.5);
+        List<RuntimeEvent> merged = new ArrayList<>();
+
+        TimeMerge.replay(List.of(new TimeMerge.Source(a, "a.jsonl"), new TimeMerge.Source(b, "b.jsonl")), merged::add);
+
+        assertThat(merged.stream()
+                        .map(e -> e.source().file().charAt(0) + ":" + e.source().line()))
+                .containsExactly("a:1", "a:2", "a:3", "a:4", "a:5", "a:6", "b:1", "a:7", "b:2", "a:8");
+    }
+
+    @Test
     void aFileThatJumpsAheadAndStaysThereIsMergedAtItsOwnTimes() throws IOException {
         Path a = falco("a.jsonl", 1, 2, 7200, 7201);
         Path b = falco("b.jsonl", 3, 7200.5);

@@ -105,9 +105,9 @@ public final class AnalysisPipeline {
                 .forEach(record -> all.add(new SkippedRecord(
                         record.file(),
                         record.line(),
-                        "time more than " + config.lateness().toSeconds() + " s ahead of the records before and"
-                                + " after it (a clock jump or a corrupt timestamp); record kept and stitched, but it"
-                                + " did not move the engine's clock")));
+                        "time more than " + config.retention().toSeconds() + " s (the retention) ahead of the records"
+                                + " before and after it (a clock jump or a corrupt timestamp); record kept and"
+                                + " stitched, but it did not move the engine's clock")));
         return all;
     }
 
