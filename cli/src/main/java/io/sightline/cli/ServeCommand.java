@@ -124,7 +124,7 @@ final class ServeCommand implements Callable<Integer> {
                 Optional.ofNullable(kubeconfig).map(k -> new ClusterTarget(k, Optional.ofNullable(context))),
                 ingest,
                 Optional.of(store.data));
-        SightlineServer server = SightlineServer.start(config);
+        SightlineServer server = start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -133,5 +133,23 @@ final class ServeCommand implements Callable<Integer> {
         System.err.println("sightline: listening on http://" + host + ":" + server.port() + "/api/v1/ (Ctrl-C stops)");
         stopped.await();
         return 0;
+    }
+
+    /** Starts the server; a port already in use is the user's error to fix, said in one line. */
+    private static SightlineServer start(ServerConfig config) {
+        try {
+            return SightlineServer.start(config);
+        } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof java.net.BindException
+                        || cause.getClass().getSimpleName().contains("Bind")) {
+                    throw new IllegalArgumentException(
+                            "cannot listen on " + config.host() + ":" + config.port()
+                                    + ": the port is in use or not allowed; choose another with --port",
+                            e);
+                }
+            }
+            throw e;
+        }
     }
 }

@@ -107,12 +107,17 @@ class SourcesApiTest {
         HttpResponse<String> badType =
                 server.post("/api/v1/sources", server.admin, "{\"type\": \"gcp\", \"name\": \"x\"}");
         HttpResponse<String> notJson = server.post("/api/v1/sources", server.admin, "[1]");
+        HttpResponse<String> badPort = server.post(
+                "/api/v1/sources",
+                server.admin,
+                "{\"type\": \"docker\", \"name\": \"d\", \"docker\": \"tcp://h:99999\"}");
 
         assertThat(missing.statusCode()).isEqualTo(400);
         assertThat(missing.body()).contains("invalid_source", "nope.yaml: no such file");
         assertThat(badName.body()).contains("invalid_source", "source name 'Prod!' must be lower-case letters");
         assertThat(badType.body()).contains("unknown source type 'gcp': expected cluster, aws or docker");
         assertThat(notJson.body()).contains("invalid_json");
+        assertThat(badPort.body()).contains("invalid_source", "must be unix:///path/to/docker.sock or tcp://host:port");
         assertThat(Files.exists(data.resolve(SourceRegistry.FILE))).isFalse();
     }
 

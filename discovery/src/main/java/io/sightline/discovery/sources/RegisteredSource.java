@@ -131,7 +131,10 @@ public sealed interface RegisteredSource
             boolean unix = scheme.equals("unix")
                     && docker.getPath() != null
                     && !docker.getPath().isEmpty();
-            boolean tcp = scheme.equals("tcp") && docker.getHost() != null && docker.getPort() > 0;
+            boolean tcp = scheme.equals("tcp")
+                    && docker.getHost() != null
+                    && docker.getPort() > 0
+                    && docker.getPort() <= 65_535;
             if (!unix && !tcp) {
                 throw new IllegalArgumentException(
                         "--docker '" + docker + "' must be unix:///path/to/docker.sock or tcp://host:port");

@@ -70,11 +70,6 @@ public record ScaleWorkload(WorkloadKey workload, boolean forced, List<PodKey> p
 
     @Override
     public Optional<String> refusal() {
-        Optional<String> system =
-                SystemNamespaces.refusal(workload.namespace(), workload.toString(), "scaling to zero", forced);
-        if (system.isPresent()) {
-            return system;
-        }
         if (workload.kind().equals("DaemonSet")) {
             return Optional.of("refused: " + workload + " is a DaemonSet: it runs one pod per node and has no replica"
                     + " count to set to zero; isolate its pods, or cordon the nodes it must not run on");
@@ -82,6 +77,11 @@ public record ScaleWorkload(WorkloadKey workload, boolean forced, List<PodKey> p
         if (workload.resource().isEmpty()) {
             return Optional.of("refused: " + workload + " is a " + workload.kind()
                     + ", which has no scale subresource Sightline drives (Deployment, StatefulSet, ReplicaSet)");
+        }
+        Optional<String> system =
+                SystemNamespaces.refusal(workload.namespace(), workload.toString(), "scaling to zero", forced);
+        if (system.isPresent()) {
+            return system;
         }
         return Optional.empty();
     }

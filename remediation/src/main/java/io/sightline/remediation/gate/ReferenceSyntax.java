@@ -18,12 +18,17 @@ final class ReferenceSyntax {
     private static final Pattern REFERENCE =
             Pattern.compile(HOST + COMPONENT + "(?:/" + COMPONENT + ")*" + TAG + "(?:@" + DIGEST + ")?");
     private static final Pattern BARE_DIGEST = Pattern.compile(DIGEST);
+    private static final Pattern SHA256 = Pattern.compile("sha256:[0-9a-fA-F]{64}");
 
     private ReferenceSyntax() {}
 
     /** @throws IllegalArgumentException saying what an image reference looks like */
     static void check(String reference) {
         String trimmed = reference.trim();
+        if (trimmed.startsWith("sha256:") && !SHA256.matcher(trimmed).matches()) {
+            throw new IllegalArgumentException(
+                    "'" + reference + "' is not a sha256 digest: expected sha256: and 64" + " hexadecimal digits");
+        }
         if (BARE_DIGEST.matcher(trimmed).matches() || REFERENCE.matcher(trimmed).matches()) {
             return;
         }

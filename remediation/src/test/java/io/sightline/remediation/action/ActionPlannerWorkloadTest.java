@@ -100,6 +100,9 @@ class ActionPlannerWorkloadTest {
                         "replace-pod kube-system/coredns-5d8f-x2 (refused)",
                         "scale-to-zero kube-system/DaemonSet/aws-node (refused)",
                         "scale-to-zero kube-system/ReplicaSet/coredns-5d8f (refused)");
+        assertThat(plan.actions().get(4).refusal().orElseThrow())
+                .as("a DaemonSet is refused as one, whatever its namespace: --force would not help")
+                .startsWith("refused: kube-system/DaemonSet/aws-node is a DaemonSet");
         assertThat(plan.actions().get(1).refusal().orElseThrow())
                 .isEqualTo("refused: kube-system/aws-node-j57mv runs in kube-system, where the cluster's own"
                         + " components run (network plugin, DNS, kube-proxy); cutting the network of it can break"
