@@ -62,6 +62,38 @@ class EventStreamTest {
     }
 
     @Test
+    void aRevokedTokensStreamIsClosedAtTheNextChange() throws Exception {
+        Scenario scenario = new Scenario(Scenario.examples().resolve("log4shell-lateral"));
+        try (TestServer server = TestServer.start(TestServer.storeUrl("sqlite", dir))) {
+            scenario.uploadDocuments(server);
+            server.awaitIngested();
+            String viewer = server.server.tokens().create(io.sightline.store.Role.VIEWER);
+            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            HttpRequest request = HttpRequest.newBuilder(server.uri("/api/v1/events"))
+                    .header("Authorization", "Bearer " + viewer)
+                    .header("Accept", "text/event-stream")
+                    .build();
+            HttpResponse<Stream<String>> response = server.http
+                    .sendAsync(request, HttpResponse.BodyHandlers.ofLines())
+                    .get(10, TimeUnit.SECONDS);
+            CompletableFuture<Void> ended = CompletableFuture.runAsync(() -> {
+                try {
+                    response.body().forEach(lines::add);
+                } catch (java.io.UncheckedIOException closed) {
+                    // The server closed the stream.
+                }
+            });
+            assertThat(next(lines, "event: ready")).isTrue();
+
+            server.server.tokens().revoke(TestServer.tokenId(viewer));
+            scenario.post(server, Sensor.TETRAGON, scenario.records(Sensor.TETRAGON), 200);
+
+            ended.get(30, TimeUnit.SECONDS);
+            assertThat(lines).noneMatch(line -> line.startsWith("event: created"));
+        }
+    }
+
+    @Test
     void withoutTheEventStreamAcceptHeaderNothingStreams() throws Exception {
         try (TestServer server = TestServer.start(TestServer.storeUrl("sqlite", dir))) {
             HttpResponse<String> plain = server.get("/api/v1/events", server.viewer);

@@ -70,7 +70,7 @@ public final class ApiServer implements AutoCloseable {
     private final IngestLog log;
     private final TokenStore tokens;
     private final ServerRemediation remediation;
-    private final EventStream events = new EventStream();
+    private final EventStream events;
     private final List<Route> routes = new ArrayList<>();
     private final Instant started = Instant.now();
     private final Javalin app;
@@ -93,6 +93,7 @@ public final class ApiServer implements AutoCloseable {
         this.engine = requireNonNull(engine, "engine is null");
         this.log = requireNonNull(log, "log is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
+        this.events = new EventStream(token -> tokens.verify(token).isPresent());
         this.ingest = requireNonNull(ingest, "ingest is null");
         this.remediation = requireNonNull(remediation, "remediation is null");
         engine.addListener(events::publish);
@@ -281,7 +282,10 @@ public final class ApiServer implements AutoCloseable {
                 "Server-sent events of storyboard changes: created, grew, severity_changed, merged (send Accept: text/event-stream)",
                 "text/event-stream"));
         config.routes.sse(
-                "/api/v1/events", client -> events.join(client, engine.view().appliedSeq()), Access.READ);
+                "/api/v1/events",
+                client ->
+                        events.join(client, bearer(client.ctx()), engine.view().appliedSeq()),
+                Access.READ);
 
         for (Sensor sensor : Sensor.values()) {
             post(
@@ -596,6 +600,12 @@ public final class ApiServer implements AutoCloseable {
                         400,
                         "invalid_severity",
                         "severity: expected one of critical, high, medium, low, info, unknown, got '" + text + "'"));
+    }
+
+    /** The token a request authenticated with (the filter has checked it is there and valid). */
+    private static String bearer(Context ctx) {
+        String header = Optional.ofNullable(ctx.header("Authorization")).orElse("");
+        return header.length() > 7 ? header.substring(7).strip() : "";
     }
 
     private static boolean flag(Context ctx, String name) {
