@@ -250,8 +250,9 @@ final class Replayer {
             return "";
         }
         return "; the server acknowledged " + documentsAcknowledged + " documents and " + recordsAcknowledged
-                + " of " + recordsToSend + " telemetry records before it failed; run the same replay again"
-                + " to send the rest (requests carry an Idempotency-Key, so nothing is logged twice)";
+                + " of " + recordsToSend + " telemetry records before it failed; run the same replay again, with the"
+                + " same --batch and --speed 0, to send the rest (each request carries an Idempotency-Key made from"
+                + " its records, so nothing is logged twice; other batches make other keys)";
     }
 
     private List<Timed> timedRecords(Path folder, List<Path> telemetry) {
