@@ -239,8 +239,9 @@ class ReplayTest {
                     .matches(java.util.regex.Pattern.quote("cannot reach " + url
                                     + ": the connection closed before an answer came; the server acknowledged ")
                             + "\\d+ documents and 200 of \\d+ telemetry records before it failed; run the same"
-                            + " replay again to send the rest \\(requests carry an Idempotency-Key, so nothing is"
-                            + " logged twice\\)");
+                            + " replay again, with the same --batch and --speed 0, to send the rest \\(each request"
+                            + " carries an Idempotency-Key made from its records, so nothing is logged twice; other"
+                            + " batches make other keys\\)");
             List<String> firstRun = List.copyOf(keys);
             keys.clear();
             telemetryAnswered[0] = 0;
