@@ -117,7 +117,7 @@ final class ProcessNode {
 
     /** A short label for trails, credentials masked: {@code curl -H "Authorization: Bearer <redacted>"}. */
     String label() {
-        String text = arguments.isEmpty() ? name() : name() + " " + Redaction.mask(arguments);
+        String text = arguments.isEmpty() ? name() : Redaction.mask(name() + " " + arguments);
         return text.length() > 90 ? text.substring(0, 87) + "..." : text;
     }
 }

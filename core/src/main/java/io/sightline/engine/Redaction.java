@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * <p>What is masked: HTTP {@code Bearer} and {@code Basic} credentials, {@code name=value} and {@code name: value}
  * for password, secret, token and key names, the same names as options ({@code --password hunter2}), the password of
  * {@code user:password} after curl's and wget's {@code -u}/{@code --user}, of a URL's {@code user:password@}, of
- * MySQL clients' {@code -pPASSWORD} and of {@code sshpass -p}, and JSON Web Tokens anywhere. The name and the user are
+ * MySQL clients' {@code -pPASSWORD}, of {@code sshpass -p}, {@code redis-cli -a} and {@code docker login -p}, and
+ * JSON Web Tokens anywhere. The name and the user are
  * kept, so an analyst still sees which credential was used.
  */
 public final class Redaction {
@@ -29,7 +30,10 @@ public final class Redaction {
     private static final Pattern URL_PASSWORD =
             Pattern.compile("(?i)([a-z][a-z0-9+.-]*://[^\\s:/@\"']+:)[^\\s@/\"']+@");
     private static final Pattern MYSQL_PASSWORD =
-            Pattern.compile("(?i)(\\b(?:mysql|mysqldump|mysqladmin|mariadb)\\b[^|;&]*?\\s-p)[^\\s\"']+");
+            Pattern.compile("(?i)(\\b(?:mysql|mysqldump|mysqladmin|mariadb)\\b[^|;&]*?\\s-p['\"]?)[^\\s\"']+");
+    private static final Pattern REDIS_PASSWORD = Pattern.compile("(\\bredis-cli\\b[^|;&]*?\\s-a\\s+)[^\\s\"']+");
+    private static final Pattern LOGIN_PASSWORD = Pattern.compile(
+            "(\\b(?:docker|podman|helm|skopeo)\\s+(?:registry\\s+)?login\\b[^|;&]*?\\s-p\\s+)[^\\s\"']+");
     private static final Pattern SSHPASS = Pattern.compile("(\\bsshpass\\s+-p\\s*)[^\\s\"']+");
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]+");
 
@@ -44,6 +48,8 @@ public final class Redaction {
         masked = URL_PASSWORD.matcher(masked).replaceAll("$1" + MASK + "@");
         masked = MYSQL_PASSWORD.matcher(masked).replaceAll("$1" + MASK);
         masked = SSHPASS.matcher(masked).replaceAll("$1" + MASK);
+        masked = REDIS_PASSWORD.matcher(masked).replaceAll("$1" + MASK);
+        masked = LOGIN_PASSWORD.matcher(masked).replaceAll("$1" + MASK);
         return JWT.matcher(masked).replaceAll("<redacted-jwt>");
     }
 }

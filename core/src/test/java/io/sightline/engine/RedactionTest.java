@@ -21,6 +21,9 @@ class RedactionTest {
             git clone https://bob:gh_pass99@git.example/r.git  | git clone https://bob:<redacted>@git.example/r.git
             mysql -h db -u root -psecretpw99 shop              | mysql -h db -u root -p<redacted> shop
             sshpass -p Winter2024 ssh root@10.0.0.5            | sshpass -p <redacted> ssh root@10.0.0.5
+            mysql -uroot -p'Quotedpw9999' db                   | mysql -uroot -p'<redacted>' db
+            redis-cli -h cache -a Redispw5555 keys *           | redis-cli -h cache -a <redacted> keys *
+            docker login -u bob -p Dockpw8888 registry.io      | docker login -u bob -p <redacted> registry.io
             """)
     void masksTheCredentialAndKeepsWhatItBelongsTo(String command, String expected) {
         assertThat(Redaction.mask(command.strip())).isEqualTo(expected.strip());
