@@ -714,7 +714,7 @@ public final class StoryboardEngine {
         if (inventory.isKnownAddress(address) || rules.isMetadataAddress(address) || !root.dialled.add(address)) {
             return;
         }
-        for (ProcessNode member : List.copyOf(root.members)) {
+        for (ProcessNode member : root.members) {
             if (member.tainted) {
                 continue;
             }
@@ -798,14 +798,10 @@ public final class StoryboardEngine {
                 }
             }
         }
-        ArrayDeque<PendingSession> waiting = pendingSessionsByHost.computeIfAbsent(host, k -> new ArrayDeque<>(2));
-        long oldest = pending.accept().nanos() - config.retention().toNanos();
-        while (!waiting.isEmpty()
-                && (waiting.size() == SESSIONS_KEPT_PER_HOST
-                        || waiting.peekFirst().accept().nanos() < oldest)) {
-            waiting.pollFirst();
-        }
-        waiting.addLast(pending);
+        keepRecent(
+                pendingSessionsByHost.computeIfAbsent(host, k -> new ArrayDeque<>(2)),
+                pending,
+                p -> p.accept().nanos());
     }
 
     /** A login-service process seen for the first time: the session of an accept waiting for one, or a candidate. */
@@ -824,17 +820,20 @@ public final class StoryboardEngine {
                 }
             }
         }
-        ArrayDeque<ProcessNode> candidates = loginProcessesByHost.computeIfAbsent(host, k -> new ArrayDeque<>(4));
-        long oldest = nanosOf(node.start) - config.retention().toNanos();
-        while (!candidates.isEmpty()
-                && (candidates.size() == SESSIONS_KEPT_PER_HOST || nanosOf(candidates.peekFirst().start) < oldest)) {
-            candidates.pollFirst();
-        }
-        candidates.addLast(node);
+        keepRecent(loginProcessesByHost.computeIfAbsent(host, k -> new ArrayDeque<>(4)), node, n -> n.key.startNanos());
     }
 
-    private static long nanosOf(Instant time) {
-        return time.getEpochSecond() * 1_000_000_000L + time.getNano();
+    /**
+     * Adds {@code item} behind what the deque holds of one host, after dropping from the front what is older than
+     * the retention before it and, when the deque is full, the oldest.
+     */
+    private <T> void keepRecent(ArrayDeque<T> deque, T item, java.util.function.ToLongFunction<T> nanos) {
+        long oldest = nanos.applyAsLong(item) - config.retention().toNanos();
+        while (!deque.isEmpty()
+                && (deque.size() == SESSIONS_KEPT_PER_HOST || nanos.applyAsLong(deque.peekFirst()) < oldest)) {
+            deque.pollFirst();
+        }
+        deque.addLast(item);
     }
 
     private void openSession(PendingSession pending, ProcessNode session) {
@@ -859,7 +858,7 @@ public final class StoryboardEngine {
             if (process == listener || (process.parent != null && process.parent != listener)) {
                 return false;
             }
-            long after = nanosOf(process.start) - accept.nanos();
+            long after = process.key.startNanos() - accept.nanos();
             return after >= -SESSION_START_SLACK_NANOS && after <= SESSION_START_WINDOW_NANOS;
         }
     }
