@@ -56,6 +56,8 @@ public final class ApiServer implements AutoCloseable {
     private static final String JSON = "application/json";
     /** Set on a request whose error a handler already answered, so the 404 fallback leaves it alone. */
     private static final String ANSWERED = "sightline.answered";
+    /** The request's token, kept by {@link #authenticate} for routes that act on it later (the event stream). */
+    private static final String TOKEN = "sightline.token";
     /** The largest request body accepted; a larger one gets 413 {@code too_large}. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 
@@ -366,12 +368,14 @@ public final class ApiServer implements AutoCloseable {
             ctx.header("WWW-Authenticate", "Bearer");
             throw new ApiException(401, "unauthenticated", "a token is required: send Authorization: Bearer <token>");
         }
-        Optional<Principal> principal = tokens.authenticate(header.substring(7).strip());
+        String token = header.substring(7).strip();
+        Optional<Principal> principal = tokens.authenticate(token);
         if (principal.isEmpty()) {
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             throw new ApiException(401, "invalid_token", "the token is not known to this server");
         }
         ctx.attribute(PRINCIPAL, principal.get());
+        ctx.attribute(TOKEN, token);
     }
 
     private void authorize(Context ctx) {
@@ -602,10 +606,9 @@ public final class ApiServer implements AutoCloseable {
                         "severity: expected one of critical, high, medium, low, info, unknown, got '" + text + "'"));
     }
 
-    /** The token a request authenticated with (the filter has checked it is there and valid). */
+    /** The token a request authenticated with, as {@link #authenticate} found it. */
     private static String bearer(Context ctx) {
-        String header = Optional.ofNullable(ctx.header("Authorization")).orElse("");
-        return header.length() > 7 ? header.substring(7).strip() : "";
+        return requireNonNull(ctx.attribute(TOKEN), "request was not authenticated");
     }
 
     private static boolean flag(Context ctx, String name) {
@@ -653,7 +656,7 @@ public final class ApiServer implements AutoCloseable {
         return node;
     }
 
-    private static void json(Context ctx, JsonNode node) {
+    static void json(Context ctx, JsonNode node) {
         ctx.contentType(JSON).result(node.toString());
     }
 

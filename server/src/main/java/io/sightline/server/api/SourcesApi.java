@@ -37,7 +37,7 @@ final class SourcesApi {
     void list(Context ctx) {
         ArrayNode sources = ApiJson.MAPPER.createArrayNode();
         registry().sources().forEach(source -> sources.add(describe(source)));
-        json(ctx, ApiJson.MAPPER.createObjectNode().set("sources", sources));
+        ApiServer.json(ctx, ApiJson.MAPPER.createObjectNode().set("sources", sources));
     }
 
     synchronized void add(Context ctx) {
@@ -61,7 +61,7 @@ final class SourcesApi {
         registry.add(source);
         LOG.info("Source registered name={} type={}", source.name(), source.type());
         ctx.status(201);
-        json(ctx, describe(source));
+        ApiServer.json(ctx, describe(source));
     }
 
     synchronized void remove(Context ctx) {
@@ -71,7 +71,7 @@ final class SourcesApi {
                 .orElseThrow(() -> new ApiException(404, "not_found", "no source named '" + name + "'"));
         registry.remove(source.getClass(), name);
         LOG.info("Source removed name={} type={}", name, source.type());
-        json(ctx, describe(source));
+        ApiServer.json(ctx, describe(source));
     }
 
     private SourceRegistry registry() {
@@ -100,9 +100,5 @@ final class SourcesApi {
         } catch (JsonProcessingException e) {
             throw new ApiException(400, "invalid_json", "expected a JSON object: " + e.getOriginalMessage());
         }
-    }
-
-    private static void json(Context ctx, JsonNode node) {
-        ctx.contentType("application/json").result(node.toString());
     }
 }
