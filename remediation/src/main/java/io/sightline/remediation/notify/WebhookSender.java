@@ -2,6 +2,7 @@ package io.sightline.remediation.notify;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sightline.formats.IoReasons;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -102,19 +103,8 @@ public final class WebhookSender {
         return new Delivery(target.toString(), kind, subject, false, attempts);
     }
 
-    /**
-     * What went wrong, in words: the HTTP client's connection failures carry no message ({@code
-     * ConnectException: null}), so their type says it.
-     */
+    /** What went wrong, in words ({@code connection refused to URL}); the HTTP client's own messages are empty. */
     static String failure(IOException e, URI target) {
-        return switch (e) {
-            case java.net.http.HttpConnectTimeoutException timeout -> "connection to " + target + " timed out";
-            case java.net.ConnectException refused -> "connection refused to " + target;
-            case java.net.UnknownHostException unknown -> "unknown host " + target.getHost();
-            default ->
-                e.getMessage() == null || e.getMessage().isBlank()
-                        ? e.getClass().getSimpleName() + " sending to " + target
-                        : e.getClass().getSimpleName() + ": " + e.getMessage();
-        };
+        return IoReasons.of(e) + " to " + target;
     }
 }
