@@ -34,11 +34,16 @@ final class ProcessNode {
     final List<ProcessNode> children = new ArrayList<>(2);
     private long[] records = NO_RECORDS;
     private int recordCount;
+    private long recordsAdded;
     private java.util.ArrayDeque<Flow> flows;
     String execId;
     long exitNanos;
     /** The newest event time of a record about this process or naming it as a parent. */
     long lastSeenNanos = Long.MIN_VALUE;
+
+    private String label;
+    private String labelExecutable;
+    private String labelArguments;
 
     boolean evicted;
     boolean acceptedInbound;
@@ -72,6 +77,12 @@ final class ProcessNode {
             records = java.util.Arrays.copyOf(records, Math.max(2, recordCount * 2));
         }
         records[recordCount++] = ref;
+        recordsAdded++;
+    }
+
+    /** Records ever added, including those a long-lived process off every trail has since let go. */
+    long recordsAdded() {
+        return recordsAdded;
     }
 
     void forEachRecord(java.util.function.LongConsumer action) {
@@ -115,9 +126,18 @@ final class ProcessNode {
         return trail == null ? null : trail.root();
     }
 
-    /** A short label for trails, credentials masked: {@code curl -H "Authorization: Bearer <redacted>"}. */
+    /**
+     * A short label for trails, credentials masked: {@code curl -H "Authorization: Bearer <redacted>"}.
+     * Masking costs regular expressions, and a storyboard's graph labels every member each time it is
+     * built, so the label is kept until the executable or the arguments change.
+     */
     String label() {
-        String text = arguments.isEmpty() ? name() : Redaction.mask(name() + " " + arguments);
-        return text.length() > 90 ? text.substring(0, 87) + "..." : text;
+        if (label == null || labelExecutable != executable || labelArguments != arguments) {
+            String text = arguments.isEmpty() ? name() : Redaction.mask(name() + " " + arguments);
+            label = text.length() > 90 ? text.substring(0, 87) + "..." : text;
+            labelExecutable = executable;
+            labelArguments = arguments;
+        }
+        return label;
     }
 }

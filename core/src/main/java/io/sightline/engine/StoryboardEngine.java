@@ -127,6 +127,7 @@ public final class StoryboardEngine {
     private final Map<String, List<ApiWindow>> apiWindowsBySource = new HashMap<>();
     private final List<LooseDetection> looseDetections = new ArrayList<>();
     private final List<Trail> trails = new ArrayList<>();
+    private final TrailSnapshots trailSnapshots = new TrailSnapshots();
     /** The newest event time of each file, by its index in {@link #fileNames}. */
     private long[] newestByFile = new long[0];
 
@@ -374,7 +375,7 @@ public final class StoryboardEngine {
     /** The current storyboards, most severe first. */
     public List<Storyboard> storyboards() {
         return new StoryboardSnapshot(inventory, imageRisk, spawnCounts, config.commonPattern(), this::record)
-                .build(liveTrails(), looseDetections);
+                .build(liveTrails(), looseDetections, trailSnapshots);
     }
 
     private List<Trail> liveTrails() {

@@ -60,9 +60,11 @@ final class StoryboardSnapshot {
         this.commonPattern = commonPattern;
     }
 
-    List<Storyboard> build(List<Trail> trails, List<StoryboardEngine.LooseDetection> loose) {
-        List<Storyboard> storyboards = new ArrayList<>();
-        trails.stream().filter(t -> !t.records.isEmpty()).map(this::fromTrail).forEach(storyboards::add);
+    List<Storyboard> build(List<Trail> trails, List<StoryboardEngine.LooseDetection> loose, TrailSnapshots built) {
+        List<Trail> withRecords =
+                trails.stream().filter(t -> !t.records.isEmpty()).toList();
+        List<Storyboard> storyboards =
+                new ArrayList<>(built.of(withRecords, this::fromTrail, p -> spawnCounts.getOrDefault(p, 0)));
         storyboards.addAll(fromLooseDetections(loose));
         storyboards.sort(Comparator.comparing(Storyboard::severity)
                 .reversed()
@@ -76,7 +78,7 @@ final class StoryboardSnapshot {
         Set<String> hosts = new LinkedHashSet<>();
         for (ProcessNode member : trail.members) {
             hosts.add(member.host());
-            member.container.ifPresent(c -> containers.putIfAbsent(c.id().id(), entity(c, member.host())));
+            member.container.ifPresent(c -> containers.computeIfAbsent(c.id().id(), id -> entity(c, member.host())));
         }
         trail.extraContainers.forEach(id -> containers.computeIfAbsent(id, this::entityFromInventory));
         containers.values().stream()
@@ -117,6 +119,7 @@ final class StoryboardSnapshot {
         Map<String, Storyboard.GraphNode> nodes = new LinkedHashMap<>();
         Set<Storyboard.GraphEdge> edges = new LinkedHashSet<>();
         Set<io.sightline.event.ProcessKey> onTrail = new java.util.HashSet<>();
+        Map<String, String> containerLabels = new java.util.HashMap<>();
         trail.members.forEach(member -> onTrail.add(member.key));
 
         for (ProcessNode member : trail.members) {
@@ -128,7 +131,9 @@ final class StoryboardSnapshot {
                     evidence.add(record);
                 }
             });
-            String container = member.containerId().map(this::containerLabel).orElse("");
+            String container = member.containerId()
+                    .map(c -> containerLabels.computeIfAbsent(c, this::containerLabel))
+                    .orElse("");
             nodes.put(
                     id,
                     new Storyboard.GraphNode(
