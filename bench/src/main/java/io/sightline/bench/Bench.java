@@ -56,7 +56,7 @@ public final class Bench {
         Optional<Options> options = Options.parse(args);
         if (options.isEmpty()) {
             System.err.println("usage: sightline-bench DIR [--repeat N] [--only tokenise|end-to-end|engine]"
-                    + " [--soak EVENTS]   (DIR: a scenario folder)");
+                    + " [--soak EVENTS] [--paced EVENTS_PER_SECOND]   (DIR: a scenario folder)");
             System.exit(2);
         }
         new Bench(Path.of(args[0]), options.get()).run();
@@ -66,6 +66,10 @@ public final class Bench {
         loadAssets();
         if (options.soakEvents() > 0) {
             new Soak(this::newEngine, decodedEvents()).run(options.soakEvents());
+            return;
+        }
+        if (options.pacedRate() > 0) {
+            new Paced(this::newEngine, decodedEvents()).run(options.pacedRate(), options.repeat());
             return;
         }
         long bytes = 0;
@@ -299,8 +303,11 @@ public final class Bench {
 
     private record Measure(long count, long nanos) {}
 
-    /** The command line after DIR: {@code --repeat N}, {@code --only PART}, {@code --soak EVENTS}. */
-    private record Options(int repeat, Optional<String> only, long soakEvents) {
+    /**
+     * The command line after DIR: {@code --repeat N}, {@code --only PART}, {@code --soak EVENTS},
+     * {@code --paced EVENTS_PER_SECOND}.
+     */
+    private record Options(int repeat, Optional<String> only, long soakEvents, long pacedRate) {
 
         static Optional<Options> parse(String[] args) {
             if (args.length < 1 || args.length % 2 == 0) {
@@ -309,17 +316,19 @@ public final class Bench {
             int repeat = 3;
             Optional<String> only = Optional.empty();
             long soak = 0;
+            long paced = 0;
             for (int i = 1; i < args.length; i += 2) {
                 switch (args[i]) {
                     case "--repeat" -> repeat = Integer.parseInt(args[i + 1]);
                     case "--only" -> only = Optional.of(args[i + 1]);
                     case "--soak" -> soak = Long.parseLong(args[i + 1]);
+                    case "--paced" -> paced = Long.parseLong(args[i + 1]);
                     default -> {
                         return Optional.empty();
                     }
                 }
             }
-            return Optional.of(new Options(repeat, only, soak));
+            return Optional.of(new Options(repeat, only, soak, paced));
         }
 
         boolean runs(String part) {
