@@ -40,25 +40,47 @@ public final class K8sAuditMapper {
         }
     }
 
+    /**
+     * The call, its repeated values shared (see {@link SharedValues}): a controller or a kubelet
+     * sends the same user, agent, verb and object again and again, and the engine keeps the calls
+     * of its retention window.
+     */
     private static ApiCall apiCall(JsonNode record, SourceRecord source) throws RecordException {
-        String user = Fields.requiredText(record, "user.username");
+        String user = SharedValues.shared(Fields.requiredText(record, "user.username"));
         return new ApiCall(
                 source,
                 time(record),
                 Fields.requiredText(record, "auditID"),
-                Fields.requiredText(record, "stage"),
+                SharedValues.shared(Fields.requiredText(record, "stage")),
                 user,
-                Fields.texts(record, "sourceIPs"),
-                Fields.text(record, "userAgent").orElse(""),
-                Fields.requiredText(record, "verb"),
-                Fields.requiredText(record, "requestURI"),
-                Fields.text(record, "objectRef.resource"),
-                Fields.text(record, "objectRef.subresource"),
-                Fields.text(record, "objectRef.namespace"),
-                Fields.text(record, "objectRef.name"),
+                sharedList(Fields.texts(record, "sourceIPs")),
+                SharedValues.shared(Fields.text(record, "userAgent").orElse("")),
+                SharedValues.shared(Fields.requiredText(record, "verb")),
+                SharedValues.shared(Fields.requiredText(record, "requestURI")),
+                sharedText(Fields.text(record, "objectRef.resource")),
+                sharedText(Fields.text(record, "objectRef.subresource")),
+                sharedText(Fields.text(record, "objectRef.namespace")),
+                sharedText(Fields.text(record, "objectRef.name")),
                 (int) Fields.number(record, "responseStatus.code").orElse(0),
-                tokenPod(record, user));
+                tokenPod(record, user).map(pod -> SharedValues.shared(PodKey.class, pod)));
     }
+
+    private static Optional<String> sharedText(Optional<String> text) {
+        return text.isEmpty()
+                ? text
+                : SharedValues.shared(OptionalText.class, new OptionalText(text))
+                        .text();
+    }
+
+    private static List<String> sharedList(List<String> texts) {
+        return SharedValues.shared(TextList.class, new TextList(List.copyOf(texts)))
+                .texts();
+    }
+
+    /** Typed holders, so that the shared table hands back the right generic type without a cast warning. */
+    private record OptionalText(Optional<String> text) {}
+
+    private record TextList(List<String> texts) {}
 
     /** When the stage was reached; events of older API servers carry only some of the stamps. */
     private static Instant time(JsonNode record) throws RecordException {

@@ -57,4 +57,31 @@ class K8sAuditMapperTest {
                         .subresource())
                 .contains("attach");
     }
+
+    @Test
+    void repeatedValuesOfCallsDecodedByOneThreadAreOneInstance() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String line = """
+                {"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"%s","stage":"ResponseComplete",
+                 "requestURI":"/api/v1/namespaces/ci/pods","verb":"list",
+                 "user":{"username":"system:serviceaccount:ci:runner"},"sourceIPs":["10.0.3.7"],
+                 "userAgent":"kubectl/v1.29.0","objectRef":{"resource":"pods","namespace":"ci"},
+                 "responseStatus":{"code":200},"stageTimestamp":"2026-12-01T10:00:0%dZ"}""";
+
+        ApiCall first = (ApiCall) K8sAuditMapper.map(
+                        json.readTree(line.formatted("a-1", 1)), new io.sightline.event.SourceRecord("audit.log", 1))
+                .getFirst();
+        ApiCall second = (ApiCall) K8sAuditMapper.map(
+                        json.readTree(line.formatted("a-2", 2)), new io.sightline.event.SourceRecord("audit.log", 2))
+                .getFirst();
+
+        assertThat(second.auditId()).isEqualTo("a-2");
+        assertThat(second.user()).isEqualTo("system:serviceaccount:ci:runner").isSameAs(first.user());
+        assertThat(second.userAgent()).isSameAs(first.userAgent());
+        assertThat(second.verb()).isSameAs(first.verb());
+        assertThat(second.requestUri()).isSameAs(first.requestUri());
+        assertThat(second.sourceIps()).containsExactly("10.0.3.7").isSameAs(first.sourceIps());
+        assertThat(second.namespace()).contains("ci").isSameAs(first.namespace());
+        assertThat(second.resource()).isSameAs(first.resource());
+    }
 }
