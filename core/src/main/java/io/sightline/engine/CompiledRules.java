@@ -105,10 +105,12 @@ final class CompiledRules {
     /** The first rule that starts a trail at this process when it execs. */
     Optional<Rule> execSeed(ProcessNode node) {
         ExecFacts facts = new ExecFacts(node);
-        return execSeeds.stream()
-                .filter(r -> r.matches(facts, this))
-                .map(ExecRule::rule)
-                .findFirst();
+        for (int i = 0; i < execSeeds.size(); i++) {
+            if (execSeeds.get(i).matches(facts, this)) {
+                return Optional.of(execSeeds.get(i).rule());
+            }
+        }
+        return Optional.empty();
     }
 
     /** The rules that label a process on a trail by its exec, each with its trail line if it has one. */
@@ -125,10 +127,12 @@ final class CompiledRules {
     }
 
     Optional<Rule> fileSeed(ProcessNode node, String path, FileAccess.Mode mode) {
-        return fileSeeds.stream()
-                .filter(r -> r.matches(node, path, mode))
-                .map(FileRule::rule)
-                .findFirst();
+        for (int i = 0; i < fileSeeds.size(); i++) {
+            if (fileSeeds.get(i).matches(node, path, mode)) {
+                return Optional.of(fileSeeds.get(i).rule());
+            }
+        }
+        return Optional.empty();
     }
 
     List<Match> fileTags(ProcessNode node, String path, FileAccess.Mode mode) {
@@ -216,8 +220,8 @@ final class CompiledRules {
             if (exact.contains(name)) {
                 return true;
             }
-            for (String prefix : prefixes) {
-                if (name.startsWith(prefix)) {
+            for (int i = 0; i < prefixes.size(); i++) {
+                if (name.startsWith(prefixes.get(i))) {
                     return true;
                 }
             }

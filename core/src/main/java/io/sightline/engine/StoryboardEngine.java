@@ -202,7 +202,9 @@ public final class StoryboardEngine {
         }
         while (!apiCallsByAge.isEmpty() && nanos(apiCallsByAge.peekFirst().time()) < cutoff) {
             ApiCall call = apiCallsByAge.pollFirst();
-            for (String ip : call.sourceIps()) {
+            List<String> sourceIps = call.sourceIps();
+            for (int i = 0; i < sourceIps.size(); i++) {
+                String ip = sourceIps.get(i);
                 ArrayDeque<ApiCall> calls = apiCallsBySource.get(ip);
                 if (calls != null && calls.peekFirst() == call) {
                     calls.pollFirst();
@@ -443,7 +445,10 @@ public final class StoryboardEngine {
             joinTrailsUsingAddress(flow);
         }
         if (!node.tainted) {
-            rules.connectSeed(node, flow).ifPresent(rule -> seed(node, rule));
+            Optional<Rule> seedRule = rules.connectSeed(node, flow);
+            if (seedRule.isPresent()) {
+                seed(node, seedRule.get());
+            }
         }
         if (node.tainted) {
             indexConnect(flow);
@@ -475,7 +480,10 @@ public final class StoryboardEngine {
             step(node.trail(), access.time(), node, node.name() + " writes " + path);
         }
         if (!node.tainted) {
-            rules.fileSeed(node, path, access.mode()).ifPresent(rule -> seed(node, rule));
+            Optional<Rule> seedRule = rules.fileSeed(node, path, access.mode());
+            if (seedRule.isPresent()) {
+                seed(node, seedRule.get());
+            }
         }
         if (!node.tainted) {
             return;
@@ -517,7 +525,9 @@ public final class StoryboardEngine {
                     .filter(n -> session.covers(n.start, config.clockSkew()))
                     .forEach(n -> attachExecSession(n, session));
         }
-        for (String ip : call.sourceIps()) {
+        List<String> sourceIps = call.sourceIps();
+        for (int i = 0; i < sourceIps.size(); i++) {
+            String ip = sourceIps.get(i);
             apiCallsBySource.computeIfAbsent(ip, k -> new ArrayDeque<>(2)).addLast(call);
             for (ApiWindow window : apiWindowsBySource.getOrDefault(ip, List.of())) {
                 if (window.covers(call.time())) {
@@ -595,7 +605,10 @@ public final class StoryboardEngine {
             taint(node, root);
             return;
         }
-        rules.execSeed(node).ifPresent(rule -> seed(node, rule));
+        Optional<Rule> seedRule = rules.execSeed(node);
+        if (seedRule.isPresent()) {
+            seed(node, seedRule.get());
+        }
     }
 
     /** Tags what a process on a trail did, from its executable and arguments. */
