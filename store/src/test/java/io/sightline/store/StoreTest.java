@@ -64,7 +64,8 @@ class StoreTest {
             assertThat(tokens.verify("sl_000000000000_nope")).isEmpty();
             assertThat(tokens.verify("Bearer")).isEmpty();
 
-            String secret = ingest.substring(ingest.lastIndexOf('_') + 1);
+            String secret = ingest.substring(ingest.indexOf('_', "sl_".length()) + 1);
+            assertThat(secret).hasSize(43);
             List<String> stored = database.transaction(connection -> {
                 List<String> values = new ArrayList<>();
                 try (var rows = connection.createStatement().executeQuery("SELECT * FROM api_token")) {
