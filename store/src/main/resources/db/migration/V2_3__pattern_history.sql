@@ -12,3 +12,10 @@ CREATE TABLE pattern_history (
     last_seen   VARCHAR(40)   NOT NULL,
     PRIMARY KEY (scope, behaviour)
 );
+
+-- The last ingest log entry whose patterns the server merged into pattern_history (one row, id 1):
+-- a restart replays the log, and what it counts up to this entry is history already.
+CREATE TABLE pattern_history_mark (
+    id             INTEGER NOT NULL PRIMARY KEY,
+    merged_through BIGINT  NOT NULL
+);

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,10 +71,36 @@ public final class PatternHistoryStore {
      */
     public int merge(List<RunCount> counts) {
         requireNonNull(counts, "counts is null");
-        if (counts.isEmpty()) {
-            return 0;
-        }
+        return counts.isEmpty() ? 0 : merge(counts, OptionalLong.empty());
+    }
+
+    /**
+     * Merges the counts of the ingest log's entries up to {@code seq} and records that seq as
+     * merged ({@link #mergedThroughSeq()}), in one transaction.
+     *
+     * @return how many counts were too long to keep
+     */
+    public int merge(List<RunCount> counts, long seq) {
+        requireNonNull(counts, "counts is null");
+        return merge(counts, OptionalLong.of(seq));
+    }
+
+    /** The last ingest log entry whose counts were merged; 0 when none were. */
+    public long mergedThroughSeq() {
+        return database.transaction(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                            "SELECT merged_through FROM pattern_history_mark WHERE id = 1");
+                    ResultSet rows = query.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0L;
+            }
+        });
+    }
+
+    private int merge(List<RunCount> counts, OptionalLong seq) {
         int tooLong = database.transaction(connection -> {
+            if (seq.isPresent()) {
+                mark(connection, seq.getAsLong());
+            }
             int skipped = 0;
             for (RunCount count : counts) {
                 BehaviourPattern pattern = count.pattern();
@@ -98,6 +125,22 @@ public final class PatternHistoryStore {
                     MAX_KEY_LENGTH);
         }
         return tooLong;
+    }
+
+    private static void mark(Connection connection, long seq) throws SQLException {
+        int updated;
+        try (PreparedStatement update =
+                connection.prepareStatement("UPDATE pattern_history_mark SET merged_through = ? WHERE id = 1")) {
+            update.setLong(1, seq);
+            updated = update.executeUpdate();
+        }
+        if (updated == 0) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO pattern_history_mark (id, merged_through) VALUES (1, ?)")) {
+                insert.setLong(1, seq);
+                insert.executeUpdate();
+            }
+        }
     }
 
     private static Optional<Sightings> find(Connection connection, BehaviourPattern pattern) throws SQLException {

@@ -67,6 +67,21 @@ class PatternHistoryStoreTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sqlite", "postgresql"})
+    void serverMergesRememberTheLastLogEntryMerged(String kind) throws Exception {
+        String url = TestStores.url(kind, dir);
+        try (Database database = Database.open(url)) {
+            PatternHistoryStore store = new PatternHistoryStore(database);
+            assertThat(store.mergedThroughSeq()).isZero();
+            store.merge(List.of(run(STEP, 1, "2024-11-01T02:00:00Z", "2024-11-01T02:00:00Z", "2024-11-01")), 40);
+            store.merge(List.of(), 57);
+        }
+        try (Database database = Database.open(url)) {
+            assertThat(new PatternHistoryStore(database).mergedThroughSeq()).isEqualTo(57);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
     void aPatternTooLongForTheKeyIsSkippedAndCounted(String kind) throws Exception {
         try (Database database = Database.open(TestStores.url(kind, dir))) {
             PatternHistoryStore store = new PatternHistoryStore(database);
