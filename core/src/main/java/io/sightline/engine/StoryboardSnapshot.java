@@ -225,7 +225,10 @@ final class StoryboardSnapshot {
                 trail.ruleSeedPatterns,
                 Optional.ofNullable(trail.firstSeen).orElse(Instant.EPOCH));
         if (judgement.verdict() == Rarity.Verdict.ROUTINE && severity.atLeast(Severity.LOW)) {
-            return lowered(severity, tactics, judgement, reasons);
+            Optional<Severity> lowered = lowered(severity, tactics, judgement, reasons);
+            if (lowered.isPresent()) {
+                return lowered.get();
+            }
         }
 
         boolean entered = tactics.contains(Tactic.INITIAL_ACCESS) || tactics.contains(Tactic.LATERAL_MOVEMENT);
@@ -256,19 +259,20 @@ final class StoryboardSnapshot {
     /**
      * One level down for a routine trail, but never below high when it left a container or moved
      * to another workload: a routine start does not excuse an escape or lateral movement (any,
-     * not only into a vulnerable container: the floor errs towards alarm).
+     * not only into a vulnerable container: the floor errs towards alarm). Empty when the floor
+     * holds: the trail is then judged as if it were not routine.
      */
-    private static Severity lowered(
+    private static Optional<Severity> lowered(
             Severity severity, Set<Tactic> tactics, Rarity.Judgement judgement, List<String> reasons) {
         boolean critical = tactics.contains(Tactic.PRIVILEGE_ESCALATION) || tactics.contains(Tactic.LATERAL_MOVEMENT);
         Severity lowered = severity == Severity.LOW ? Severity.INFO : severity.raisedBy(-1);
         if (critical && lowered.compareTo(Severity.HIGH) < 0) {
             reasons.add("not lowered although " + judgement.reason()
                     + ": an escape or lateral movement keeps it at least high");
-            return severity;
+            return Optional.empty();
         }
         reasons.add("lowered one level: " + judgement.reason());
-        return lowered;
+        return Optional.of(lowered);
     }
 
     /** Detections are noted as {@code "<sensor> <severity>: <rule>"}. */
