@@ -158,6 +158,36 @@ class RarityStoriesTest {
     }
 
     @Test
+    void aConnectThatStartedATrailIsAPatternOfItsPort() {
+        Optional<ContainerContext> orders = Events.container("aaaa", "payments", "orders-api-1");
+        ProcessRef sh = process(RUNNER, 600, 5, "/bin/sh", "-c ./run.sh", orders);
+        ProcessRef worker = process(RUNNER, 601, 6, "/opt/app/worker", "--quiet", orders);
+        fed.add(events.exec(worker, sh));
+        fed.add(events.connect(worker, 7, "10.0.1.10:41000", "198.51.100.7:3333"));
+        PatternHistory history = PatternHistory.of(Map.of(
+                new BehaviourPattern("payments/orders", "sh>worker :3333"),
+                new Sightings(90, 9, Instant.parse("2024-11-05T00:00:00Z"), Instant.parse("2024-11-13T23:00:00Z"))));
+
+        Storyboard alone = run(PatternHistory.EMPTY).getFirst();
+        Storyboard routine = run(history).getFirst();
+
+        // A public address on a mining pool port starts a trail: impact, high. The orders
+        // container dialled that port on 9 days before and today: routine, medium.
+        assertThat(alone.severity()).isEqualTo(Severity.HIGH);
+        assertThat(routine.severity()).isEqualTo(Severity.MEDIUM);
+        assertThat(routine.severityReasons())
+                .contains("lowered one level: routine for payments/orders: sh>worker :3333 seen on 10 days since"
+                        + " 2024-11-05");
+    }
+
+    @Test
+    void aFilePatternFoldsTheMiddleOfItsPath() {
+        assertThat(Behaviours.pathClass("/tmp/cg-7f3a/release_agent")).isEqualTo("/tmp/…/release_agent");
+        assertThat(Behaviours.pathClass("/sys/fs/cgroup/x/release_agent")).isEqualTo("/sys/…/release_agent");
+        assertThat(Behaviours.pathClass("/etc/shadow")).isEqualTo("/etc/shadow");
+    }
+
+    @Test
     void theEngineHandsOverWhatItCountedSinceTheLastTake() {
         buildStepPipesAnInstallScriptIntoAShell();
         StoryboardEngine engine = engine(PatternHistory.EMPTY, EngineConfig.DEFAULTS);
