@@ -15,6 +15,8 @@ import io.sightline.formats.pipeline.AnalysisResult;
 import io.sightline.formats.pipeline.Enrichment;
 import io.sightline.formats.report.ReportJson;
 import io.sightline.formats.rules.RuleFile;
+import io.sightline.store.Database;
+import io.sightline.store.PatternHistoryStore;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -122,6 +124,13 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--clock-skew", defaultValue = "PT5S", description = "cross-host clock skew (ISO-8601)")
     Duration clockSkew;
 
+    @Option(
+            names = "--history",
+            paramLabel = "DIR",
+            description = "judge rarity with the behaviour patterns earlier runs kept in the embedded store in DIR"
+                    + " (created if missing), and add this run's to it")
+    Path history;
+
     @Override
     public Integer call() throws IOException {
         format = format.toLowerCase(java.util.Locale.ROOT);
@@ -139,9 +148,19 @@ final class AnalyzeCommand implements Callable<Integer> {
             scores = file.scores();
         }
         EngineConfig config = new EngineConfig(clockSkew, EngineConfig.DEFAULTS.apiCallWindow());
-        AnalysisResult analysis =
-                AnalysisPipeline.run(base, inputs(), new Enrichment(knownExploited, scores), config, ruleSet);
-        write(analysis);
+        List<Path> inputs = inputs();
+        if (history == null) {
+            write(AnalysisPipeline.run(base, inputs, new Enrichment(knownExploited, scores), config, ruleSet));
+            return 0;
+        }
+        try (Database database = Database.open(Database.sqliteUrl(history))) {
+            PatternHistoryStore patterns = new PatternHistoryStore(database);
+            AnalysisResult analysis = AnalysisPipeline.run(
+                    base, inputs, new Enrichment(knownExploited, scores), config, ruleSet, patterns.load());
+            write(analysis);
+            patterns.merge(analysis.patternCounts());
+            System.err.println("history: " + analysis.patternCounts().size() + " patterns merged into " + history);
+        }
         return 0;
     }
 

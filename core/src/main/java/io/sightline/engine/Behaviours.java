@@ -1,5 +1,6 @@
 package io.sightline.engine;
 
+import io.sightline.engine.rarity.BehaviourPattern;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
@@ -11,9 +12,6 @@ import java.util.regex.Pattern;
  * techniques its structural links tag (the way in, lateral movement, the Kubernetes API, leaving
  * a container, {@code kubectl exec}), spawn patterns for rarity, base64 payloads and public
  * addresses. The behaviours that are simple predicates are rules, see {@link CompiledRules}.
- *
- * <p>TODO: rarity from history (so that a behaviour seen daily on a CI runner does not alarm)
- * counts spawn patterns within one run only; it needs a store that outlives the run.
  */
 final class Behaviours {
 
@@ -39,7 +37,38 @@ final class Behaviours {
      * What a spawn looks like as a pattern for rarity: parent and child names, and for {@code sh -c
      * "cmd ..."} the command's first word, so routine jobs repeat and one-off payloads stand out.
      */
-    static String spawnPattern(ProcessNode parent, ProcessNode child) {
+    static BehaviourPattern spawnPattern(String scope, ProcessNode parent, ProcessNode child) {
+        return new BehaviourPattern(scope, spawnBehaviour(parent, child));
+    }
+
+    /** A file rule that started a trail, as a pattern: who wrote or read it and the path's class. */
+    static BehaviourPattern filePattern(String scope, ProcessNode node, String path) {
+        return new BehaviourPattern(scope, lineage(node) + " " + pathClass(path));
+    }
+
+    /** A connect rule that started a trail, as a pattern: who dialled and the remote port. */
+    static BehaviourPattern connectPattern(String scope, ProcessNode node, int port) {
+        return new BehaviourPattern(scope, lineage(node) + " :" + port);
+    }
+
+    private static String lineage(ProcessNode node) {
+        return (node.parent == null ? "" : node.parent.name()) + ">" + node.name();
+    }
+
+    /**
+     * A path with its middle folded, {@code /tmp/cg-7f3a/release_agent} as {@code
+     * /tmp/…/release_agent}: the per-run directory names vary, the place and the file do not.
+     */
+    static String pathClass(String path) {
+        int firstEnd = path.indexOf('/', 1);
+        int lastStart = path.lastIndexOf('/');
+        if (firstEnd < 0 || firstEnd == lastStart) {
+            return path;
+        }
+        return path.substring(0, firstEnd) + "/…" + path.substring(lastStart);
+    }
+
+    private static String spawnBehaviour(ProcessNode parent, ProcessNode child) {
         String arguments = child.arguments.trim();
         int firstEnd = wordEnd(arguments, 0);
         String first = arguments.substring(0, firstEnd);

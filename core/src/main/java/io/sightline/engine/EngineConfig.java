@@ -2,6 +2,7 @@ package io.sightline.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sightline.engine.rarity.RarityConfig;
 import java.time.Duration;
 
 /**
@@ -13,24 +14,36 @@ import java.time.Duration;
  *     event from the same source address is attributed to it
  * @param lateness how far behind the newest event time a record may arrive before it is counted
  *     as late; late records are still stitched, and counted so the operator sees the delay
- * @param commonPattern how often a (parent → child) spawn must have been seen before a trail that
- *     began with it counts as routine for that workload and is lowered one level
+ * @param commonPattern how often a (parent → child) spawn must have been seen in this run before a
+ *     trail that began with it counts as routine for that workload and is lowered one level
  * @param retention how long, in event time, the engine keeps what no storyboard touches: flows,
  *     API calls and exited processes older than this behind the newest event are forgotten, so
  *     memory stays bounded on an endless stream; a link that needs them (a process tainted
  *     later, a connection matched later) must arrive within it
+ * @param rarity how the sightings of a pattern in history and in this run make it routine or new
  */
 public record EngineConfig(
-        Duration clockSkew, Duration apiCallWindow, Duration lateness, int commonPattern, Duration retention) {
+        Duration clockSkew,
+        Duration apiCallWindow,
+        Duration lateness,
+        int commonPattern,
+        Duration retention,
+        RarityConfig rarity) {
 
     public static final EngineConfig DEFAULTS = new EngineConfig(
-            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), 5, Duration.ofMinutes(5));
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30),
+            5,
+            Duration.ofMinutes(5),
+            RarityConfig.DEFAULTS);
 
     public EngineConfig {
         requireNonNull(clockSkew, "clockSkew is null");
         requireNonNull(apiCallWindow, "apiCallWindow is null");
         requireNonNull(lateness, "lateness is null");
         requireNonNull(retention, "retention is null");
+        requireNonNull(rarity, "rarity is null");
         if (retention.compareTo(lateness) < 0 || retention.compareTo(apiCallWindow) < 0) {
             throw new IllegalArgumentException("retention must cover the lateness bound and the API call window, got "
                     + retention + " against " + lateness + " and " + apiCallWindow);
@@ -44,7 +57,16 @@ public record EngineConfig(
         }
     }
 
+    public EngineConfig(
+            Duration clockSkew, Duration apiCallWindow, Duration lateness, int commonPattern, Duration retention) {
+        this(clockSkew, apiCallWindow, lateness, commonPattern, retention, RarityConfig.DEFAULTS);
+    }
+
     public EngineConfig(Duration clockSkew, Duration apiCallWindow) {
         this(clockSkew, apiCallWindow, DEFAULTS.lateness(), DEFAULTS.commonPattern(), DEFAULTS.retention());
+    }
+
+    public EngineConfig withRarity(RarityConfig rarity) {
+        return new EngineConfig(clockSkew, apiCallWindow, lateness, commonPattern, retention, rarity);
     }
 }

@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.sightline.asset.Inventory;
 import io.sightline.asset.Service;
 import io.sightline.asset.ServiceEndpoint;
+import io.sightline.engine.rarity.BehaviourPattern;
+import io.sightline.engine.rarity.PatternHistory;
+import io.sightline.engine.rarity.RunCount;
 import io.sightline.engine.rules.BuiltInRules;
 import io.sightline.engine.rules.Rule;
 import io.sightline.engine.rules.RuleSet;
@@ -55,8 +58,13 @@ import java.util.Set;
  * than the retention, and a process off every trail that no record named for twelve retentions
  * is forgotten even if its exit never came. What a trail holds is kept for the storyboard's life.
  *
- * <p>TODO: storyboards themselves are never closed or aged out, and the spawn counts behind
- * rarity grow with the variety of commands seen; a server running for months needs both.
+ * <p>Rarity: the engine counts the patterns it sees (every spawn, and the file or connect behaviour
+ * a rule started a trail with) per workload, at most {@link
+ * io.sightline.engine.rarity.RarityConfig#maxPatterns()} of them, and judges a trail's seeds with
+ * them and the {@link PatternHistory} it was given (see {@link Rarity}); {@link
+ * #takePatternCounts()} hands the counts to the caller to keep.
+ *
+ * <p>TODO: storyboards themselves are never closed or aged out; a server running for months needs it.
  *
  * <p>Not thread-safe: one thread feeds it.
  */
@@ -135,7 +143,9 @@ public final class StoryboardEngine {
 
     private long nextIdleSweepNanos = Long.MIN_VALUE;
     private long nextForgetNanos = Long.MIN_VALUE;
-    private final Map<String, Integer> spawnCounts = new HashMap<>();
+    private final PatternHistory history;
+    private final RunPatterns patterns;
+    private final Scopes scopes;
     private final Map<String, List<ExecSession>> execSessionsByPod = new HashMap<>();
     private final Map<String, ArrayDeque<ProcessNode>> loginProcessesByHost = new HashMap<>();
     private final Map<String, ArrayDeque<PendingSession>> pendingSessionsByHost = new HashMap<>();
@@ -144,20 +154,34 @@ public final class StoryboardEngine {
 
     /** An engine with Sightline's built-in rules ({@link BuiltInRules}). */
     public StoryboardEngine(Inventory inventory, ImageRisk imageRisk, EngineConfig config) {
-        this(inventory, imageRisk, config, CompiledRules.BUILT_IN);
+        this(inventory, imageRisk, config, CompiledRules.BUILT_IN, PatternHistory.EMPTY);
     }
 
     /** An engine whose behaviours come from this rule set. */
     public StoryboardEngine(Inventory inventory, ImageRisk imageRisk, EngineConfig config, RuleSet rules) {
-        this(inventory, imageRisk, config, new CompiledRules(requireNonNull(rules, "rules is null")));
+        this(inventory, imageRisk, config, rules, PatternHistory.EMPTY);
     }
 
-    private StoryboardEngine(Inventory inventory, ImageRisk imageRisk, EngineConfig config, CompiledRules rules) {
+    /** An engine whose behaviours come from this rule set, judging rarity with this history of earlier runs. */
+    public StoryboardEngine(
+            Inventory inventory, ImageRisk imageRisk, EngineConfig config, RuleSet rules, PatternHistory history) {
+        this(inventory, imageRisk, config, new CompiledRules(requireNonNull(rules, "rules is null")), history);
+    }
+
+    private StoryboardEngine(
+            Inventory inventory,
+            ImageRisk imageRisk,
+            EngineConfig config,
+            CompiledRules rules,
+            PatternHistory history) {
         this.inventory = requireNonNull(inventory, "inventory is null");
         this.imageRisk = requireNonNull(imageRisk, "imageRisk is null");
         this.config = requireNonNull(config, "config is null");
+        this.history = requireNonNull(history, "history is null");
         this.hostNames = new HostNames(inventory);
         this.rules = rules;
+        this.patterns = new RunPatterns(config.rarity().maxPatterns());
+        this.scopes = new Scopes(inventory);
     }
 
     public void accept(RuntimeEvent event) {
@@ -385,8 +409,22 @@ public final class StoryboardEngine {
 
     /** The current storyboards, most severe first. */
     public List<Storyboard> storyboards() {
-        return new StoryboardSnapshot(inventory, imageRisk, spawnCounts, config.commonPattern(), this::record)
+        Rarity rarity = new Rarity(history, patterns, config.commonPattern(), config.rarity());
+        return new StoryboardSnapshot(inventory, imageRisk, rarity, this::record)
                 .build(liveTrails(), looseDetections, trailSnapshots);
+    }
+
+    /**
+     * The patterns seen since the last call (or since the engine was built), for the caller to
+     * merge into its history; the engine keeps counting them for its own judgement.
+     */
+    public List<RunCount> takePatternCounts() {
+        return patterns.take();
+    }
+
+    /** How many distinct patterns the engine counts now (at most {@code maxPatterns}). */
+    public int patternsCounted() {
+        return patterns.size();
     }
 
     private List<Trail> liveTrails() {
@@ -401,7 +439,7 @@ public final class StoryboardEngine {
         node.executable = exec.process().executable();
         node.arguments = exec.process().arguments();
         if (node.parent != null) {
-            spawnCounts.merge(Behaviours.spawnPattern(node.parent, node), 1, Integer::sum);
+            patterns.count(Behaviours.spawnPattern(scopes.of(node), node.parent, node), exec.time());
         }
         if (node.parent != null && rules.isRuntimeShim(node.parent)) {
             node.container.flatMap(c -> c.pod()).ifPresent(pod -> findExecSession(node, pod.toString()));
@@ -456,7 +494,11 @@ public final class StoryboardEngine {
         if (!node.tainted) {
             Optional<Rule> seedRule = rules.connectSeed(node, flow);
             if (seedRule.isPresent()) {
-                seed(node, seedRule.get());
+                seed(
+                        node,
+                        seedRule.get(),
+                        Optional.of(Behaviours.connectPattern(scopes.of(node), node, flow.remote.port())),
+                        flow.time());
             }
         }
         if (node.tainted) {
@@ -491,7 +533,11 @@ public final class StoryboardEngine {
         if (!node.tainted) {
             Optional<Rule> seedRule = rules.fileSeed(node, path, access.mode());
             if (seedRule.isPresent()) {
-                seed(node, seedRule.get());
+                seed(
+                        node,
+                        seedRule.get(),
+                        Optional.of(Behaviours.filePattern(scopes.of(node), node, path)),
+                        access.time());
             }
         }
         if (!node.tainted) {
@@ -509,10 +555,21 @@ public final class StoryboardEngine {
         text.ifPresent(line -> step(trail, access.time(), node, line));
     }
 
-    /** Starts a trail at a process on none, labelled with the rule's technique. */
-    private void seed(ProcessNode node, Rule rule) {
+    /**
+     * Starts a trail at a process on none, labelled with the rule's technique. A file or connect
+     * behaviour is counted here, when its rule fires (counting every file access and connect would
+     * cost a pattern per event); a spawn was counted at its exec.
+     */
+    private void seed(ProcessNode node, Rule rule, Optional<BehaviourPattern> counted, Instant time) {
         Trail trail = newTrail();
         trail.tag(rule.technique());
+        counted.ifPresent(pattern -> {
+            patterns.count(pattern, time);
+            trail.ruleSeedPatterns.add(pattern);
+        });
+        if (counted.isEmpty() && node.parent != null) {
+            trail.ruleSeedPatterns.add(Behaviours.spawnPattern(scopes.of(node), node.parent, node));
+        }
         taint(node, trail);
     }
 
@@ -608,7 +665,7 @@ public final class StoryboardEngine {
             enter(parent, trail, null, node.start);
             Trail root = trail.root();
             root.tag(Behaviours.EXPLOIT_PUBLIC_APP);
-            root.seedPatterns.add(Behaviours.spawnPattern(parent, node));
+            root.seedPatterns.add(Behaviours.spawnPattern(scopes.of(node), parent, node));
             step(root, node.start, node, parent.name() + " (serving requests) spawns " + node.label());
             node.spawnStepWritten = true;
             taint(node, root);
@@ -616,7 +673,7 @@ public final class StoryboardEngine {
         }
         Optional<Rule> seedRule = rules.execSeed(node);
         if (seedRule.isPresent()) {
-            seed(node, seedRule.get());
+            seed(node, seedRule.get(), Optional.empty(), node.start);
         }
     }
 

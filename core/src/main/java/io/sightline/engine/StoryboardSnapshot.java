@@ -33,8 +33,7 @@ final class StoryboardSnapshot {
 
     private final Inventory inventory;
     private final ImageRisk imageRisk;
-    private final Map<String, Integer> spawnCounts;
-    private final int commonPattern;
+    private final Rarity rarity;
 
     private static final Set<Tactic> CORROBORATING = EnumSet.of(
             Tactic.PERSISTENCE,
@@ -50,21 +49,18 @@ final class StoryboardSnapshot {
     StoryboardSnapshot(
             Inventory inventory,
             ImageRisk imageRisk,
-            Map<String, Integer> spawnCounts,
-            int commonPattern,
+            Rarity rarity,
             java.util.function.LongFunction<SourceRecord> recordOf) {
         this.recordOf = recordOf;
         this.inventory = inventory;
         this.imageRisk = imageRisk;
-        this.spawnCounts = spawnCounts;
-        this.commonPattern = commonPattern;
+        this.rarity = rarity;
     }
 
     List<Storyboard> build(List<Trail> trails, List<StoryboardEngine.LooseDetection> loose, TrailSnapshots built) {
         List<Trail> withRecords =
                 trails.stream().filter(t -> !t.records.isEmpty()).toList();
-        List<Storyboard> storyboards =
-                new ArrayList<>(built.of(withRecords, this::fromTrail, p -> spawnCounts.getOrDefault(p, 0)));
+        List<Storyboard> storyboards = new ArrayList<>(built.of(withRecords, this::fromTrail, this::judgement));
         storyboards.addAll(fromLooseDetections(loose));
         storyboards.sort(Comparator.comparing(Storyboard::severity)
                 .reversed()
@@ -228,17 +224,12 @@ final class StoryboardSnapshot {
             }
         }
 
-        if (!trail.seedPatterns.isEmpty()
-                && severity.atLeast(Severity.LOW)
-                && trail.seedPatterns.stream().allMatch(p -> spawnCounts.getOrDefault(p, 0) >= commonPattern)) {
-            int seen = trail.seedPatterns.stream()
-                    .mapToInt(p -> spawnCounts.getOrDefault(p, 0))
-                    .min()
-                    .orElse(0);
-            severity = severity == Severity.LOW ? Severity.INFO : severity.raisedBy(-1);
-            reasons.add("lowered one level: the spawn it began with (" + String.join(", ", trail.seedPatterns)
-                    + ") was seen " + seen + " times, routine for this workload");
-            return severity;
+        Rarity.Judgement judgement = judgement(trail);
+        if (judgement.verdict() == Rarity.Verdict.ROUTINE && severity.atLeast(Severity.LOW)) {
+            Optional<Severity> lowered = lowered(severity, tactics, judgement, reasons);
+            if (lowered.isPresent()) {
+                return lowered.get();
+            }
         }
 
         boolean entered = tactics.contains(Tactic.INITIAL_ACCESS) || tactics.contains(Tactic.LATERAL_MOVEMENT);
@@ -257,7 +248,39 @@ final class StoryboardSnapshot {
                 }
             }
         }
+        if (judgement.verdict() == Rarity.Verdict.NEW
+                && severity.atLeast(Severity.LOW)
+                && severity.compareTo(Severity.HIGH) < 0) {
+            severity = severity.raisedBy(1);
+            reasons.add("raised one level: " + judgement.reason());
+        }
         return severity;
+    }
+
+    /**
+     * One level down for a routine trail, but never below high when it left a container or moved
+     * to another workload: a routine start does not excuse an escape or lateral movement (any,
+     * not only into a vulnerable container: the floor errs towards alarm). Empty when the floor
+     * holds: the trail is then judged as if it were not routine.
+     */
+    private static Optional<Severity> lowered(
+            Severity severity, Set<Tactic> tactics, Rarity.Judgement judgement, List<String> reasons) {
+        boolean critical = tactics.contains(Tactic.PRIVILEGE_ESCALATION) || tactics.contains(Tactic.LATERAL_MOVEMENT);
+        Severity lowered = severity == Severity.LOW ? Severity.INFO : severity.raisedBy(-1);
+        if (critical && lowered.compareTo(Severity.HIGH) < 0) {
+            reasons.add("not lowered although " + judgement.reason()
+                    + ": an escape or lateral movement keeps it at least high");
+            return Optional.empty();
+        }
+        reasons.add("lowered one level: " + judgement.reason());
+        return Optional.of(lowered);
+    }
+
+    private Rarity.Judgement judgement(Trail trail) {
+        return rarity.judge(
+                trail.seedPatterns,
+                trail.ruleSeedPatterns,
+                Optional.ofNullable(trail.firstSeen).orElse(Instant.EPOCH));
     }
 
     /** Detections are noted as {@code "<sensor> <severity>: <rule>"}. */

@@ -1,5 +1,6 @@
 package io.sightline.engine;
 
+import io.sightline.engine.rarity.BehaviourPattern;
 import io.sightline.event.SourceRecord;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +28,11 @@ final class Trail {
     final Set<String> identities = new LinkedHashSet<>();
     final Set<String> extraContainers = new LinkedHashSet<>();
     final List<String> detections = new ArrayList<>();
-    final Set<String> seedPatterns = new LinkedHashSet<>();
+    /** The spawns by a serving process that started the trail, for rarity. */
+    final Set<BehaviourPattern> seedPatterns = new LinkedHashSet<>();
+    /** The behaviours of the rules that started the trail, for rarity from history only (see {@link Rarity}). */
+    final Set<BehaviourPattern> ruleSeedPatterns = new LinkedHashSet<>();
+
     final Set<Link> links = new LinkedHashSet<>();
     /** Remote addresses the trail's tainted processes dialled, whose earlier callers on the trail were looked up. */
     final Set<String> dialled = new java.util.HashSet<>();
@@ -73,6 +78,7 @@ final class Trail {
         keep.extraContainers.addAll(gone.extraContainers);
         keep.detections.addAll(gone.detections);
         keep.seedPatterns.addAll(gone.seedPatterns);
+        keep.ruleSeedPatterns.addAll(gone.ruleSeedPatterns);
         keep.links.addAll(gone.links);
         keep.dialled.addAll(gone.dialled);
         keep.seen(gone.firstSeen);

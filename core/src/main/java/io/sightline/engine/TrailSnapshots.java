@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
-import java.util.function.ToIntFunction;
 
 /**
  * The storyboard last built for each trail, rebuilt only when the trail changed. A server
@@ -15,7 +15,7 @@ import java.util.function.ToIntFunction;
  * while most batches touch no trail at all.
  *
  * <p>A trail's state is what a storyboard is built from: the sizes of its grow-only collections,
- * its first and last times, the counts of its seed patterns, and for each member the number of
+ * its first and last times, the rarity verdict on its seed patterns, and for each member the number of
  * records added, its executable, arguments, container and parent (which a late exec or a late parent
  * fills in without the trail growing). Two equal states build equal storyboards, because the
  * inventory and the image risk an engine reads are fixed for its life.
@@ -25,12 +25,12 @@ final class TrailSnapshots {
     private Map<Trail, Built> byTrail = new HashMap<>();
 
     /** Each trail's storyboard, from the last call when its state is unchanged, else from {@code build}. */
-    List<Storyboard> of(List<Trail> trails, Function<Trail, Storyboard> build, ToIntFunction<String> patternCount) {
+    List<Storyboard> of(List<Trail> trails, Function<Trail, Storyboard> build, Function<Trail, Object> rarity) {
         Map<Trail, Built> next = new HashMap<>();
         Storyboard[] storyboards = new Storyboard[trails.size()];
         for (int i = 0; i < storyboards.length; i++) {
             Trail trail = trails.get(i);
-            State state = State.of(trail, patternCount);
+            State state = State.of(trail, rarity.apply(trail));
             Built built = byTrail.get(trail);
             if (built == null || !built.state().sameAs(state)) {
                 built = new Built(state, build.apply(trail));
@@ -47,21 +47,23 @@ final class TrailSnapshots {
     /** Numbers compared by value, references (shared strings, parents) by identity. */
     private static final class State {
 
-        private static final int TRAIL_NUMBERS = 15;
+        private static final int TRAIL_NUMBERS = 16;
         private static final int MEMBER_NUMBERS = 1;
         private static final int MEMBER_REFERENCES = 4;
 
         private final long[] numbers;
         private final Object[] references;
+        private final Object rarity;
 
-        private State(long[] numbers, Object[] references) {
+        private State(long[] numbers, Object[] references, Object rarity) {
             this.numbers = numbers;
             this.references = references;
+            this.rarity = rarity;
         }
 
-        static State of(Trail trail, ToIntFunction<String> patternCount) {
+        static State of(Trail trail, Object rarity) {
             List<ProcessNode> members = trail.members;
-            long[] numbers = new long[TRAIL_NUMBERS + trail.seedPatterns.size() + members.size() * MEMBER_NUMBERS];
+            long[] numbers = new long[TRAIL_NUMBERS + members.size() * MEMBER_NUMBERS];
             Object[] references = new Object[members.size() * MEMBER_REFERENCES];
             int n = 0;
             numbers[n++] = trail.records.size();
@@ -74,14 +76,12 @@ final class TrailSnapshots {
             numbers[n++] = trail.extraContainers.size();
             numbers[n++] = trail.detections.size();
             numbers[n++] = trail.seedPatterns.size();
+            numbers[n++] = trail.ruleSeedPatterns.size();
             numbers[n++] = trail.links.size();
             numbers[n++] = trail.firstSeen == null ? Long.MIN_VALUE : trail.firstSeen.getEpochSecond();
             numbers[n++] = trail.firstSeen == null ? 0 : trail.firstSeen.getNano();
             numbers[n++] = trail.lastSeen == null ? Long.MIN_VALUE : trail.lastSeen.getEpochSecond();
             numbers[n++] = trail.lastSeen == null ? 0 : trail.lastSeen.getNano();
-            for (String pattern : trail.seedPatterns) {
-                numbers[n++] = patternCount.applyAsInt(pattern);
-            }
             int r = 0;
             for (ProcessNode member : members) {
                 numbers[n++] = member.recordsAdded();
@@ -90,11 +90,13 @@ final class TrailSnapshots {
                 references[r++] = member.container;
                 references[r++] = member.parent;
             }
-            return new State(numbers, references);
+            return new State(numbers, references, rarity);
         }
 
         boolean sameAs(State other) {
-            if (!Arrays.equals(numbers, other.numbers) || references.length != other.references.length) {
+            if (!Arrays.equals(numbers, other.numbers)
+                    || !Objects.equals(rarity, other.rarity)
+                    || references.length != other.references.length) {
                 return false;
             }
             for (int i = 0; i < references.length; i++) {

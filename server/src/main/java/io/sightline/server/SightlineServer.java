@@ -15,6 +15,7 @@ import io.sightline.store.AuditStore;
 import io.sightline.store.Database;
 import io.sightline.store.IdempotencyKeys;
 import io.sightline.store.IngestLog;
+import io.sightline.store.PatternHistoryStore;
 import io.sightline.store.TailPositions;
 import io.sightline.store.TokenStore;
 import io.sightline.store.TriageStore;
@@ -69,7 +70,12 @@ public final class SightlineServer implements AutoCloseable {
         try {
             IngestLog log = new IngestLog(database);
             TokenStore tokens = new TokenStore(database);
-            EngineLoop engine = new EngineLoop(log, config.knownExploited(), config.engine(), config.queueCapacity());
+            EngineLoop engine = new EngineLoop(
+                    log,
+                    config.knownExploited(),
+                    config.engine(),
+                    config.queueCapacity(),
+                    Optional.of(new PatternHistoryStore(database)));
             IngestService ingest = new IngestService(
                     engine, new IdempotencyKeys(database), config.ingest().idempotencyKeyTtl(), Clock.systemUTC());
             ServerRemediation remediation = new ServerRemediation(

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.sightline.engine.EngineConfig;
 import io.sightline.engine.StoryboardEngine;
+import io.sightline.engine.rarity.PatternHistory;
 import io.sightline.engine.rules.RuleSet;
 import io.sightline.event.SkippedRecord;
 import io.sightline.finding.ScanReport;
@@ -62,7 +63,27 @@ public final class AnalysisPipeline {
      */
     public static AnalysisResult run(
             Path base, List<Path> inputs, Enrichment enrichment, EngineConfig config, RuleSet rules) {
+        return run(base, inputs, enrichment, config, rules, PatternHistory.EMPTY);
+    }
+
+    /**
+     * @param base the folder evidence file names are relative to
+     * @param inputs files or folders to read, formats detected by content; VEX documents among
+     *     them are applied to the scan reports before ranking
+     * @param enrichment KEV ids and EPSS scores used by ranking
+     * @param rules the behaviours the engine recognises ({@link RuleFile#builtIn()} and users' files)
+     * @param history what earlier runs saw of behaviour patterns, for rarity; the result's
+     *     {@link AnalysisResult#patternCounts()} are what this run adds to it
+     */
+    public static AnalysisResult run(
+            Path base,
+            List<Path> inputs,
+            Enrichment enrichment,
+            EngineConfig config,
+            RuleSet rules,
+            PatternHistory history) {
         requireNonNull(inputs, "inputs is null");
+        requireNonNull(history, "history is null");
         requireNonNull(enrichment, "enrichment is null");
         requireNonNull(rules, "rules is null");
         long started = System.nanoTime();
@@ -75,7 +96,7 @@ public final class AnalysisPipeline {
 
         List<ScanReport> reports = new VexFilter(loader.vexStatements()).apply(loader.reports());
         ImageCatalogue catalogue = ImageCatalogue.build(loader.inventory(), reports, enrichment.knownExploited());
-        StoryboardEngine engine = new StoryboardEngine(loader.inventory(), catalogue, config, rules);
+        StoryboardEngine engine = new StoryboardEngine(loader.inventory(), catalogue, config, rules, history);
         LoadedPackages loaded = LoadedPackages.watching(loader.inventory(), catalogue);
         loader.streamTelemetry(event -> {
             engine.accept(event);
@@ -94,7 +115,8 @@ public final class AnalysisPipeline {
                 loader.files(),
                 engine.eventsSeen(),
                 engine.lateEvents(),
-                Duration.ofNanos(System.nanoTime() - started).toMillis());
+                Duration.ofNanos(System.nanoTime() - started).toMillis(),
+                engine.takePatternCounts());
     }
 
     /** The skipped records, and a note for each record the engine found dated implausibly far ahead. */

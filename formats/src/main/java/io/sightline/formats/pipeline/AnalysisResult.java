@@ -3,6 +3,7 @@ package io.sightline.formats.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import io.sightline.asset.Inventory;
+import io.sightline.engine.rarity.RunCount;
 import io.sightline.event.SkippedRecord;
 import io.sightline.finding.ScanReport;
 import io.sightline.formats.InputLoader;
@@ -15,7 +16,8 @@ import java.util.List;
  * What one analysis produced: storyboards, the ranked images, the scan reports after VEX (with
  * their suppressed findings), and what was read or skipped. {@code lateEvents} counts records
  * that arrived later than the engine's lateness bound behind their stream; they were stitched
- * all the same.
+ * all the same. {@code patternCounts} are the behaviour patterns the engine counted, for a caller
+ * that keeps a history of them.
  */
 public record AnalysisResult(
         Inventory inventory,
@@ -27,7 +29,8 @@ public record AnalysisResult(
         List<InputLoader.FileSummary> files,
         long events,
         long lateEvents,
-        long elapsedMillis) {
+        long elapsedMillis,
+        List<RunCount> patternCounts) {
 
     public AnalysisResult {
         requireNonNull(inventory, "inventory is null");
@@ -37,5 +40,32 @@ public record AnalysisResult(
         reports = List.copyOf(reports);
         skipped = List.copyOf(skipped);
         files = List.copyOf(files);
+        patternCounts = List.copyOf(patternCounts);
+    }
+
+    /** A result that keeps no pattern counts (the server's views). */
+    public AnalysisResult(
+            Inventory inventory,
+            ImageCatalogue catalogue,
+            List<Storyboard> storyboards,
+            List<RankedImage> images,
+            List<ScanReport> reports,
+            List<SkippedRecord> skipped,
+            List<InputLoader.FileSummary> files,
+            long events,
+            long lateEvents,
+            long elapsedMillis) {
+        this(
+                inventory,
+                catalogue,
+                storyboards,
+                images,
+                reports,
+                skipped,
+                files,
+                events,
+                lateEvents,
+                elapsedMillis,
+                List.of());
     }
 }

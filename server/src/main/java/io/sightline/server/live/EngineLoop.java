@@ -3,13 +3,17 @@ package io.sightline.server.live;
 import static java.util.Objects.requireNonNull;
 
 import io.sightline.engine.EngineConfig;
+import io.sightline.engine.rarity.PatternHistory;
 import io.sightline.store.IngestLog;
 import io.sightline.store.LogEntry;
+import io.sightline.store.PatternHistoryStore;
+import io.sightline.store.StoreException;
 import io.sightline.storyboard.StoryboardChange;
 import io.sightline.storyboard.StoryboardChanges;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -34,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * the order a later replay of the log will see. The queue is bounded by permits: {@link #submit}
  * refuses when fewer than the batch's size are free, before anything is written.
  *
+ * <p>With a {@link PatternHistoryStore}, the engine judges rarity with the history loaded at start,
+ * and the thread writes the engine's pattern counts back after the replay, then after a batch when
+ * {@link #PATTERNS_KEPT_EVERY} has passed since the last write, and once more on {@link #close}.
+ *
  * <p>Thread safe.
  */
 public final class EngineLoop implements AutoCloseable {
@@ -44,6 +52,7 @@ public final class EngineLoop implements AutoCloseable {
     public static final Duration PUBLISH_INTERVAL = Duration.ofMillis(20);
 
     private static final int REPLAY_PUBLISH_EVERY = 10_000;
+    private static final Duration PATTERNS_KEPT_EVERY = Duration.ofMinutes(1);
 
     private final IngestLog log;
     private final Workspace workspace;
@@ -61,15 +70,33 @@ public final class EngineLoop implements AutoCloseable {
     private volatile View view;
     private volatile boolean replaying = true;
     private volatile boolean stopped;
+    private final Optional<PatternHistoryStore> patterns;
+    private long patternsKeptNanos;
 
     public EngineLoop(IngestLog log, Set<String> knownExploited, EngineConfig config, int capacity) {
+        this(log, knownExploited, config, capacity, Optional.empty());
+    }
+
+    /** An engine loop that judges rarity with the history in {@code patterns} and writes its counts back there. */
+    public EngineLoop(
+            IngestLog log,
+            Set<String> knownExploited,
+            EngineConfig config,
+            int capacity,
+            Optional<PatternHistoryStore> patterns) {
         this.log = requireNonNull(log, "log is null");
+        this.patterns = requireNonNull(patterns, "patterns is null");
         if (capacity < 1) {
             throw new IllegalArgumentException("queue capacity must be at least 1, got " + capacity);
         }
         this.capacity = capacity;
         this.permits = new Semaphore(capacity);
-        this.workspace = new Workspace(log, knownExploited, config);
+        PatternHistory history = patterns.map(PatternHistoryStore::load).orElse(PatternHistory.EMPTY);
+        long mergedThrough = patterns.map(PatternHistoryStore::mergedThroughSeq).orElse(0L);
+        if (patterns.isPresent()) {
+            LOG.info("Pattern history loaded patterns={} mergedThroughSeq={}", history.size(), mergedThrough);
+        }
+        this.workspace = new Workspace(log, knownExploited, config, history, mergedThrough);
         this.view = workspace.view();
         this.replayTo = log.lastSeq();
         this.thread = Thread.ofPlatform().name("sightline-engine").unstarted(this::run);
@@ -183,7 +210,10 @@ public final class EngineLoop implements AutoCloseable {
         void close();
     }
 
-    /** Stops the thread; entries still queued are in the log and are applied on the next start. */
+    /**
+     * Stops the thread, then writes the pattern counts it has not written; entries still queued
+     * are in the log and are applied on the next start.
+     */
     @Override
     public void close() {
         stopped = true;
@@ -193,6 +223,26 @@ public final class EngineLoop implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (thread.isAlive()) {
+            LOG.warn("Engine thread did not stop in 10 s; its pattern counts since the last write are not kept");
+            return;
+        }
+        keepPatterns();
+    }
+
+    /** Writes the engine's pattern counts to the history; a store failure loses them, and says so. */
+    private void keepPatterns() {
+        patternsKeptNanos = System.nanoTime();
+        patterns.ifPresent(store -> {
+            try {
+                workspace.keepPatterns((counts, throughSeq) -> {
+                    store.merge(counts, throughSeq);
+                    LOG.debug("Pattern counts kept patterns={} throughSeq={}", counts.size(), throughSeq);
+                });
+            } catch (StoreException e) {
+                LOG.warn("Pattern counts not kept; rarity history misses them cause={}", e.getMessage());
+            }
+        });
     }
 
     private void run() {
@@ -217,6 +267,9 @@ public final class EngineLoop implements AutoCloseable {
                     unpublished = false;
                     nextPublish = now + PUBLISH_INTERVAL.toNanos();
                 }
+                if (now - patternsKeptNanos >= PATTERNS_KEPT_EVERY.toNanos()) {
+                    keepPatterns();
+                }
             }
         } catch (InterruptedException e) {
             LOG.info("Engine thread stopped appliedSeq={} queued={}", workspace.appliedSeq(), queue.size());
@@ -239,6 +292,11 @@ public final class EngineLoop implements AutoCloseable {
     }
 
     private void replayLog() {
+        replayEntries();
+        keepPatterns();
+    }
+
+    private void replayEntries() {
         if (replayTo == 0) {
             replaying = false;
             LOG.info("Ingest log empty; engine started fresh");

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.asset.Inventory;
 import io.sightline.engine.EngineConfig;
 import io.sightline.engine.StoryboardEngine;
+import io.sightline.engine.rarity.PatternHistory;
+import io.sightline.engine.rarity.RunCount;
+import io.sightline.engine.rules.BuiltInRules;
 import io.sightline.event.SkippedRecord;
 import io.sightline.event.SourceRecord;
 import io.sightline.finding.ScanReport;
@@ -35,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * POSTed to the Tetragon endpoint is {@code ingest/tetragon:3}. An uploaded document is named by
  * the {@code name} it was uploaded with, or {@code upload/scans/3}.
  *
+ * <p>Rarity: the engine judges with the pattern history loaded when the server started, and its
+ * counts go back to the store through {@link #keepPatterns}, which notes the log entry they reach
+ * ({@code mergedThrough}). An engine fed the log again (a restart's replay, a re-stitch) counts
+ * the entries up to that one a second time: their counts are dropped when it passes that entry,
+ * so history counts each logged record once. Counts not yet kept when the process dies are lost.
+ *
  * <p>Not thread safe: only the engine thread touches it; others read {@link View}s.
  */
 final class Workspace {
@@ -54,9 +63,26 @@ final class Workspace {
     private View.Assets assets = View.Assets.EMPTY;
     private long appliedSeq;
     private long skipped;
+    private final PatternHistory history;
+    private long mergedThrough;
 
     Workspace(IngestLog log, Set<String> knownExploited, EngineConfig config) {
+        this(log, knownExploited, config, PatternHistory.EMPTY, 0);
+    }
+
+    /**
+     * @param history the pattern history the engine judges rarity with
+     * @param mergedThrough the last log entry whose pattern counts are in that history already
+     */
+    Workspace(
+            IngestLog log,
+            Set<String> knownExploited,
+            EngineConfig config,
+            PatternHistory history,
+            long mergedThrough) {
         this.log = requireNonNull(log, "log is null");
+        this.history = requireNonNull(history, "history is null");
+        this.mergedThrough = mergedThrough;
         this.knownExploited = Set.copyOf(knownExploited);
         this.config = requireNonNull(config, "config is null");
         this.catalogue = ImageCatalogue.build(inventory, reports, this.knownExploited);
@@ -81,6 +107,29 @@ final class Workspace {
                     e.getMessage());
         }
         appliedSeq = entry.seq();
+        dropCountsKeptAlready(entry.seq());
+    }
+
+    /**
+     * Hands the pattern counts since the last call to {@code keep}, with the last log entry they
+     * cover; {@code keep} stores both (see {@link io.sightline.store.PatternHistoryStore#merge(List, long)}).
+     */
+    void keepPatterns(PatternKeeper keep) {
+        List<RunCount> counts = engine.takePatternCounts();
+        keep.keep(counts, appliedSeq);
+        mergedThrough = Math.max(mergedThrough, appliedSeq);
+    }
+
+    /** Where pattern counts go. */
+    @FunctionalInterface
+    interface PatternKeeper {
+        void keep(List<RunCount> counts, long throughSeq);
+    }
+
+    private void dropCountsKeptAlready(long seq) {
+        if (seq == mergedThrough) {
+            engine.takePatternCounts();
+        }
     }
 
     View view() {
@@ -126,6 +175,7 @@ final class Workspace {
                     LOG.debug("Skipped log entry again seq={} reason={}", entry.seq(), e.getMessage());
                 }
             }
+            dropCountsKeptAlready(entry.seq());
         });
         LOG.info(
                 "Inventory arrived after telemetry; re-stitched the log upToSeq={} elapsedMs={}",
@@ -135,7 +185,8 @@ final class Workspace {
 
     private StoryboardEngine newEngine() {
         // The catalogue is rebuilt whenever inventory or reports arrive; the engine asks whichever is current.
-        return new StoryboardEngine(inventory, digest -> catalogue.exposure(digest), config);
+        return new StoryboardEngine(
+                inventory, digest -> catalogue.exposure(digest), config, BuiltInRules.rules(), history);
     }
 
     /** The evidence name of a document entry. */
