@@ -60,10 +60,15 @@ final class StoryboardSnapshot {
         this.commonPattern = commonPattern;
     }
 
-    List<Storyboard> build(List<Trail> trails, List<StoryboardEngine.LooseDetection> loose) {
+    /** The storyboards of the trails (each with the closed storyboards it continues), the loose alerts and the closed. */
+    List<Storyboard> build(List<Trail> trails, List<StoryboardEngine.LooseDetection> loose, List<Storyboard> closed) {
         List<Storyboard> storyboards = new ArrayList<>();
-        trails.stream().filter(t -> !t.records.isEmpty()).map(this::fromTrail).forEach(storyboards::add);
+        trails.stream()
+                .filter(t -> !t.records.isEmpty())
+                .map(t -> Continuation.of(fromTrail(t), t.continues))
+                .forEach(storyboards::add);
         storyboards.addAll(fromLooseDetections(loose));
+        storyboards.addAll(closed);
         storyboards.sort(Comparator.comparing(Storyboard::severity)
                 .reversed()
                 .thenComparing(Storyboard::firstSeen)
@@ -414,6 +419,9 @@ final class StoryboardSnapshot {
     }
 
     private static String id(Trail trail) {
+        if (trail.reopenedId.isPresent()) {
+            return trail.reopenedId.get();
+        }
         String seed = trail.members.isEmpty()
                 ? trail.records.stream()
                         .sorted()
