@@ -68,9 +68,12 @@ import java.util.Set;
  * memory on an endless stream; until then it costs its snapshot and its skeleton. Closing is
  * checked once per retention of event time, so a storyboard closes at most a retention late.
  *
- * <p>TODO: the spawn counts behind rarity grow with the variety of commands seen, and the sensor
- * alerts that stand alone (not on any trail) are kept for the engine's life; a server running
- * for months needs both bounded. The way in (a server a trail entered without taking it whole)
+ * <p>Sensor alerts that stand alone (on no trail) close the same way, grouped as their storyboard
+ * groups them, once the newest alert of the group is that old; nothing reopens such a storyboard
+ * (a later alert of the same rule and scope starts a new one).
+ *
+ * <p>TODO: the spawn counts behind rarity grow with the variety of commands seen; a server
+ * running for months needs them bounded. The way in (a server a trail entered without taking it whole)
  * is not in the skeleton, so exploiting it again after the close starts a new storyboard.
  *
  * <p>Not thread-safe: one thread feeds it.
@@ -438,7 +441,39 @@ public final class StoryboardEngine {
         }
         trails.clear();
         trails.addAll(open);
+        closeQuietAlerts(quietSince);
         skeletons.forgetClosedBefore(newestNanos - config.closedKeptFor().toNanos());
+    }
+
+    /**
+     * Closes the storyboards of sensor alerts that stand alone (on no trail) whose newest alert is
+     * older than {@code quietSince}: their snapshot is kept like a trail's, with nothing that
+     * reopens it (a later alert of the same rule and scope starts a new one), and their alerts
+     * are let go, as are those whose process joined a trail since. Cost: the alerts held, once
+     * per retention of event time.
+     */
+    private void closeQuietAlerts(long quietSince) {
+        Set<SourceRecord> closing = new java.util.HashSet<>();
+        for (Storyboard alerts : new StoryboardSnapshot(
+                        inventory, imageRisk, spawnCounts, config.commonPattern(), this::record)
+                .build(List.of(), looseDetections, List.of())) {
+            if (nanos(alerts.lastSeen()) < quietSince) {
+                closing.addAll(alerts.records());
+                skeletons.add(new Skeleton(
+                        alerts.withClosedAt(clockInstant()),
+                        -1,
+                        newestNanos,
+                        new Skeleton.Identities(Set.of(), Set.of(), Set.of(), Set.of(), Set.of()),
+                        new Skeleton.Ratings(Map.of(), List.of())));
+            }
+        }
+        looseDetections.removeIf(loose -> closing.contains(loose.detection().source())
+                || loose.node().filter(n -> n.tainted).isPresent());
+    }
+
+    private Instant clockInstant() {
+        return Instant.ofEpochSecond(
+                Math.floorDiv(newestNanos, 1_000_000_000L), Math.floorMod(newestNanos, 1_000_000_000L));
     }
 
     /** Keeps the storyboard's last snapshot and skeleton (a trail with no evidence leaves none), and releases the trail. */
@@ -448,10 +483,8 @@ public final class StoryboardEngine {
                 .build(List.of(root), List.of(), List.of());
         root.continues.forEach(skeletons::remove);
         if (!last.isEmpty()) {
-            Instant closedAt = Instant.ofEpochSecond(
-                    Math.floorDiv(newestNanos, 1_000_000_000L), Math.floorMod(newestNanos, 1_000_000_000L));
             skeletons.add(new Skeleton(
-                    last.getFirst().withClosedAt(closedAt),
+                    last.getFirst().withClosedAt(clockInstant()),
                     root.sequence,
                     newestNanos,
                     survivors(root),

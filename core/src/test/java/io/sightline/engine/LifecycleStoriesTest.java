@@ -210,6 +210,29 @@ class LifecycleStoriesTest {
     }
 
     @Test
+    void anAlertThatStandsAloneClosesTooAndTheSameAlertLaterStartsAnotherStoryboard() {
+        ProcessRef cron = process("node-1", 600, 0, "/usr/sbin/cron", "-f", STOCK);
+        engine.accept(events.falco(cron, 5, "Unexpected outbound connection", Severity.LOW));
+        String first = only().id();
+        clock = 5;
+
+        quietUntil(5 + CLOSE_AFTER.toSeconds() + 540);
+        assertThat(only().closed()).isTrue();
+        int later = events.lastLine() + 1;
+        engine.accept(events.falco(cron, clock + 1, "Unexpected outbound connection", Severity.LOW));
+
+        assertThat(engine.storyboards())
+                .extracting(Storyboard::closed, s -> s.records().getFirst().line())
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(true, 1),
+                        org.assertj.core.groups.Tuple.tuple(false, later));
+        assertThat(engine.storyboards())
+                .extracting(Storyboard::id)
+                .contains(first)
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
     void aClosedStoryboardIsForgottenOnceKeptForTheConfiguredTimeAndThenNothingReopensIt() {
         attack();
         // Closed by 2352 s, at the latest; kept 7200 s after that, forgotten at the next check.
