@@ -70,7 +70,8 @@ import java.util.Set;
  *
  * <p>Sensor alerts that stand alone (on no trail) close the same way, grouped as their storyboard
  * groups them, once the newest alert of the group is that old; nothing reopens such a storyboard
- * (a later alert of the same rule and scope starts a new one).
+ * (a later alert of the same rule and scope starts a new one). One that never goes quiet keeps
+ * its first alert and its 255 most recent.
  *
  * <p>TODO: the spawn counts behind rarity grow with the variety of commands seen; a server
  * running for months needs them bounded. The way in (a server a trail entered without taking it whole)
@@ -104,6 +105,9 @@ public final class StoryboardEngine {
     private static final int RECENT_REFS = 1 << 12;
 
     private static final int AHEAD_RECORDS_KEPT = 100;
+
+    /** Alerts kept of a storyboard of alerts that stand alone: the first, and the most recent. */
+    private static final int ALERTS_KEPT_PER_GROUP = 256;
 
     /** Records of one stream in a row, dated ahead together, that confirm a jump of that stream alone. */
     private static final int AHEAD_CONFIRMATIONS = 32;
@@ -454,6 +458,7 @@ public final class StoryboardEngine {
      */
     private void closeQuietAlerts(long quietSince) {
         Set<SourceRecord> closing = new java.util.HashSet<>();
+        Map<SourceRecord, String> crowded = new HashMap<>();
         for (Storyboard alerts : new StoryboardSnapshot(
                         inventory, imageRisk, spawnCounts, config.commonPattern(), this::record)
                 .build(List.of(), looseDetections, List.of())) {
@@ -465,10 +470,41 @@ public final class StoryboardEngine {
                         newestNanos,
                         new Skeleton.Identities(Set.of(), Set.of(), Set.of(), Set.of(), Set.of()),
                         new Skeleton.Ratings(Map.of(), List.of())));
+            } else if (alerts.records().size() > ALERTS_KEPT_PER_GROUP) {
+                alerts.records().forEach(record -> crowded.put(record, alerts.id()));
             }
         }
+        Set<LooseDetection> dropped = thinOut(crowded);
         looseDetections.removeIf(loose -> closing.contains(loose.detection().source())
-                || loose.node().filter(n -> n.tainted).isPresent());
+                || loose.node().filter(n -> n.tainted).isPresent()
+                || dropped.contains(loose));
+    }
+
+    /**
+     * Of each storyboard of alerts that holds more than {@link #ALERTS_KEPT_PER_GROUP} (by
+     * record), the alerts to drop: all but the first (its id comes from it) and the most recent.
+     * A rule that fires all day in one container would otherwise grow one storyboard for ever.
+     */
+    private Set<LooseDetection> thinOut(Map<SourceRecord, String> crowded) {
+        Set<LooseDetection> dropped = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        if (crowded.isEmpty()) {
+            return dropped;
+        }
+        Map<String, LooseDetection> first = new HashMap<>();
+        for (LooseDetection loose : looseDetections) {
+            Optional.ofNullable(crowded.get(loose.detection().source())).ifPresent(g -> first.putIfAbsent(g, loose));
+        }
+        Map<String, Integer> kept = new HashMap<>();
+        for (int i = looseDetections.size() - 1; i >= 0; i--) {
+            LooseDetection loose = looseDetections.get(i);
+            String group = crowded.get(loose.detection().source());
+            if (group != null
+                    && first.get(group) != loose
+                    && kept.merge(group, 1, Integer::sum) >= ALERTS_KEPT_PER_GROUP) {
+                dropped.add(loose);
+            }
+        }
+        return dropped;
     }
 
     private Instant clockInstant() {

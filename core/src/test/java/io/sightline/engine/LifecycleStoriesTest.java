@@ -233,6 +233,26 @@ class LifecycleStoriesTest {
     }
 
     @Test
+    void anAlertThatNeverGoesQuietKeepsItsFirstAndItsMostRecent() {
+        ProcessRef cron = process("node-1", 600, 0, "/usr/sbin/cron", "-f", STOCK);
+        for (int i = 0; i < 300; i++) {
+            engine.accept(events.falco(cron, 5 + 2 * i, "Unexpected outbound connection", Severity.LOW));
+        }
+        clock = 603;
+        // Checks at 5 s and 305 s saw at most 151 alerts; the one after 605 s sees all 300 (lines 1 to 300).
+        quietUntil(900);
+
+        List<Integer> kept = new ArrayList<>();
+        kept.add(1);
+        for (int line = 46; line <= 300; line++) {
+            kept.add(line);
+        }
+        assertThat(only().records()).extracting(SourceRecord::line).containsExactlyElementsOf(kept);
+        assertThat(only().firstSeen()).isEqualTo(at(5));
+        assertThat(only().lastSeen()).isEqualTo(at(603));
+    }
+
+    @Test
     void aClosedStoryboardIsForgottenOnceKeptForTheConfiguredTimeAndThenNothingReopensIt() {
         attack();
         // Closed by 2352 s, at the latest; kept 7200 s after that, forgotten at the next check.
