@@ -52,7 +52,11 @@ class LifecycleStoriesTest {
         clock = 12;
     }
 
-    /** Lets event time pass up to {@code seconds}: a short job on node-2 every 240 s, each an exec and an exit. */
+    /**
+     * Lets event time pass up to {@code seconds}: a short job on node-2 every 240 s, each an exec
+     * and an exit. A test's next record comes within the retention of the last job (at {@code
+     * clock}), so that the engine's clock follows it rather than holding it as dated ahead.
+     */
     private void quietUntil(double seconds) {
         for (double t = clock + 240; t <= seconds; t += 240) {
             ProcessRef job = process("node-2", 10_000 + jobs++, t, "/bin/date", "", Optional.empty());
@@ -131,16 +135,41 @@ class LifecycleStoriesTest {
         assertThat(closed.records()).extracting(SourceRecord::line).containsExactly(2, 3, 4, 5);
 
         int back = events.lastLine() + 1;
-        engine.accept(events.connect(sh, 2500, "10.0.1.10:41900", "203.0.113.9:8443"));
+        double returned = clock + 60;
+        engine.accept(events.connect(sh, returned, "10.0.1.10:41900", "203.0.113.9:8443"));
 
         Storyboard reopened = only();
         assertThat(reopened.id()).isEqualTo(closed.id());
         assertThat(reopened.closed()).isFalse();
         assertThat(reopened.records()).extracting(SourceRecord::line).containsExactly(2, 3, 4, 5, back);
         assertThat(reopened.firstSeen()).isEqualTo(closed.firstSeen());
-        assertThat(reopened.lastSeen()).isEqualTo(at(2500));
+        assertThat(reopened.lastSeen()).isEqualTo(at(returned));
         assertThat(reopened.severity()).isEqualTo(closed.severity());
         assertThat(engine.trailCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aReopenedStoryboardClosesAgainWithEverythingAndItsShellStillReopensIt() {
+        attack();
+        quietUntil(2400);
+        String id = only().id();
+        double returned = clock + 60;
+        engine.accept(events.connect(sh, returned, "10.0.1.10:41900", "203.0.113.9:8443"));
+        int second = events.lastLine();
+        clock = returned;
+
+        quietUntil(returned + CLOSE_AFTER.toSeconds() + 540);
+        Storyboard closedAgain = only();
+        assertThat(closedAgain.closed()).isTrue();
+        assertThat(closedAgain.id()).isEqualTo(id);
+        assertThat(closedAgain.records()).extracting(SourceRecord::line).containsExactly(2, 3, 4, 5, second);
+        assertThat(engine.closedStoryboardCount()).isEqualTo(1);
+
+        int third = events.lastLine() + 1;
+        engine.accept(events.read(sh, clock + 60, "/app/config.yaml"));
+        assertThat(only().closed()).isFalse();
+        assertThat(only().id()).isEqualTo(id);
+        assertThat(only().records()).extracting(SourceRecord::line).containsExactly(2, 3, 4, 5, second, third);
     }
 
     @Test
@@ -149,7 +178,7 @@ class LifecycleStoriesTest {
         quietUntil(2400);
         Storyboard closed = only();
 
-        engine.accept(events.read(curl, 2500, "/app/config.yaml"));
+        engine.accept(events.read(curl, clock + 60, "/app/config.yaml"));
 
         assertThat(only()).isEqualTo(closed);
         assertThat(engine.trailCount()).isZero();
@@ -160,13 +189,13 @@ class LifecycleStoriesTest {
         attack();
         quietUntil(2400);
         String id = only().id();
-        ProcessRef elsewhere = process("node-3", 900, 2450, "/usr/bin/python3", "fetch.py", STOCK);
-        engine.accept(events.connect(elsewhere, 2451, "10.0.3.30:52000", "203.0.113.9:8443"));
+        ProcessRef elsewhere = process("node-3", 900, clock + 20, "/usr/bin/python3", "fetch.py", STOCK);
+        engine.accept(events.connect(elsewhere, clock + 21, "10.0.3.30:52000", "203.0.113.9:8443"));
         assertThat(only().closed()).isTrue();
 
-        ProcessRef python = process("node-1", 700, 2490, "/usr/bin/python3", "beacon.py", ORDERS);
+        ProcessRef python = process("node-1", 700, clock + 50, "/usr/bin/python3", "beacon.py", ORDERS);
         int dialled = events.lastLine() + 1;
-        engine.accept(events.connect(python, 2500, "10.0.1.10:42000", "203.0.113.9:8443"));
+        engine.accept(events.connect(python, clock + 60, "10.0.1.10:42000", "203.0.113.9:8443"));
 
         Storyboard reopened = only();
         assertThat(reopened.id()).isEqualTo(id);
@@ -188,7 +217,7 @@ class LifecycleStoriesTest {
         clock = 12;
         quietUntil(2400);
         seen.addAll(changes.next(engine.storyboards()));
-        engine.accept(events.connect(sh, 2500, "10.0.1.10:41900", "203.0.113.9:8443"));
+        engine.accept(events.connect(sh, clock + 60, "10.0.1.10:41900", "203.0.113.9:8443"));
         seen.addAll(changes.next(engine.storyboards()));
 
         // A shell from a server with nothing after it is execution only, initial access suspected
@@ -260,7 +289,7 @@ class LifecycleStoriesTest {
         assertThat(engine.storyboards()).isEmpty();
         assertThat(engine.closedStoryboardCount()).isZero();
 
-        engine.accept(events.read(sh, clock + 1, "/app/config.yaml"));
+        engine.accept(events.read(sh, clock + 60, "/app/config.yaml"));
         assertThat(engine.storyboards()).isEmpty();
     }
 }
