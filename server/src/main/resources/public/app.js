@@ -63,7 +63,8 @@ async function overview() {
       el('tr', {}, ['Severity', 'Storyboard', 'Hosts', 'Pods', 'Techniques', 'Last seen', 'Records'].map(h => el('th', {}, h))),
       storyboards.storyboards.map(s => el('tr', {},
         el('td', {}, sev(s.severity)),
-        el('td', {}, el('a', {href: '#/storyboard/' + s.id}, s.id), el('div', {class: 'muted'}, s.severity_reasons[0] || '')),
+        el('td', {}, el('a', {href: '#/storyboard/' + s.id}, s.id), s.closed ? ' (closed)' : '',
+          el('div', {class: 'muted'}, s.severity_reasons[0] || '')),
         el('td', {}, s.hosts.join(', ')), el('td', {}, s.pods.join(', ')),
         el('td', {}, s.techniques.join(' ')), el('td', {}, time(s.last_seen)), el('td', {}, s.records)))),
     el('h2', {}, 'Ranked images'),
@@ -86,7 +87,7 @@ async function storyboard(id) {
   const colour = lane => LANE_COLOURS[lanes.indexOf(lane) % LANE_COLOURS.length];
   const details = el('div', {id: 'details'}, el('p', {class: 'muted'}, 'Select a node to see what happened there.'));
   app.replaceChildren(
-    el('h1', {}, sev(s.severity), ' ', s.id),
+    el('h1', {}, sev(s.severity), ' ', s.id, s.closed ? ' (closed ' + time(s.closed_at) + ')' : ''),
     el('ul', {class: 'reasons', id: 'reasons'}, s.severity_reasons.map(r => el('li', {}, r))),
     el('p', {class: 'muted'}, time(s.first_seen), ' → ', time(s.last_seen), ' · ', s.techniques.join(' '),
       s.identities.length ? ' · identities ' + s.identities.join(', ') : ''),
@@ -355,7 +356,7 @@ async function startEvents() {
       const {value, done} = await reader.read();
       if (done) break;
       buffer += value;
-      if (buffer.includes('\n\n') && /event: (created|grew|severity_changed|merged)/.test(buffer)) {
+      if (buffer.includes('\n\n') && /event: (created|grew|severity_changed|merged|closed|reopened)/.test(buffer)) {
         clearTimeout(pending);
         pending = setTimeout(() => refreshCurrent().catch(() => {}), 300);
       }

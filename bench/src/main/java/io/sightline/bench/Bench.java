@@ -17,12 +17,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -56,7 +58,8 @@ public final class Bench {
         Optional<Options> options = Options.parse(args);
         if (options.isEmpty()) {
             System.err.println("usage: sightline-bench DIR [--repeat N] [--only tokenise|end-to-end|engine]"
-                    + " [--soak EVENTS] [--paced EVENTS_PER_SECOND]   (DIR: a scenario folder)");
+                    + " [--soak EVENTS [--soak-attack CLOSE_AFTER]] [--paced EVENTS_PER_SECOND]"
+                    + "   (DIR: a scenario folder)");
             System.exit(2);
         }
         new Bench(Path.of(args[0]), options.get()).run();
@@ -65,7 +68,10 @@ public final class Bench {
     private void run() throws Exception {
         loadAssets();
         if (options.soakEvents() > 0) {
-            new Soak(this::newEngine, decodedEvents()).run(options.soakEvents());
+            Supplier<StoryboardEngine> engines = options.soakAttackCloseAfter().isEmpty()
+                    ? this::newEngine
+                    : () -> newEngine(options.soakAttackCloseAfter().get());
+            new Soak(engines, decodedEvents(), options.soakAttackCloseAfter().isPresent()).run(options.soakEvents());
             return;
         }
         if (options.pacedRate() > 0) {
@@ -266,6 +272,14 @@ public final class Bench {
         return new StoryboardEngine(loader.inventory(), catalogue, EngineConfig.DEFAULTS);
     }
 
+    /** An engine whose storyboards close after {@code closeAfter} of quiet and are kept twice that closed. */
+    private StoryboardEngine newEngine(Duration closeAfter) {
+        return new StoryboardEngine(
+                loader.inventory(),
+                catalogue,
+                EngineConfig.DEFAULTS.withLifecycle(closeAfter, closeAfter.multipliedBy(2)));
+    }
+
     private Measure best(Run run) throws Exception {
         run.measure();
         Measure fastest = null;
@@ -322,9 +336,15 @@ public final class Bench {
 
     /**
      * The command line after DIR: {@code --repeat N}, {@code --only PART}, {@code --soak EVENTS},
-     * {@code --paced EVENTS_PER_SECOND}.
+     * {@code --soak-attack CLOSE_AFTER} (the soak repeats the attack too, and storyboards close
+     * after that much quiet), {@code --paced EVENTS_PER_SECOND}.
      */
-    private record Options(int repeat, Optional<String> only, long soakEvents, long pacedRate) {
+    private record Options(
+            int repeat,
+            Optional<String> only,
+            long soakEvents,
+            Optional<Duration> soakAttackCloseAfter,
+            long pacedRate) {
 
         static Optional<Options> parse(String[] args) {
             if (args.length < 1 || args.length % 2 == 0) {
@@ -333,19 +353,21 @@ public final class Bench {
             int repeat = 3;
             Optional<String> only = Optional.empty();
             long soak = 0;
+            Optional<Duration> soakAttack = Optional.empty();
             long paced = 0;
             for (int i = 1; i < args.length; i += 2) {
                 switch (args[i]) {
                     case "--repeat" -> repeat = Integer.parseInt(args[i + 1]);
                     case "--only" -> only = Optional.of(args[i + 1]);
                     case "--soak" -> soak = Long.parseLong(args[i + 1]);
+                    case "--soak-attack" -> soakAttack = Optional.of(Duration.parse(args[i + 1]));
                     case "--paced" -> paced = Long.parseLong(args[i + 1]);
                     default -> {
                         return Optional.empty();
                     }
                 }
             }
-            return Optional.of(new Options(repeat, only, soak, paced));
+            return Optional.of(new Options(repeat, only, soak, soakAttack, paced));
         }
 
         boolean runs(String part) {

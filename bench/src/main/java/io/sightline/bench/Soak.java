@@ -3,6 +3,7 @@ package io.sightline.bench;
 import io.sightline.engine.StoryboardEngine;
 import io.sightline.event.ApiCall;
 import io.sightline.event.Detection;
+import io.sightline.event.Endpoint;
 import io.sightline.event.FileAccess;
 import io.sightline.event.NetworkFlow;
 import io.sightline.event.ProcessExec;
@@ -22,8 +23,11 @@ import java.util.function.Supplier;
 /**
  * An endless stream for the engine: the scenario once, then its background (every event that no
  * storyboard holds) again and again, each round shifted later in time by the scenario's span and
- * with fresh sensor exec ids, until the requested number of events. Every two million events it
- * prints the heap used after a full GC; a bounded engine shows a flat line.
+ * with fresh sensor exec ids, until the requested number of events. With the attack, every round
+ * is the whole scenario, its public addresses moved to a fresh block per round as well (else a
+ * round's attack would join the previous round's storyboards through the attacker addresses): so
+ * storyboards keep being created, closing and being forgotten. Every two million events it prints
+ * the heap used after a full GC; a bounded engine shows a flat line.
  */
 final class Soak {
 
@@ -31,20 +35,23 @@ final class Soak {
 
     private final Supplier<StoryboardEngine> engines;
     private final List<RuntimeEvent> scenario;
+    private final boolean withAttack;
 
-    Soak(Supplier<StoryboardEngine> engines, List<RuntimeEvent> scenario) {
+    Soak(Supplier<StoryboardEngine> engines, List<RuntimeEvent> scenario, boolean withAttack) {
         this.engines = engines;
         this.scenario = List.copyOf(scenario);
+        this.withAttack = withAttack;
     }
 
     void run(long events) {
-        List<RuntimeEvent> background = background();
+        List<RuntimeEvent> background = withAttack ? scenario : background();
         Duration span = span(scenario).plusMinutes(10);
         System.out.printf(
                 Locale.ROOT,
-                "soak: %d scenario events, %d of them background, repeated until %,d events%n",
+                "soak: %d scenario events, %d of them repeated (%s) until %,d events%n",
                 scenario.size(),
                 background.size(),
+                withAttack ? "the attack too" : "the background",
                 events);
         long baseline = Bench.usedHeapAfterGc();
         StoryboardEngine engine = engines.get();
@@ -56,7 +63,7 @@ final class Soak {
             Duration shift = span.multipliedBy(round);
             String suffix = round == 0 ? "" : "~" + round;
             for (int i = 0; i < input.size() && fed < events; i++) {
-                engine.accept(round == 0 ? input.get(i) : shifted(input.get(i), shift, suffix));
+                engine.accept(round == 0 ? input.get(i) : shifted(input.get(i), shift, suffix, round));
                 fed++;
                 if (fed == nextReport) {
                     report(engine, fed, baseline, started);
@@ -74,12 +81,15 @@ final class Soak {
         long retained = Bench.usedHeapAfterGc() - baseline;
         System.out.printf(
                 Locale.ROOT,
-                "   %,12d events  %7.1f s  heap retained after GC %7.1f MB  (%d processes kept, %d storyboards)%n",
+                "   %,12d events  %7.1f s  heap retained after GC %7.1f MB  (%d processes kept, %d storyboards, %d"
+                        + " trails open, %d closed)%n",
                 fed,
                 seconds,
                 retained / 1e6,
                 engine.processCount(),
-                engine.storyboards().size());
+                engine.storyboards().size(),
+                engine.trailCount(),
+                engine.closedStoryboardCount());
     }
 
     /** The events no storyboard of one full pass holds: what a round can repeat without a new attack. */
@@ -106,7 +116,7 @@ final class Soak {
         return events.isEmpty() ? Duration.ZERO : Duration.between(first, last);
     }
 
-    private static RuntimeEvent shifted(RuntimeEvent event, Duration shift, String suffix) {
+    private RuntimeEvent shifted(RuntimeEvent event, Duration shift, String suffix, int round) {
         return switch (event) {
             case ProcessExec exec ->
                 new ProcessExec(
@@ -127,8 +137,8 @@ final class Soak {
                         shifted(flow.process(), shift, suffix),
                         flow.parent().map(parent -> shifted(parent, shift, suffix)),
                         flow.direction(),
-                        flow.local(),
-                        flow.remote());
+                        moved(flow.local(), round),
+                        moved(flow.remote(), round));
             case FileAccess access ->
                 new FileAccess(
                         access.source(),
@@ -167,8 +177,33 @@ final class Soak {
                         detection.process().map(process -> shifted(process, shift, suffix)),
                         detection.parentPid(),
                         detection.container(),
-                        detection.remotes());
+                        detection.remotes().stream()
+                                .map(remote -> moved(remote, round))
+                                .toList());
         };
+    }
+
+    /**
+     * With the attack, a public IPv4 address {@code a.b.c.d} becomes {@code a.b.(c + round).d}: the
+     * first two octets, which decide whether an address is private, stay.
+     */
+    private Endpoint moved(Endpoint endpoint, int round) {
+        String[] octets = endpoint.address().split("\\.");
+        if (!withAttack || octets.length != 4 || isPrivate(octets)) {
+            return endpoint;
+        }
+        int third = (Integer.parseInt(octets[2]) + round) % 256;
+        return new Endpoint(octets[0] + "." + octets[1] + "." + third + "." + octets[3], endpoint.port());
+    }
+
+    private static boolean isPrivate(String[] octets) {
+        int a = Integer.parseInt(octets[0]);
+        int b = Integer.parseInt(octets[1]);
+        return a == 10
+                || a == 127
+                || (a == 172 && b >= 16 && b < 32)
+                || (a == 192 && b == 168)
+                || (a == 169 && b == 254);
     }
 
     private static ProcessRef shifted(ProcessRef ref, Duration shift, String suffix) {

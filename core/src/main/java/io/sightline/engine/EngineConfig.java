@@ -21,6 +21,13 @@ import java.time.Duration;
  *     memory stays bounded on an endless stream; a link that needs them (a process tainted
  *     later, a connection matched later) must arrive within it
  * @param rarity how the sightings of a pattern in history and in this run make it routine or new
+ * @param closeAfter how long, in event time, a storyboard's trail may see no new record before the
+ *     storyboard closes: the engine keeps its last snapshot and a compact skeleton, and releases the
+ *     rest (see {@link StoryboardEngine}); at least the retention, so that nothing the trail's
+ *     processes did is still waiting to be linked
+ * @param closedKeptFor how long, in event time, a closed storyboard (its snapshot and skeleton) is
+ *     kept after it closed, for serving and for reopening; then it is forgotten, which bounds the
+ *     memory of an endless stream; at least {@code closeAfter}
  */
 public record EngineConfig(
         Duration clockSkew,
@@ -28,7 +35,9 @@ public record EngineConfig(
         Duration lateness,
         int commonPattern,
         Duration retention,
-        RarityConfig rarity) {
+        RarityConfig rarity,
+        Duration closeAfter,
+        Duration closedKeptFor) {
 
     public static final EngineConfig DEFAULTS = new EngineConfig(
             Duration.ofSeconds(5),
@@ -36,7 +45,9 @@ public record EngineConfig(
             Duration.ofSeconds(30),
             5,
             Duration.ofMinutes(5),
-            RarityConfig.DEFAULTS);
+            RarityConfig.DEFAULTS,
+            Duration.ofHours(24),
+            Duration.ofDays(7));
 
     public EngineConfig {
         requireNonNull(clockSkew, "clockSkew is null");
@@ -44,6 +55,8 @@ public record EngineConfig(
         requireNonNull(lateness, "lateness is null");
         requireNonNull(retention, "retention is null");
         requireNonNull(rarity, "rarity is null");
+        requireNonNull(closeAfter, "closeAfter is null");
+        requireNonNull(closedKeptFor, "closedKeptFor is null");
         if (retention.compareTo(lateness) < 0 || retention.compareTo(apiCallWindow) < 0) {
             throw new IllegalArgumentException("retention must cover the lateness bound and the API call window, got "
                     + retention + " against " + lateness + " and " + apiCallWindow);
@@ -52,21 +65,36 @@ public record EngineConfig(
             throw new IllegalArgumentException("clock skew, API call window and lateness must not be negative, got "
                     + clockSkew + ", " + apiCallWindow + " and " + lateness);
         }
+        if (closeAfter.compareTo(retention) < 0 || closedKeptFor.compareTo(closeAfter) < 0) {
+            throw new IllegalArgumentException("a storyboard must close no sooner than the retention and be kept at"
+                    + " least as long as it took to close, got closeAfter " + closeAfter + " and closedKeptFor "
+                    + closedKeptFor + " against the retention " + retention);
+        }
         if (commonPattern < 2) {
             throw new IllegalArgumentException("commonPattern must be 2 or more, got " + commonPattern);
         }
     }
 
-    public EngineConfig(
-            Duration clockSkew, Duration apiCallWindow, Duration lateness, int commonPattern, Duration retention) {
-        this(clockSkew, apiCallWindow, lateness, commonPattern, retention, RarityConfig.DEFAULTS);
+    public EngineConfig(Duration clockSkew, Duration apiCallWindow) {
+        this(
+                clockSkew,
+                apiCallWindow,
+                DEFAULTS.lateness(),
+                DEFAULTS.commonPattern(),
+                DEFAULTS.retention(),
+                DEFAULTS.rarity(),
+                DEFAULTS.closeAfter(),
+                DEFAULTS.closedKeptFor());
     }
 
-    public EngineConfig(Duration clockSkew, Duration apiCallWindow) {
-        this(clockSkew, apiCallWindow, DEFAULTS.lateness(), DEFAULTS.commonPattern(), DEFAULTS.retention());
+    /** These settings, with storyboards closing after {@code closeAfter} and kept {@code closedKeptFor} closed. */
+    public EngineConfig withLifecycle(Duration closeAfter, Duration closedKeptFor) {
+        return new EngineConfig(
+                clockSkew, apiCallWindow, lateness, commonPattern, retention, rarity, closeAfter, closedKeptFor);
     }
 
     public EngineConfig withRarity(RarityConfig rarity) {
-        return new EngineConfig(clockSkew, apiCallWindow, lateness, commonPattern, retention, rarity);
+        return new EngineConfig(
+                clockSkew, apiCallWindow, lateness, commonPattern, retention, rarity, closeAfter, closedKeptFor);
     }
 }

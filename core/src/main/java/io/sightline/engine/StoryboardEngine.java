@@ -56,7 +56,7 @@ import java.util.Set;
  * <p>Memory is bounded by the retention (see {@link EngineConfig#retention()}): flows, API calls
  * and exited processes that no trail holds are forgotten once the newest event is further ahead
  * than the retention, and a process off every trail that no record named for twelve retentions
- * is forgotten even if its exit never came. What a trail holds is kept for the storyboard's life.
+ * is forgotten even if its exit never came. What a trail holds is kept while its storyboard is open.
  *
  * <p>Rarity: the engine counts the patterns it sees (every spawn, and the file or connect behaviour
  * a rule started a trail with) per workload, at most {@link
@@ -64,7 +64,26 @@ import java.util.Set;
  * them and the {@link PatternHistory} it was given (see {@link Rarity}); {@link
  * #takePatternCounts()} hands the counts to the caller to keep.
  *
- * <p>TODO: storyboards themselves are never closed or aged out; a server running for months needs it.
+ * <p>A storyboard whose trail saw no new record for {@link EngineConfig#closeAfter()} (event time,
+ * a day by default) closes: the engine keeps its last snapshot, which {@link #storyboards()} still
+ * returns (marked closed), and a {@link Skeleton}: the id, the techniques and ratings, and the
+ * identities of the trail's processes that had not exited, its attacker addresses and its scope.
+ * Everything else (the processes, their flows and records, the trail's indexes) is released. A
+ * later record about one of those processes (same process key or exec id), or a connection to one
+ * of the attacker addresses from the storyboard's scope, reopens it under the same id: the new
+ * trail starts from the skeleton and its storyboard is the closed snapshot's plus what came since.
+ * A process that had exited when the storyboard closed does not reopen it. A closed storyboard is
+ * forgotten {@link EngineConfig#closedKeptFor()} after it closed (a week by default), which bounds
+ * memory on an endless stream; until then it costs its snapshot and its skeleton. Closing is
+ * checked once per retention of event time, so a storyboard closes at most a retention late.
+ *
+ * <p>Sensor alerts that stand alone (on no trail) close the same way, grouped as their storyboard
+ * groups them, once the newest alert of the group is that old; nothing reopens such a storyboard
+ * (a later alert of the same rule and scope starts a new one). One that never goes quiet keeps
+ * its first alert and its 255 most recent.
+ *
+ * <p>TODO: the way in (a server a trail entered without taking it whole)
+ * is not in the skeleton, so exploiting it again after the close starts a new storyboard.
  *
  * <p>Not thread-safe: one thread feeds it.
  */
@@ -96,6 +115,9 @@ public final class StoryboardEngine {
     private static final int RECENT_REFS = 1 << 12;
 
     private static final int AHEAD_RECORDS_KEPT = 100;
+
+    /** Alerts kept of a storyboard of alerts that stand alone: the first, and the most recent. */
+    private static final int ALERTS_KEPT_PER_GROUP = 256;
 
     /** Records of one stream in a row, dated ahead together, that confirm a jump of that stream alone. */
     private static final int AHEAD_CONFIRMATIONS = 32;
@@ -152,6 +174,10 @@ public final class StoryboardEngine {
     private long eventsSeen;
     private long lateEvents;
 
+    private final Skeletons skeletons = new Skeletons();
+    private long nextCloseSweepNanos = Long.MIN_VALUE;
+    private long trailsMade;
+
     /** An engine with Sightline's built-in rules ({@link BuiltInRules}). */
     public StoryboardEngine(Inventory inventory, ImageRisk imageRisk, EngineConfig config) {
         this(inventory, imageRisk, config, CompiledRules.BUILT_IN, PatternHistory.EMPTY);
@@ -197,6 +223,7 @@ public final class StoryboardEngine {
             case Detection detection -> onDetection(detection);
         }
         forgetWhatRetentionHasPassed();
+        closeQuietStoryboards();
     }
 
     /** Exited processes forgotten because no trail touched them within the retention. */
@@ -311,8 +338,12 @@ public final class StoryboardEngine {
     }
 
     private void evict(ProcessNode node) {
-        node.evicted = true;
         evictedProcesses++;
+        forget(node);
+    }
+
+    private void forget(ProcessNode node) {
+        node.evicted = true;
         nodes.remove(node.key);
         HostPid hostPid = new HostPid(node.key.host(), node.key.pid());
         List<ProcessNode> samePid = nodesByHostPid.get(hostPid);
@@ -409,9 +440,12 @@ public final class StoryboardEngine {
 
     /** The current storyboards, most severe first. */
     public List<Storyboard> storyboards() {
+        return snapshot().build(liveTrails(), looseDetections, trailSnapshots, skeletons.closedStoryboards());
+    }
+
+    private StoryboardSnapshot snapshot() {
         Rarity rarity = new Rarity(history, patterns, config.commonPattern(), config.rarity());
-        return new StoryboardSnapshot(inventory, imageRisk, rarity, this::record)
-                .build(liveTrails(), looseDetections, trailSnapshots);
+        return new StoryboardSnapshot(inventory, imageRisk, rarity, this::record);
     }
 
     /**
@@ -431,6 +465,225 @@ public final class StoryboardEngine {
         Set<Trail> roots = new LinkedHashSet<>();
         trails.forEach(trail -> roots.add(trail.root()));
         return List.copyOf(roots);
+    }
+
+    /** The trails of the open storyboards. */
+    public int trailCount() {
+        return liveTrails().size();
+    }
+
+    /** The closed storyboards the engine holds (see {@link EngineConfig#closedKeptFor()}), reopened ones included. */
+    public int closedStoryboardCount() {
+        return skeletons.size();
+    }
+
+    /**
+     * Closes the storyboards whose trail saw no record for {@link EngineConfig#closeAfter()} and
+     * forgets those closed longer than {@link EngineConfig#closedKeptFor()}. One pass over the
+     * trails per retention of event time, so the cost per event stays constant on average.
+     */
+    private void closeQuietStoryboards() {
+        if (newestNanos < nextCloseSweepNanos) {
+            return;
+        }
+        nextCloseSweepNanos = newestNanos + config.retention().toNanos();
+        long quietSince = newestNanos - config.closeAfter().toNanos();
+        List<Trail> open = new ArrayList<>();
+        for (Trail root : liveTrails()) {
+            if (root.lastSeen == null || nanos(root.lastSeen) < quietSince) {
+                close(root);
+            } else {
+                open.add(root);
+            }
+        }
+        trails.clear();
+        trails.addAll(open);
+        closeQuietAlerts(quietSince);
+        skeletons.forgetClosedBefore(newestNanos - config.closedKeptFor().toNanos());
+    }
+
+    /**
+     * Closes the storyboards of sensor alerts that stand alone (on no trail) whose newest alert is
+     * older than {@code quietSince}: their snapshot is kept like a trail's, with nothing that
+     * reopens it (a later alert of the same rule and scope starts a new one), and their alerts
+     * are let go, as are those whose process joined a trail since. Cost: the alerts held, once
+     * per retention of event time.
+     */
+    private void closeQuietAlerts(long quietSince) {
+        Set<SourceRecord> closing = new java.util.HashSet<>();
+        Map<SourceRecord, String> crowded = new HashMap<>();
+        for (Storyboard alerts : snapshot().build(List.of(), looseDetections, new TrailSnapshots(), List.of())) {
+            if (nanos(alerts.lastSeen()) < quietSince) {
+                closing.addAll(alerts.records());
+                skeletons.add(new Skeleton(
+                        alerts.withClosedAt(clockInstant()),
+                        -1,
+                        newestNanos,
+                        new Skeleton.Identities(Set.of(), Set.of(), Set.of(), Set.of(), Set.of()),
+                        new Skeleton.Ratings(Map.of(), List.of())));
+            } else if (alerts.records().size() > ALERTS_KEPT_PER_GROUP) {
+                alerts.records().forEach(record -> crowded.put(record, alerts.id()));
+            }
+        }
+        Set<LooseDetection> dropped = thinOut(crowded);
+        looseDetections.removeIf(loose -> closing.contains(loose.detection().source())
+                || loose.node().filter(n -> n.tainted).isPresent()
+                || dropped.contains(loose));
+    }
+
+    /**
+     * Of each storyboard of alerts that holds more than {@link #ALERTS_KEPT_PER_GROUP} (by
+     * record), the alerts to drop: all but the first (its id comes from it) and the most recent.
+     * A rule that fires all day in one container would otherwise grow one storyboard for ever.
+     */
+    private Set<LooseDetection> thinOut(Map<SourceRecord, String> crowded) {
+        Set<LooseDetection> dropped = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        if (crowded.isEmpty()) {
+            return dropped;
+        }
+        Map<String, LooseDetection> first = new HashMap<>();
+        for (LooseDetection loose : looseDetections) {
+            Optional.ofNullable(crowded.get(loose.detection().source())).ifPresent(g -> first.putIfAbsent(g, loose));
+        }
+        Map<String, Integer> kept = new HashMap<>();
+        for (int i = looseDetections.size() - 1; i >= 0; i--) {
+            LooseDetection loose = looseDetections.get(i);
+            String group = crowded.get(loose.detection().source());
+            if (group != null
+                    && first.get(group) != loose
+                    && kept.merge(group, 1, Integer::sum) >= ALERTS_KEPT_PER_GROUP) {
+                dropped.add(loose);
+            }
+        }
+        return dropped;
+    }
+
+    private Instant clockInstant() {
+        return Instant.ofEpochSecond(
+                Math.floorDiv(newestNanos, 1_000_000_000L), Math.floorMod(newestNanos, 1_000_000_000L));
+    }
+
+    /** Keeps the storyboard's last snapshot and skeleton (a trail with no evidence leaves none), and releases the trail. */
+    private void close(Trail root) {
+        List<Storyboard> last = snapshot().build(List.of(root), List.of(), new TrailSnapshots(), List.of());
+        root.continues.forEach(skeletons::remove);
+        if (!last.isEmpty()) {
+            skeletons.add(new Skeleton(
+                    last.getFirst().withClosedAt(clockInstant()),
+                    root.sequence,
+                    newestNanos,
+                    survivors(root),
+                    new Skeleton.Ratings(root.techniques, root.detections)));
+        }
+        release(root);
+    }
+
+    /**
+     * What reopens a closed storyboard: its processes that had not exited and the addresses and
+     * scope it used, and, for a storyboard that was reopened before, what reopened it then and has
+     * not exited since.
+     */
+    private Skeleton.Identities survivors(Trail root) {
+        Set<ProcessKey> members = new java.util.HashSet<>();
+        Set<String> execIds = new java.util.HashSet<>();
+        Set<String> containers = new LinkedHashSet<>(root.extraContainers);
+        Set<String> bareHosts = new LinkedHashSet<>();
+        for (Skeleton earlier : root.continues) {
+            members.addAll(earlier.members);
+            execIds.addAll(earlier.execIds);
+            containers.addAll(earlier.containers);
+            bareHosts.addAll(earlier.bareHosts);
+        }
+        for (ProcessNode member : root.members) {
+            member.containerId().ifPresentOrElse(containers::add, () -> bareHosts.add(member.host()));
+            boolean alive = member.exitNanos == 0;
+            if (member.tainted && alive) {
+                members.add(member.key);
+                Optional.ofNullable(member.execId).ifPresent(execIds::add);
+            } else if (!alive) {
+                members.remove(member.key);
+                Optional.ofNullable(member.execId).ifPresent(execIds::remove);
+            }
+        }
+        Set<String> addresses = new LinkedHashSet<>();
+        root.externalAddresses.stream().filter(Behaviours::isPublicAddress).forEach(addresses::add);
+        return new Skeleton.Identities(members, execIds, addresses, containers, bareHosts);
+    }
+
+    /**
+     * Forgets the trail's processes (a process on it that had not exited comes back as a new node
+     * when a record names it, and the skeleton takes it in then) and lets go of the way in, which
+     * the ordinary retention then forgets. Drops the trail from every index that names it.
+     */
+    private void release(Trail root) {
+        long retained = newestNanos - config.retention().toNanos();
+        for (ProcessNode member : root.members) {
+            if (member.evicted) {
+                continue;
+            }
+            if (member.tainted) {
+                forget(member);
+            } else {
+                member.trail = null;
+                if (member.exitNanos != 0 && member.exitNanos < retained) {
+                    evict(member);
+                }
+            }
+            ArrayDeque<ProcessNode> logins = loginProcessesByHost.get(member.host());
+            if (logins != null) {
+                logins.removeIf(n -> n.evicted);
+            }
+        }
+        for (String address : root.externalAddresses) {
+            List<Trail> using = trailsByAttackerAddress.get(address);
+            if (using != null && using.removeIf(t -> t.root() == root) && using.isEmpty()) {
+                trailsByAttackerAddress.remove(address);
+            }
+        }
+        apiWindowsBySource
+                .values()
+                .forEach(windows -> windows.removeIf(w -> w.trail().root() == root));
+        apiWindowsBySource.values().removeIf(List::isEmpty);
+        pendingSessionsByHost
+                .values()
+                .forEach(pending -> pending.removeIf(p -> p.trail().root() == root));
+        root.release();
+    }
+
+    /** A record names a process of a closed storyboard that had not exited: the storyboard reopens with it. */
+    private void reopenBySurvivor(ProcessNode node) {
+        skeletons.ofMember(node.key, node.execId).ifPresent(skeleton -> taint(node, openTrailOf(skeleton)));
+    }
+
+    /** A connection to a closed storyboard's attacker address from its scope reopens it. */
+    private void reopenByAttackerAddress(Flow flow) {
+        if (flow.node.tainted) {
+            return;
+        }
+        for (Skeleton skeleton : skeletons.closedUsing(flow.remote.address())) {
+            if (skeleton.inScope(flow.node)) {
+                joinAttackerAddress(openTrailOf(skeleton), flow);
+                return;
+            }
+        }
+    }
+
+    /** The trail that continues the storyboard: the one a record reopened it with, or a new one. */
+    private Trail openTrailOf(Skeleton skeleton) {
+        if (skeleton.reopened != null) {
+            return skeleton.reopened.root();
+        }
+        Trail trail = new Trail(skeleton.sequence);
+        trail.continueFrom(skeleton);
+        trails.add(trail);
+        skeleton.reopened = trail;
+        for (String address : skeleton.attackerAddresses) {
+            trail.externalAddresses.add(address);
+            trailsByAttackerAddress
+                    .computeIfAbsent(address, k -> new ArrayList<>(1))
+                    .add(trail);
+        }
+        return trail;
     }
 
     private void onExec(ProcessExec exec) {
@@ -490,6 +743,7 @@ public final class StoryboardEngine {
             }
             external.addLast(flow);
             joinTrailsUsingAddress(flow);
+            reopenByAttackerAddress(flow);
         }
         if (!node.tainted) {
             Optional<Rule> seedRule = rules.connectSeed(node, flow);
@@ -1035,16 +1289,20 @@ public final class StoryboardEngine {
         for (Trail trail : trailsByAttackerAddress.getOrDefault(flow.remote.address(), List.of())) {
             Trail root = trail.root();
             if (spansProcessScope(root, flow.node)) {
-                enter(flow.node, root, flow.source(), flow.time());
-                root.root().links.add(new Trail.Link(flow.node.key, flow.remote.address(), "connected"));
-                step(
-                        root.root(),
-                        flow.time(),
-                        flow.node,
-                        flow.node.name() + " connects to " + flow.remote + " (attacker address)");
+                joinAttackerAddress(root, flow);
                 return;
             }
         }
+    }
+
+    private void joinAttackerAddress(Trail root, Flow flow) {
+        enter(flow.node, root, flow.source(), flow.time());
+        root.root().links.add(new Trail.Link(flow.node.key, flow.remote.address(), "connected"));
+        step(
+                root.root(),
+                flow.time(),
+                flow.node,
+                flow.node.name() + " connects to " + flow.remote + " (attacker address)");
     }
 
     /** Same container, or the same host for a process outside any container. */
@@ -1102,7 +1360,7 @@ public final class StoryboardEngine {
     }
 
     private Trail newTrail() {
-        Trail trail = new Trail(trails.size());
+        Trail trail = new Trail(trailsMade++);
         trails.add(trail);
         return trail;
     }
@@ -1193,11 +1451,16 @@ public final class StoryboardEngine {
         if (created) {
             noteLoginProcess(node);
         }
+        boolean named = false;
         if (ref.execId().isPresent()) {
             String id = ref.execId().get();
             if (nodesByExecId.putIfAbsent(id, node) == null && node.execId == null) {
                 node.execId = id;
+                named = true;
             }
+        }
+        if ((created || named) && !node.tainted && !skeletons.isEmpty()) {
+            reopenBySurvivor(node);
         }
         return node;
     }

@@ -57,11 +57,18 @@ final class StoryboardSnapshot {
         this.rarity = rarity;
     }
 
-    List<Storyboard> build(List<Trail> trails, List<StoryboardEngine.LooseDetection> loose, TrailSnapshots built) {
+    /** The storyboards of the trails (each with the closed storyboards it continues), the loose alerts and the closed. */
+    List<Storyboard> build(
+            List<Trail> trails,
+            List<StoryboardEngine.LooseDetection> loose,
+            TrailSnapshots built,
+            List<Storyboard> closed) {
         List<Trail> withRecords =
                 trails.stream().filter(t -> !t.records.isEmpty()).toList();
-        List<Storyboard> storyboards = new ArrayList<>(built.of(withRecords, this::fromTrail, this::judgement));
+        List<Storyboard> storyboards = new ArrayList<>(
+                built.of(withRecords, t -> Continuation.of(fromTrail(t), t.continues), this::judgement));
         storyboards.addAll(fromLooseDetections(loose));
+        storyboards.addAll(closed);
         storyboards.sort(Comparator.comparing(Storyboard::severity)
                 .reversed()
                 .thenComparing(Storyboard::firstSeen)
@@ -442,6 +449,9 @@ final class StoryboardSnapshot {
     }
 
     private static String id(Trail trail) {
+        if (trail.reopenedId.isPresent()) {
+            return trail.reopenedId.get();
+        }
         String seed = trail.members.isEmpty()
                 ? trail.records.stream()
                         .sorted()

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -39,6 +40,11 @@ final class Trail {
 
     Instant firstSeen;
     Instant lastSeen;
+
+    /** The id of the closed storyboard this trail reopened; empty for a trail of its own. */
+    Optional<String> reopenedId = Optional.empty();
+    /** The closed storyboards this trail continues: their evidence is part of its storyboard. */
+    final List<Skeleton> continues = new ArrayList<>(0);
 
     Trail(long sequence) {
         this.sequence = sequence;
@@ -81,12 +87,42 @@ final class Trail {
         keep.ruleSeedPatterns.addAll(gone.ruleSeedPatterns);
         keep.links.addAll(gone.links);
         keep.dialled.addAll(gone.dialled);
+        keep.continues.addAll(gone.continues);
         keep.seen(gone.firstSeen);
         keep.seen(gone.lastSeen);
         gone.records.clear();
         gone.members.clear();
         gone.steps.clear();
         return keep;
+    }
+
+    /**
+     * Starts this (new) trail as the continuation of a closed storyboard: it takes the id, the
+     * techniques and the sensor ratings that made the storyboard's severity, and the containers
+     * that are its scope. The rest of what it showed stays in the closed snapshot.
+     */
+    void continueFrom(Skeleton skeleton) {
+        reopenedId = Optional.of(skeleton.id());
+        continues.add(skeleton);
+        techniques.putAll(skeleton.techniques);
+        detections.addAll(skeleton.detections);
+        extraContainers.addAll(skeleton.containers);
+    }
+
+    /** Drops what the trail holds once its storyboard closed: a stale reference to it then costs little. */
+    void release() {
+        records.clear();
+        members.clear();
+        steps.clear();
+        links.clear();
+        dialled.clear();
+        services.clear();
+        identities.clear();
+        extraContainers.clear();
+        detections.clear();
+        seedPatterns.clear();
+        externalAddresses.clear();
+        continues.clear();
     }
 
     void seen(Instant time) {

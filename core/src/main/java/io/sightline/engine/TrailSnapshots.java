@@ -15,7 +15,7 @@ import java.util.function.Function;
  * while most batches touch no trail at all.
  *
  * <p>A trail's state is what a storyboard is built from: the sizes of its grow-only collections,
- * its first and last times, the rarity verdict on its seed patterns, and for each member the number of
+ * its first and last times, the rarity verdict on its seed patterns, the closed storyboards it continues, and for each member the number of
  * records added, its executable, arguments, container and parent (which a late exec or a late parent
  * fills in without the trail growing). Two equal states build equal storyboards, because the
  * inventory and the image risk an engine reads are fixed for its life.
@@ -47,7 +47,7 @@ final class TrailSnapshots {
     /** Numbers compared by value, references (shared strings, parents) by identity. */
     private static final class State {
 
-        private static final int TRAIL_NUMBERS = 16;
+        private static final int TRAIL_NUMBERS = 17;
         private static final int MEMBER_NUMBERS = 1;
         private static final int MEMBER_REFERENCES = 4;
 
@@ -78,6 +78,7 @@ final class TrailSnapshots {
             numbers[n++] = trail.seedPatterns.size();
             numbers[n++] = trail.ruleSeedPatterns.size();
             numbers[n++] = trail.links.size();
+            numbers[n++] = trail.continues.size();
             numbers[n++] = trail.firstSeen == null ? Long.MIN_VALUE : trail.firstSeen.getEpochSecond();
             numbers[n++] = trail.firstSeen == null ? 0 : trail.firstSeen.getNano();
             numbers[n++] = trail.lastSeen == null ? Long.MIN_VALUE : trail.lastSeen.getEpochSecond();

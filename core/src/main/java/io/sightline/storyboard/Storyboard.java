@@ -6,11 +6,15 @@ import io.sightline.event.SourceRecord;
 import io.sightline.finding.Severity;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One attack as the engine stitched it: what it touched, what it did in order, why it is as
  * severe as it is, and the source records that are its evidence. A snapshot: the engine builds a
  * new one each time it is asked.
+ *
+ * @param closedAt when (in event time) the storyboard closed because its trail went quiet; empty
+ *     while it is open. A closed storyboard keeps its id and reopens when its attacker comes back.
  */
 public record Storyboard(
         String id,
@@ -27,7 +31,8 @@ public record Storyboard(
         List<TechniqueTag> techniques,
         List<TrailStep> trail,
         List<SourceRecord> records,
-        Graph graph) {
+        Graph graph,
+        Optional<Instant> closedAt) {
 
     public Storyboard {
         requireNonNull(id, "id is null");
@@ -45,6 +50,43 @@ public record Storyboard(
         trail = List.copyOf(trail);
         records = List.copyOf(records);
         requireNonNull(graph, "graph is null");
+        requireNonNull(closedAt, "closedAt is null");
+    }
+
+    /** An open storyboard. */
+    public Storyboard(
+            String id,
+            Severity severity,
+            List<String> severityReasons,
+            Instant firstSeen,
+            Instant lastSeen,
+            List<String> hosts,
+            List<ContainerEntity> containers,
+            List<String> imageDigests,
+            List<String> services,
+            List<String> identities,
+            List<String> externalAddresses,
+            List<TechniqueTag> techniques,
+            List<TrailStep> trail,
+            List<SourceRecord> records,
+            Graph graph) {
+        this(
+                id,
+                severity,
+                severityReasons,
+                firstSeen,
+                lastSeen,
+                hosts,
+                containers,
+                imageDigests,
+                services,
+                identities,
+                externalAddresses,
+                techniques,
+                trail,
+                records,
+                graph,
+                Optional.empty());
     }
 
     /** A storyboard without its causal graph (one made of sensor alerts alone has none). */
@@ -79,6 +121,32 @@ public record Storyboard(
                 trail,
                 records,
                 Graph.EMPTY);
+    }
+
+    public boolean closed() {
+        return closedAt.isPresent();
+    }
+
+    /** This storyboard, closed at {@code time}. */
+    public Storyboard withClosedAt(Instant time) {
+        requireNonNull(time, "time is null");
+        return new Storyboard(
+                id,
+                severity,
+                severityReasons,
+                firstSeen,
+                lastSeen,
+                hosts,
+                containers,
+                imageDigests,
+                services,
+                identities,
+                externalAddresses,
+                techniques,
+                trail,
+                records,
+                graph,
+                Optional.of(time));
     }
 
     /** A container the trail ran in, resolved against the inventory where possible. */

@@ -35,7 +35,11 @@ public record StoryboardChange(
         CREATED("created"),
         GREW("grew"),
         SEVERITY_CHANGED("severity_changed"),
-        MERGED("merged");
+        MERGED("merged"),
+        /** Its trail went quiet: the storyboard is kept as it was, under the same id. */
+        CLOSED("closed"),
+        /** A record tied to a closed storyboard came: it is open again and grows under the same id. */
+        REOPENED("reopened");
 
         private final String label;
 

@@ -13,8 +13,16 @@ import java.util.Set;
 
 /**
  * Diffs consecutive storyboard snapshots into changes: created, grew (more evidence), severity
- * changed and merged. A storyboard that disappears was merged: the engine keeps the older id, and
- * the survivor is the storyboard that now holds the vanished one's first record.
+ * changed, merged, closed and reopened. A storyboard that disappears was merged: the engine keeps
+ * the older id, and the survivor is the storyboard that now holds the vanished one's first record.
+ * A closed storyboard stays in the snapshots (marked {@link Storyboard#closed()}), so closing is a
+ * change of its own and never reads as a merge; one the engine has forgotten since (see {@code
+ * EngineConfig.closedKeptFor}) disappears without a change.
+ *
+ * <p>Per storyboard the changes come in this order: {@code CREATED} or {@code REOPENED}, then
+ * {@code MERGED} or {@code GREW} (a reopened storyboard grew by definition, so no {@code GREW}
+ * follows it), then {@code SEVERITY_CHANGED}, then {@code CLOSED}: a storyboard created and closed
+ * between two snapshots is reported as both.
  *
  * <p>Cost per snapshot: linear in the number of storyboards, plus the records of survivors when
  * something merged. Not thread safe: whoever drives the engine (the server's engine thread) owns it.
@@ -32,18 +40,25 @@ public final class StoryboardChanges {
         for (Storyboard s : current) {
             Storyboard before = previous.get(s.id());
             List<String> merged = mergedInto.getOrDefault(s.id(), List.of());
+            boolean reopened = before != null && before.closed() && !s.closed();
             if (before == null) {
                 changes.add(change(StoryboardChange.Type.CREATED, s, Optional.empty(), merged));
-                continue;
+            } else if (reopened) {
+                changes.add(change(StoryboardChange.Type.REOPENED, s, Optional.empty(), List.of()));
             }
-            if (!merged.isEmpty()) {
+            if (before != null && !merged.isEmpty()) {
                 changes.add(change(StoryboardChange.Type.MERGED, s, Optional.empty(), merged));
-            } else if (s.records().size() > before.records().size()) {
+            } else if (before != null
+                    && !reopened
+                    && s.records().size() > before.records().size()) {
                 changes.add(change(StoryboardChange.Type.GREW, s, Optional.empty(), List.of()));
             }
-            if (s.severity() != before.severity()) {
+            if (before != null && s.severity() != before.severity()) {
                 changes.add(
                         change(StoryboardChange.Type.SEVERITY_CHANGED, s, Optional.of(before.severity()), List.of()));
+            }
+            if (s.closed() && (before == null || !before.closed())) {
+                changes.add(change(StoryboardChange.Type.CLOSED, s, Optional.empty(), List.of()));
             }
         }
         previous = now;

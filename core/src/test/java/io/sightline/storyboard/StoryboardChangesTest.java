@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 class StoryboardChangesTest {
 
     private static final Instant T0 = Instant.parse("2026-11-14T09:00:00Z");
+    private static final Instant T1 = T0.plusSeconds(86_400);
 
     private final StoryboardChanges changes = new StoryboardChanges();
 
@@ -62,6 +63,45 @@ class StoryboardChangesTest {
                 .containsExactly(
                         new StoryboardChange(Type.MERGED, "sb-1", Severity.HIGH, 6, Optional.empty(), List.of("sb-2")),
                         new StoryboardChange(Type.CREATED, "sb-3", Severity.LOW, 1, Optional.empty(), List.of()));
+    }
+
+    @Test
+    void aStoryboardThatClosedIsClosedNotMergedNorGoneAndReopeningIsNotGrowth() {
+        changes.next(List.of(board("sb-1", Severity.HIGH, 1, 3), board("sb-2", Severity.LOW, 10, 12)));
+
+        // sb-2 closes while sb-1 grows to hold sb-2's first record: still a close, not a merge.
+        List<StoryboardChange> closing = changes.next(List.of(
+                board("sb-1", Severity.HIGH, 1, 3, 10),
+                board("sb-2", Severity.LOW, 10, 12).withClosedAt(T1)));
+        List<StoryboardChange> quiet = changes.next(List.of(
+                board("sb-1", Severity.HIGH, 1, 3, 10),
+                board("sb-2", Severity.LOW, 10, 12).withClosedAt(T1)));
+        List<StoryboardChange> reopening =
+                changes.next(List.of(board("sb-1", Severity.HIGH, 1, 3, 10), board("sb-2", Severity.MEDIUM, 10, 14)));
+
+        assertThat(closing)
+                .containsExactly(
+                        new StoryboardChange(Type.GREW, "sb-1", Severity.HIGH, 4, Optional.empty(), List.of()),
+                        new StoryboardChange(Type.CLOSED, "sb-2", Severity.LOW, 3, Optional.empty(), List.of()));
+        assertThat(quiet).isEmpty();
+        assertThat(reopening)
+                .containsExactly(
+                        new StoryboardChange(Type.REOPENED, "sb-2", Severity.MEDIUM, 5, Optional.empty(), List.of()),
+                        new StoryboardChange(
+                                Type.SEVERITY_CHANGED,
+                                "sb-2",
+                                Severity.MEDIUM,
+                                5,
+                                Optional.of(Severity.LOW),
+                                List.of()));
+    }
+
+    @Test
+    void aStoryboardCreatedAndClosedBetweenTwoSnapshotsIsReportedAsBoth() {
+        List<StoryboardChange> first =
+                changes.next(List.of(board("sb-1", Severity.HIGH, 1, 2).withClosedAt(T1)));
+
+        assertThat(first).extracting(StoryboardChange::type).containsExactly(Type.CREATED, Type.CLOSED);
     }
 
     /** A storyboard whose evidence is lines {@code from..to} (and any {@code more}) of one file. */

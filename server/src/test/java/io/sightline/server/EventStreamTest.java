@@ -102,7 +102,7 @@ class EventStreamTest {
     }
 
     /** Waits (bounded) for a line starting with one of the prefixes; the stream pushes, nothing polls. */
-    private static boolean next(BlockingQueue<String> lines, String... prefixes) throws InterruptedException {
+    static boolean next(BlockingQueue<String> lines, String... prefixes) throws InterruptedException {
         List<String> seen = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {

@@ -67,6 +67,8 @@ public final class ReportJson {
         strings(node.putArray("severity_reasons"), s.severityReasons());
         node.put("first_seen", s.firstSeen().toString());
         node.put("last_seen", s.lastSeen().toString());
+        node.put("closed", s.closed());
+        node.put("closed_at", s.closedAt().map(Object::toString).orElse(""));
         strings(node.putArray("hosts"), s.hosts());
         ArrayNode containers = node.putArray("containers");
         for (Storyboard.ContainerEntity c : s.containers()) {

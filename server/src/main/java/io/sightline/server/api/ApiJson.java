@@ -47,6 +47,8 @@ final class ApiJson {
                 s.techniques().stream().map(Storyboard.TechniqueTag::id).toList());
         node.put("trail_steps", s.trail().size());
         node.put("records", s.records().size());
+        node.put("closed", s.closed());
+        node.put("closed_at", s.closedAt().map(Object::toString).orElse(""));
         return node;
     }
 

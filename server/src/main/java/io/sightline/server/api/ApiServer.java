@@ -281,7 +281,7 @@ public final class ApiServer implements AutoCloseable {
                 "GET",
                 "/api/v1/events",
                 Access.READ,
-                "Server-sent events of storyboard changes: created, grew, severity_changed, merged (send Accept: text/event-stream)",
+                "Server-sent events of storyboard changes: created, grew, severity_changed, merged, closed, reopened (send Accept: text/event-stream)",
                 "text/event-stream"));
         config.routes.sse(
                 "/api/v1/events",
