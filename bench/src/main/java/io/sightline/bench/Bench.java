@@ -4,6 +4,7 @@ import com.alibaba.fastjson2.JSONReader;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.management.OperatingSystemMXBean;
 import io.sightline.engine.EngineConfig;
 import io.sightline.engine.StoryboardEngine;
 import io.sightline.event.RuntimeEvent;
@@ -14,6 +15,7 @@ import io.sightline.rank.ImageCatalogue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,6 +154,7 @@ public final class Bench {
 
     private Measure overLines(Consumer<String> work) {
         long started = System.nanoTime();
+        long cpuStarted = processCpuNanos();
         long count = 0;
         for (Path file : telemetry) {
             try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -163,16 +166,17 @@ public final class Bench {
                 throw new UncheckedIOException(e);
             }
         }
-        return new Measure(count, System.nanoTime() - started);
+        return new Measure(count, System.nanoTime() - started, processCpuNanos() - cpuStarted);
     }
 
     private Measure decodeOnly() {
         long[] count = {0};
         long started = System.nanoTime();
+        long cpuStarted = processCpuNanos();
         for (Path file : telemetry) {
             TelemetryReader.read(file, folder.relativize(file).toString(), event -> count[0]++);
         }
-        return new Measure(count[0], System.nanoTime() - started);
+        return new Measure(count[0], System.nanoTime() - started, processCpuNanos() - cpuStarted);
     }
 
     /**
@@ -184,9 +188,10 @@ public final class Bench {
         InputLoader telemetryOnly = new InputLoader(folder);
         telemetryOnly.addDocuments(telemetry);
         long started = System.nanoTime();
+        long cpuStarted = processCpuNanos();
         telemetryOnly.streamTelemetry(engine::accept);
         engine.storyboards();
-        return new Measure(engine.eventsSeen(), System.nanoTime() - started);
+        return new Measure(engine.eventsSeen(), System.nanoTime() - started, processCpuNanos() - cpuStarted);
     }
 
     private List<RuntimeEvent> decodedEvents() {
@@ -217,7 +222,7 @@ public final class Bench {
                 latencies[i] = System.nanoTime() - before;
             }
             engine.storyboards();
-            Measure measure = new Measure(events.size(), System.nanoTime() - started);
+            Measure measure = new Measure(events.size(), System.nanoTime() - started, 0);
             if (run > 0 && (fastest == null || measure.nanos() < fastest.nanos())) {
                 fastest = measure;
             }
@@ -292,17 +297,34 @@ public final class Bench {
         return fastest;
     }
 
+    /**
+     * Prints the run's wall-clock rate and, when measured, its rate per second of CPU the whole
+     * process spent (decoders, GC and all): on a machine other work shares, the CPU rate moves far
+     * less than the wall-clock one.
+     */
     private static void report(String label, Measure measure, long bytes) {
         double seconds = measure.nanos() / 1e9;
         String throughput = bytes > 0 ? String.format(Locale.ROOT, ", %.0f MB/s", bytes / 1e6 / seconds) : "";
+        String cpu = measure.cpuNanos() > 0
+                ? String.format(
+                        Locale.ROOT, ", %,.0f records per CPU-second", measure.count() / (measure.cpuNanos() / 1e9))
+                : "";
         System.out.printf(
                 Locale.ROOT,
-                "%s %,12.0f records/s  (%d records in %.2f s%s)%n",
+                "%s %,12.0f records/s  (%d records in %.2f s%s%s)%n",
                 label,
                 measure.count() / seconds,
                 measure.count(),
                 seconds,
-                throughput);
+                throughput,
+                cpu);
+    }
+
+    /** CPU time of the whole process so far, or 0 where the JVM does not report it. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
+                ? Math.max(0, os.getProcessCpuTime())
+                : 0;
     }
 
     static long usedHeapAfterGc() {
@@ -332,7 +354,8 @@ public final class Bench {
         Measure measure() throws Exception;
     }
 
-    private record Measure(long count, long nanos) {}
+    /** {@code cpuNanos} is 0 when not measured. */
+    private record Measure(long count, long nanos, long cpuNanos) {}
 
     /**
      * The command line after DIR: {@code --repeat N}, {@code --only PART}, {@code --soak EVENTS},

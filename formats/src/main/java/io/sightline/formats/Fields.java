@@ -146,7 +146,11 @@ public final class Fields {
     }
 
     public static Optional<Instant> instant(JsonNode node, String path) throws RecordException {
-        Optional<String> value = text(node, path);
+        return instant(text(node, path), path);
+    }
+
+    /** The timestamp in {@code value}, a field's text as {@link #text} gives it; {@code path} names the field. */
+    public static Optional<Instant> instant(Optional<String> value, String path) throws RecordException {
         if (value.isEmpty()) {
             return Optional.empty();
         }

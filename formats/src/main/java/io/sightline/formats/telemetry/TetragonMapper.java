@@ -1,5 +1,7 @@
 package io.sightline.formats.telemetry;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sightline.asset.ContainerId;
 import io.sightline.asset.PodKey;
@@ -13,12 +15,20 @@ import io.sightline.event.ProcessExit;
 import io.sightline.event.ProcessRef;
 import io.sightline.event.RuntimeEvent;
 import io.sightline.event.SourceRecord;
-import io.sightline.formats.Fields;
 import io.sightline.formats.RecordException;
+import io.sightline.formats.telemetry.TetragonRecord.Argument;
+import io.sightline.formats.telemetry.TetragonRecord.Event;
+import io.sightline.formats.telemetry.TetragonRecord.FileArgument;
+import io.sightline.formats.telemetry.TetragonRecord.Pod;
+import io.sightline.formats.telemetry.TetragonRecord.Process;
+import io.sightline.formats.telemetry.TetragonRecord.Sock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map.Entry;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -30,6 +40,10 @@ import java.util.OptionalLong;
  *
  * <p>The 2022 layout's {@code process_connect} (removed from Tetragon since; see the O'Reilly
  * report samples) still names a real outbound connection, so it maps to an outbound flow too.
+ *
+ * <p>A record is decoded from tokens into a {@link TetragonRecord} without building a tree: a JSON
+ * Lines line straight from its text ({@link #readLine}), a record already parsed by walking its
+ * tree's tokens. Both give the same events and the same errors.
  */
 public final class TetragonMapper {
 
@@ -39,12 +53,53 @@ public final class TetragonMapper {
     private TetragonMapper() {}
 
     public static boolean accepts(JsonNode record) {
-        return record.isObject() && eventKind(record).isPresent();
+        if (!record.isObject()) {
+            return false;
+        }
+        for (Iterator<String> names = record.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (name.startsWith("process_") && record.path(name).isObject()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static List<RuntimeEvent> map(JsonNode record, SourceRecord source) throws RecordException {
-        String kind = eventKind(record).orElseThrow(() -> new RecordException("tetragon: no process_* event field"));
-        JsonNode event = record.path(kind);
+        try (JsonParser tokens = record.traverse()) {
+            if (tokens.nextToken() != JsonToken.START_OBJECT) {
+                throw new RecordException("tetragon: no process_* event field");
+            }
+            return map(TetragonRecord.read(tokens), source);
+        } catch (IOException e) {
+            throw new UncheckedIOException("walking a parsed JSON tree failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The record on one JSON Lines line, read from {@code parser} over the line's text, when the
+     * line is one Tetragon record laid out as Tetragon writes it: an object whose first field is a
+     * {@code process_*} event. Empty for anything else, and for a line that is not valid JSON: the
+     * caller reads those as a tree, which also words the JSON error.
+     */
+    static Optional<TetragonRecord> readLine(JsonParser parser) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT
+                || parser.nextToken() != JsonToken.FIELD_NAME
+                || !parser.currentName().startsWith("process_")) {
+            return Optional.empty();
+        }
+        TetragonRecord record = TetragonRecord.readFields(parser);
+        if (parser.nextToken() != null) {
+            return Optional.empty();
+        }
+        return record.event().isPresent() ? Optional.of(record) : Optional.empty();
+    }
+
+    static List<RuntimeEvent> map(TetragonRecord record, SourceRecord source) throws RecordException {
+        Entry<String, Event> named =
+                record.event().orElseThrow(() -> new RecordException("tetragon: no process_* event field"));
+        String kind = named.getKey();
+        Event event = named.getValue();
         try {
             return switch (kind) {
                 case "process_exec" -> List.of(exec(record, event, source));
@@ -54,40 +109,32 @@ public final class TetragonMapper {
                 default -> List.of();
             };
         } catch (RecordException e) {
-            String function =
-                    Fields.text(event, "function_name").map(name -> " " + name).orElse("");
+            String function = TetragonRecord.text(event.functionName)
+                    .map(name -> " " + name)
+                    .orElse("");
             throw new RecordException("tetragon " + kind + function + ": " + e.getMessage());
         }
     }
 
-    private static Optional<String> eventKind(JsonNode record) {
-        for (Iterator<String> names = record.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (name.startsWith("process_") && record.path(name).isObject()) {
-                return Optional.of(name);
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static ProcessExec exec(JsonNode record, JsonNode event, SourceRecord source) throws RecordException {
-        ProcessRef process = process(record, event, "process");
+    private static ProcessExec exec(TetragonRecord record, Event event, SourceRecord source) throws RecordException {
+        ProcessRef process = process(record, event.process, "process");
         // The first record of cilium/tetragon testdata/events.json has no "time"; an exec happens
         // at its process's start time, so that stands in.
-        Instant time = Fields.instant(record, "time").orElse(process.startTime());
+        Instant time = TetragonRecord.instant(record.time, "time").orElse(process.startTime());
         return new ProcessExec(source, time, process, parent(record, event));
     }
 
-    private static ProcessExit exit(JsonNode record, JsonNode event, SourceRecord source) throws RecordException {
-        ProcessRef process = process(record, event, "process");
-        Optional<Instant> time = Fields.instant(record, "time").or(() -> instantOrEmpty(event, "time"));
+    private static ProcessExit exit(TetragonRecord record, Event event, SourceRecord source) throws RecordException {
+        ProcessRef process = process(record, event.process, "process");
+        Optional<Instant> time =
+                TetragonRecord.instant(record.time, "time").or(() -> instantOrEmpty(event.time, "time"));
         return new ProcessExit(
                 source, time.orElseThrow(() -> RecordException.missing("time")), process, parent(record, event));
     }
 
-    private static List<RuntimeEvent> kprobe(JsonNode record, JsonNode event, SourceRecord source)
+    private static List<RuntimeEvent> kprobe(TetragonRecord record, Event event, SourceRecord source)
             throws RecordException {
-        String function = Fields.text(event, "function_name").orElse("");
+        String function = TetragonRecord.text(event.functionName).orElse("");
         return switch (function) {
             case "tcp_connect" -> List.of(flow(record, event, source, Direction.OUTBOUND, sockArgument(event)));
             case "inet_csk_accept" -> List.of(flow(record, event, source, Direction.INBOUND, returnedSock(event)));
@@ -96,52 +143,53 @@ public final class TetragonMapper {
     }
 
     /** {@code tcp_connect(struct sock *)}: the socket is the first argument, local end in saddr/sport. */
-    private static JsonNode sockArgument(JsonNode event) throws RecordException {
-        for (JsonNode argument : event.path("args")) {
-            if (argument.path("sock_arg").isObject()) {
-                return argument.path("sock_arg");
+    private static Sock sockArgument(Event event) throws RecordException {
+        for (Argument argument : event.args) {
+            if (argument.sock != null) {
+                return argument.sock;
             }
         }
         throw RecordException.missing("args[].sock_arg");
     }
 
     /** {@code inet_csk_accept} returns the accepted socket; saddr/sport are still the local end. */
-    private static JsonNode returnedSock(JsonNode event) throws RecordException {
-        JsonNode sock = Fields.at(event, "return.sock_arg");
-        if (!sock.isObject()) {
+    private static Sock returnedSock(Event event) throws RecordException {
+        if (event.returnedSock == null) {
             throw RecordException.missing("return.sock_arg");
         }
-        return sock;
+        return event.returnedSock;
     }
 
     private static NetworkFlow flow(
-            JsonNode record, JsonNode event, SourceRecord source, Direction direction, JsonNode sock)
+            TetragonRecord record, Event event, SourceRecord source, Direction direction, Sock sock)
             throws RecordException {
-        Endpoint local = sockEnd(sock, "saddr", "sport");
-        Endpoint remote = sockEnd(sock, "daddr", "dport");
+        Endpoint local = sockEnd(sock.saddr, "saddr", sock.sport, "sport");
+        Endpoint remote = sockEnd(sock.daddr, "daddr", sock.dport, "dport");
         return new NetworkFlow(
                 source,
                 time(record),
-                process(record, event, "process"),
+                process(record, event.process, "process"),
                 parent(record, event),
                 direction,
                 local,
                 remote);
     }
 
-    private static Endpoint sockEnd(JsonNode sock, String addressField, String portField) throws RecordException {
-        String address =
-                Fields.text(sock, addressField).orElseThrow(() -> RecordException.missing("sock_arg." + addressField));
-        OptionalLong port = Fields.number(sock, portField);
+    private static Endpoint sockEnd(Object addressValue, String addressField, Object portValue, String portField)
+            throws RecordException {
+        String address = TetragonRecord.text(addressValue)
+                .orElseThrow(() -> RecordException.missing("sock_arg." + addressField));
+        // The tree mapper named the port by its own name here, not by its path; kept as it was.
+        OptionalLong port = TetragonRecord.number(portValue, portField);
         if (port.isEmpty()) {
             throw RecordException.missing("sock_arg." + portField);
         }
         return SensorValues.endpoint(SharedValues.shared(address), port.getAsLong(), "sock_arg." + portField);
     }
 
-    private static List<RuntimeEvent> fileAccess(JsonNode record, JsonNode event, SourceRecord source, String function)
-            throws RecordException {
-        Optional<JsonNode> file = fileArgument(event);
+    private static List<RuntimeEvent> fileAccess(
+            TetragonRecord record, Event event, SourceRecord source, String function) throws RecordException {
+        Optional<FileArgument> file = fileArgument(event);
         if (file.isEmpty()) {
             if (function.equals("security_file_permission")) {
                 throw RecordException.missing("args[].file_arg");
@@ -149,21 +197,21 @@ public final class TetragonMapper {
             return List.of();
         }
         String path =
-                Fields.text(file.get(), "path").orElseThrow(() -> RecordException.missing("args[].file_arg.path"));
+                TetragonRecord.text(file.get().path).orElseThrow(() -> RecordException.missing("args[].file_arg.path"));
         FileAccess access = new FileAccess(
                 source,
                 time(record),
-                process(record, event, "process"),
+                process(record, event.process, "process"),
                 parent(record, event),
                 path,
                 mode(function, event));
         return List.of(access);
     }
 
-    private static Optional<JsonNode> fileArgument(JsonNode event) {
-        for (JsonNode argument : event.path("args")) {
-            if (argument.path("file_arg").isObject()) {
-                return Optional.of(argument.path("file_arg"));
+    private static Optional<FileArgument> fileArgument(Event event) {
+        for (Argument argument : event.args) {
+            if (argument.file != null) {
+                return Optional.of(argument.file);
             }
         }
         return Optional.empty();
@@ -175,7 +223,7 @@ public final class TetragonMapper {
      * docs). Other hooks carry no mask: a write or truncate hook is a write, and an open, an
      * {@code fd_install} or a read is recorded as a read, since the call alone does not say more.
      */
-    private static FileAccess.Mode mode(String function, JsonNode event) {
+    private static FileAccess.Mode mode(String function, Event event) {
         OptionalLong mask = firstIntArgument(event);
         if (function.equals("security_file_permission") && mask.isPresent()) {
             return (mask.getAsLong() & WRITE_MASK) != 0 ? FileAccess.Mode.WRITE : FileAccess.Mode.READ;
@@ -184,59 +232,64 @@ public final class TetragonMapper {
         return lower.contains("write") || lower.contains("truncate") ? FileAccess.Mode.WRITE : FileAccess.Mode.READ;
     }
 
-    private static OptionalLong firstIntArgument(JsonNode event) {
-        for (JsonNode argument : event.path("args")) {
-            if (argument.path("int_arg").canConvertToLong()) {
-                return OptionalLong.of(argument.path("int_arg").asLong());
+    private static OptionalLong firstIntArgument(Event event) {
+        for (Argument argument : event.args) {
+            OptionalLong value = argument.intValue();
+            if (value.isPresent()) {
+                return value;
             }
         }
         return OptionalLong.empty();
     }
 
-    private static NetworkFlow legacyConnect(JsonNode record, JsonNode event, SourceRecord source)
+    private static NetworkFlow legacyConnect(TetragonRecord record, Event event, SourceRecord source)
             throws RecordException {
         Endpoint local = SensorValues.endpoint(
-                Fields.requiredText(event, "source_ip"), Fields.requiredNumber(event, "source_port"), "source_port");
+                TetragonRecord.requiredText(event.sourceIp, "source_ip"),
+                TetragonRecord.requiredNumber(event.sourcePort, "source_port"),
+                "source_port");
         Endpoint remote = SensorValues.endpoint(
-                Fields.requiredText(event, "destination_ip"),
-                Fields.requiredNumber(event, "destination_port"),
+                TetragonRecord.requiredText(event.destinationIp, "destination_ip"),
+                TetragonRecord.requiredNumber(event.destinationPort, "destination_port"),
                 "destination_port");
         return new NetworkFlow(
                 source,
                 time(record),
-                process(record, event, "process"),
+                process(record, event.process, "process"),
                 parent(record, event),
                 Direction.OUTBOUND,
                 local,
                 remote);
     }
 
-    private static Instant time(JsonNode record) throws RecordException {
-        return Fields.requiredInstant(record, "time");
+    private static Instant time(TetragonRecord record) throws RecordException {
+        return TetragonRecord.requiredInstant(record.time, "time");
     }
 
-    private static Optional<Instant> instantOrEmpty(JsonNode node, String path) {
+    private static Optional<Instant> instantOrEmpty(Object value, String path) {
         try {
-            return Fields.instant(node, path);
+            return TetragonRecord.instant(value, path);
         } catch (RecordException unparsable) {
             return Optional.empty();
         }
     }
 
-    private static ProcessRef process(JsonNode record, JsonNode event, String which) throws RecordException {
-        String host = SharedValues.shared(Fields.requiredText(record, "node_name"));
-        String execId = Fields.requiredText(event, which + ".exec_id");
-        long pid = Fields.requiredNumber(event, which + ".pid");
-        Instant start = Fields.requiredInstant(event, which + ".start_time");
+    /** {@code which} is the field the process came from, {@code process} or {@code parent}, as errors name it. */
+    private static ProcessRef process(TetragonRecord record, Process described, String which) throws RecordException {
+        Process fields = described == null ? new Process() : described;
+        String host = SharedValues.shared(TetragonRecord.requiredText(record.nodeName, "node_name"));
+        String execId = TetragonRecord.requiredText(fields.execId, which + ".exec_id");
+        long pid = TetragonRecord.requiredNumber(fields.pid, which + ".pid");
+        Instant start = TetragonRecord.requiredInstant(fields.startTime, which + ".start_time");
         ProcessRef process = new ProcessRef(
                 host,
                 pid,
                 start,
-                SharedValues.shared(Fields.text(event, which + ".binary").orElse("")),
-                SharedValues.shared(Fields.text(event, which + ".arguments").orElse("")),
+                SharedValues.shared(TetragonRecord.text(fields.binary).orElse("")),
+                SharedValues.shared(TetragonRecord.text(fields.arguments).orElse("")),
                 Optional.of(execId),
-                container(event.path(which)),
-                Fields.number(event, which + ".uid"));
+                container(fields),
+                TetragonRecord.number(fields.uid, which + ".uid"));
         return SharedValues.shared(ProcessRef.class, process);
     }
 
@@ -244,15 +297,16 @@ public final class TetragonMapper {
      * The parent as the record describes it. A parent without exec id, pid or start time is left
      * out rather than costing the child's record: the parent is context, the child is the event.
      */
-    private static Optional<ProcessRef> parent(JsonNode record, JsonNode event) throws RecordException {
-        if (!event.path("parent").isObject()) {
+    private static Optional<ProcessRef> parent(TetragonRecord record, Event event) throws RecordException {
+        Process parent = event.parent;
+        if (parent == null) {
             return Optional.empty();
         }
-        JsonNode parent = event.path("parent");
-        boolean complete = Fields.text(parent, "exec_id").isPresent()
-                && Fields.number(parent, "pid").isPresent()
-                && Fields.text(parent, "start_time").isPresent();
-        return complete ? Optional.of(process(record, event, "parent")) : Optional.empty();
+        // Checked in this order, and the pid named by its own name, as the tree mapper did.
+        boolean complete = TetragonRecord.text(parent.execId).isPresent()
+                && TetragonRecord.number(parent.pid, "pid").isPresent()
+                && TetragonRecord.text(parent.startTime).isPresent();
+        return complete ? Optional.of(process(record, parent, "parent")) : Optional.empty();
     }
 
     /**
@@ -260,22 +314,22 @@ public final class TetragonMapper {
      * holds only the first 31 characters of the id (Docker hosts, or a pod Tetragon has not
      * resolved yet).
      */
-    private static Optional<ContainerContext> container(JsonNode process) {
-        JsonNode pod = process.path("pod");
-        Optional<ContainerId> id = SensorValues.containerId(Fields.text(pod, "container.id"))
-                .or(() -> SensorValues.containerId(Fields.text(process, "docker")));
+    private static Optional<ContainerContext> container(Process process) {
+        Pod pod = process.pod == null ? new Pod() : process.pod;
+        Optional<ContainerId> id = SensorValues.containerId(TetragonRecord.text(pod.containerId))
+                .or(() -> SensorValues.containerId(TetragonRecord.text(process.docker)));
         if (id.isEmpty()) {
             return Optional.empty();
         }
-        Optional<PodKey> podKey = Fields.text(pod, "namespace")
-                .flatMap(namespace -> Fields.text(pod, "name").map(name -> new PodKey(namespace, name)));
+        Optional<PodKey> podKey = TetragonRecord.text(pod.namespace)
+                .flatMap(namespace -> TetragonRecord.text(pod.name).map(name -> new PodKey(namespace, name)));
         return Optional.of(SharedValues.shared(
                 ContainerContext.class,
                 new ContainerContext(
                         id.get(),
-                        Fields.text(pod, "container.name"),
+                        TetragonRecord.text(pod.containerName),
                         podKey,
-                        Fields.text(pod, "container.image.name"),
-                        SensorValues.digest(Fields.text(pod, "container.image.id")))));
+                        TetragonRecord.text(pod.imageName),
+                        SensorValues.digest(TetragonRecord.text(pod.imageId)))));
     }
 }
