@@ -47,14 +47,16 @@ final class Paced {
             Result result = once(eventsPerSecond);
             System.out.printf(
                     Locale.ROOT,
-                    "   %s p50 %.2f ms, p99 %.2f ms, max %.1f ms; %d publishes, %.0f events per publish;"
-                            + " fed at %,.0f events/s%n",
+                    "   %s p50 %.2f ms, p99 %.2f ms, max %.1f ms; %d publishes, %.0f events per publish,"
+                            + " a publish p50 %.2f ms, p99 %.2f ms; fed at %,.0f events/s%n",
                     run == 0 ? "warm-up" : "run " + run + "  ",
                     result.percentile(0.50) / 1e6,
                     result.percentile(0.99) / 1e6,
                     result.percentile(1.0) / 1e6,
                     result.publishes(),
                     (double) events.size() / result.publishes(),
+                    result.publishCost(0.50) / 1e6,
+                    result.publishCost(0.99) / 1e6,
                     events.size() / (result.elapsedNanos() / 1e9));
         }
     }
@@ -63,6 +65,7 @@ final class Paced {
         StoryboardEngine engine = engines.get();
         StoryboardChanges changes = new StoryboardChanges();
         long[] latencies = new long[events.size()];
+        long[] publishNanos = new long[events.size()];
         double nanosPerEvent = 1e9 / eventsPerSecond;
         long start = System.nanoTime();
         int next = 0;
@@ -83,8 +86,8 @@ final class Paced {
 
             if (next > firstUnpublished && now >= nextPublish) {
                 changes.next(engine.storyboards());
-                publishes++;
                 long published = System.nanoTime() - start;
+                publishNanos[publishes++] = published - now;
                 for (int i = firstUnpublished; i < next; i++) {
                     latencies[i] = published - arrivalOf(i, nanosPerEvent);
                 }
@@ -100,7 +103,9 @@ final class Paced {
         }
         long elapsed = System.nanoTime() - start;
         Arrays.sort(latencies);
-        return new Result(latencies, publishes, elapsed);
+        long[] publishCosts = Arrays.copyOf(publishNanos, publishes);
+        Arrays.sort(publishCosts);
+        return new Result(latencies, publishes, elapsed, publishCosts);
     }
 
     private int arrivedBy(long elapsedNanos, double nanosPerEvent) {
@@ -111,11 +116,20 @@ final class Paced {
         return (long) (index * nanosPerEvent);
     }
 
-    private record Result(long[] sortedLatencies, int publishes, long elapsedNanos) {
+    /** {@code sortedPublishCosts}: how long each publish (storyboards taken and diffed) took, sorted. */
+    private record Result(long[] sortedLatencies, int publishes, long elapsedNanos, long[] sortedPublishCosts) {
 
         long percentile(double fraction) {
-            int index = (int) Math.min(sortedLatencies.length - 1, Math.floor(sortedLatencies.length * fraction));
-            return sortedLatencies[index];
+            return percentile(sortedLatencies, fraction);
+        }
+
+        long publishCost(double fraction) {
+            return percentile(sortedPublishCosts, fraction);
+        }
+
+        private static long percentile(long[] sorted, double fraction) {
+            int index = (int) Math.min(sorted.length - 1, Math.floor(sorted.length * fraction));
+            return sorted[index];
         }
     }
 }

@@ -45,6 +45,7 @@ final class StoryboardSnapshot {
             Tactic.IMPACT);
 
     private final java.util.function.LongFunction<SourceRecord> recordOf;
+    private final Map<String, String> containerLabels = new java.util.HashMap<>();
 
     StoryboardSnapshot(
             Inventory inventory,
@@ -65,9 +66,9 @@ final class StoryboardSnapshot {
             List<Storyboard> closed) {
         List<Trail> withRecords =
                 trails.stream().filter(t -> !t.records.isEmpty()).toList();
-        List<Storyboard> storyboards = new ArrayList<>(
-                built.of(withRecords, t -> Continuation.of(fromTrail(t), t.continues), this::judgement));
-        storyboards.addAll(fromLooseDetections(loose));
+        List<Storyboard> storyboards = new ArrayList<>(built.of(
+                withRecords, (t, graphs) -> Continuation.of(fromTrail(t, graphs), t.continues), this::judgement));
+        storyboards.addAll(built.ofAlerts(loose, this::fromLooseDetections));
         storyboards.addAll(closed);
         storyboards.sort(Comparator.comparing(Storyboard::severity)
                 .reversed()
@@ -76,7 +77,7 @@ final class StoryboardSnapshot {
         return storyboards;
     }
 
-    private Storyboard fromTrail(Trail trail) {
+    private Storyboard fromTrail(Trail trail, MemberGraphs graphs) {
         Map<String, ContainerEntity> containers = new LinkedHashMap<>();
         Set<String> hosts = new LinkedHashSet<>();
         for (ProcessNode member : trail.members) {
@@ -113,57 +114,28 @@ final class StoryboardSnapshot {
                         .map(t -> new TechniqueTag(t.id(), t.name(), t.tactic().label()))
                         .toList(),
                 steps(trail),
-                trail.records.stream().sorted().toList(),
-                graph(trail));
+                trail.records.sorted(),
+                graph(trail, graphs));
     }
 
-    /** The processes on the trail, where they ran, and what they reached, as nodes and edges. */
-    private Storyboard.Graph graph(Trail trail) {
+    /**
+     * The processes on the trail, where they ran, and what they reached, as nodes and edges; a
+     * process whose drawing in {@code graphs} still fits is not drawn again.
+     */
+    private Storyboard.Graph graph(Trail trail, MemberGraphs graphs) {
         Map<String, Storyboard.GraphNode> nodes = new LinkedHashMap<>();
         Set<Storyboard.GraphEdge> edges = new LinkedHashSet<>();
         Set<io.sightline.event.ProcessKey> onTrail = new java.util.HashSet<>();
-        Map<String, String> containerLabels = new java.util.HashMap<>();
         trail.members.forEach(member -> onTrail.add(member.key));
 
         for (ProcessNode member : trail.members) {
-            String id = "p:" + member.key;
-            List<SourceRecord> evidence = new ArrayList<>();
-            member.forEachRecord(ref -> {
-                SourceRecord record = recordOf.apply(ref);
-                if (trail.records.contains(record)) {
-                    evidence.add(record);
-                }
-            });
-            String container = member.containerId()
-                    .map(c -> containerLabels.computeIfAbsent(c, this::containerLabel))
-                    .orElse("");
-            nodes.put(
-                    id,
-                    new Storyboard.GraphNode(
-                            id,
-                            "process",
-                            member.label(),
-                            member.host(),
-                            container,
-                            evidence.stream().sorted().distinct().toList()));
-
-            String hostId = "h:" + member.host();
-            nodes.putIfAbsent(
-                    hostId, new Storyboard.GraphNode(hostId, "host", member.host(), member.host(), "", List.of()));
-            if (member.containerId().isPresent()) {
-                String containerId = "c:" + member.containerId().get();
-                nodes.putIfAbsent(
-                        containerId,
-                        new Storyboard.GraphNode(
-                                containerId, "container", container, member.host(), container, List.of()));
-                edges.add(new Storyboard.GraphEdge(id, containerId, "runs-in"));
-                edges.add(new Storyboard.GraphEdge(containerId, hostId, "runs-in"));
-            } else {
-                edges.add(new Storyboard.GraphEdge(id, hostId, "runs-in"));
-            }
-            if (member.parent != null && onTrail.contains(member.parent.key)) {
-                edges.add(new Storyboard.GraphEdge("p:" + member.parent.key, id, "spawned"));
-            }
+            boolean parentOnTrail = member.parent != null && onTrail.contains(member.parent.key);
+            MemberGraphs.Drawn drawn =
+                    graphs.of(member, trail.records.size(), parentOnTrail, () -> draw(trail, member, parentOnTrail));
+            nodes.put(drawn.node().id(), drawn.node());
+            nodes.putIfAbsent(drawn.hostNode().id(), drawn.hostNode());
+            drawn.containerNode().ifPresent(node -> nodes.putIfAbsent(node.id(), node));
+            edges.addAll(drawn.edges());
         }
 
         for (Trail.Link link : trail.links) {
@@ -376,31 +348,59 @@ final class StoryboardSnapshot {
         return c.pod().isEmpty() ? c.name() : c.namespace() + "/" + c.pod();
     }
 
+    /** One process's node with its evidence, the host and container it runs in, and its edges. */
+    private MemberGraphs.Drawn draw(Trail trail, ProcessNode member, boolean parentOnTrail) {
+        String id = "p:" + member.key;
+        List<SourceRecord> evidence = new ArrayList<>();
+        member.forEachRecord(ref -> {
+            SourceRecord record = recordOf.apply(ref);
+            if (trail.records.contains(record)) {
+                evidence.add(record);
+            }
+        });
+        String container = member.containerId()
+                .map(c -> containerLabels.computeIfAbsent(c, this::containerLabel))
+                .orElse("");
+        Storyboard.GraphNode node = new Storyboard.GraphNode(
+                id,
+                "process",
+                member.label(),
+                member.host(),
+                container,
+                evidence.stream().sorted().distinct().toList());
+
+        String hostId = "h:" + member.host();
+        Storyboard.GraphNode host =
+                new Storyboard.GraphNode(hostId, "host", member.host(), member.host(), "", List.of());
+        Optional<Storyboard.GraphNode> containerNode = Optional.empty();
+        List<Storyboard.GraphEdge> edges = new ArrayList<>(3);
+        if (member.containerId().isPresent()) {
+            String containerId = "c:" + member.containerId().get();
+            containerNode = Optional.of(
+                    new Storyboard.GraphNode(containerId, "container", container, member.host(), container, List.of()));
+            edges.add(new Storyboard.GraphEdge(id, containerId, "runs-in"));
+            edges.add(new Storyboard.GraphEdge(containerId, hostId, "runs-in"));
+        } else {
+            edges.add(new Storyboard.GraphEdge(id, hostId, "runs-in"));
+        }
+        if (parentOnTrail) {
+            edges.add(new Storyboard.GraphEdge("p:" + member.parent.key, id, "spawned"));
+        }
+        return new MemberGraphs.Drawn(node, host, containerNode, List.copyOf(edges));
+    }
+
     /**
      * The trail in time order, each distinct step once: a step that repeats (a scheduled job, a
      * miner reconnecting) keeps its first time and says how often it happened.
      */
     private List<TrailStep> steps(Trail trail) {
-        Map<String, Integer> repeats = new LinkedHashMap<>();
-        Map<String, Trail.Step> first = new LinkedHashMap<>();
-        trail.steps.stream().sorted(Comparator.comparing(Trail.Step::time)).forEach(step -> {
-            String key = step.host() + "|" + step.container() + "|" + withoutNote(step.text());
-            repeats.merge(key, 1, Integer::sum);
-            first.putIfAbsent(key, step);
-        });
         List<TrailStep> steps = new ArrayList<>();
-        first.forEach((key, step) -> {
-            int times = repeats.get(key);
-            String text = times > 1 ? step.text() + " (" + times + " times)" : step.text();
+        for (TrailSteps.Distinct distinct : trail.steps.distinct()) {
+            Trail.Step step = distinct.step();
+            String text = distinct.times() > 1 ? step.text() + " (" + distinct.times() + " times)" : step.text();
             steps.add(new TrailStep(step.time(), step.host(), containerLabel(step.container()), text));
-        });
+        }
         return steps;
-    }
-
-    /** {@code "bash connects to 1.2.3.4:4445 (attacker address)"} without the note in brackets. */
-    private static String withoutNote(String text) {
-        int note = text.lastIndexOf(" (");
-        return note > 0 && text.endsWith(")") ? text.substring(0, note) : text;
     }
 
     /** {@code namespace/pod} for a pod's container, else the container's name, else its short id. */
@@ -454,8 +454,7 @@ final class StoryboardSnapshot {
         }
         String seed = trail.members.isEmpty()
                 ? trail.records.stream()
-                        .sorted()
-                        .findFirst()
+                        .min(Comparator.naturalOrder())
                         .map(SourceRecord::toString)
                         .orElse("empty")
                 : trail.members.getFirst().key.toString();

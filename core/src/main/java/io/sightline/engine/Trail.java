@@ -1,10 +1,8 @@
 package io.sightline.engine;
 
 import io.sightline.engine.rarity.BehaviourPattern;
-import io.sightline.event.SourceRecord;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,10 +18,10 @@ final class Trail {
 
     private Trail parent;
     final long sequence;
-    final Set<SourceRecord> records = new HashSet<>();
+    final TrailRecords records = new TrailRecords();
     final List<ProcessNode> members = new ArrayList<>();
     final Map<String, Technique> techniques = new LinkedHashMap<>();
-    final List<Step> steps = new ArrayList<>();
+    final TrailSteps steps = new TrailSteps();
     final Set<String> externalAddresses = new LinkedHashSet<>();
     final Set<String> services = new LinkedHashSet<>();
     final Set<String> identities = new LinkedHashSet<>();

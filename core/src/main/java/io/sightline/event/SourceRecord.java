@@ -17,7 +17,7 @@ public record SourceRecord(String file, int line) implements Comparable<SourceRe
 
     @Override
     public int compareTo(SourceRecord other) {
-        int byFile = file.compareTo(other.file);
+        int byFile = file == other.file ? 0 : file.compareTo(other.file);
         return byFile != 0 ? byFile : Integer.compare(line, other.line);
     }
 
