@@ -1,70 +1,49 @@
 package io.sightline.engine;
 
 import io.sightline.event.ContainerContext;
+import io.sightline.event.ProcessKey;
 import io.sightline.storyboard.Storyboard.GraphEdge;
 import io.sightline.storyboard.Storyboard.GraphNode;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The graph nodes of a trail's processes as its storyboard was last built. A trail that grows by
- * one process a publish would otherwise draw all of its thousands of processes again each time:
- * an id string, an evidence list sorted, a label and edges per process.
+ * What a trail's storyboard graph keeps from one build to the next. A trail that grows by a few
+ * processes a publish would otherwise draw all of its thousands of processes again each time: an
+ * id string, an evidence list sorted, a label and edges per process, and a set of its members.
  *
- * <p>A process's drawing is reused while nothing it is drawn from moved: its records, its
- * executable, arguments, container and parent, and whether that parent is on the trail. A
- * process the trail took whole has every record as evidence; for one the trail only entered (the
- * server that was exploited) the trail's records decide which are evidence, so their count is
- * part of the check.
+ * <p>A process's drawing is kept on the process and reused while nothing it is drawn from moved:
+ * its records, its executable, arguments, container and parent, and whether that parent is on
+ * the trail. A process the trail took whole has every record as evidence; for one the trail only
+ * entered (the server that was exploited) the trail's records decide which are evidence, so their
+ * count is part of the check. The members' keys are added as members join: a trail's members only
+ * grow while it lives.
  */
 final class MemberGraphs {
 
-    private final Map<ProcessNode, Kept> last;
-    private final Map<ProcessNode, Kept> kept = new HashMap<>();
+    private final Set<ProcessKey> memberKeys = new HashSet<>();
+    private int membersKeyed;
 
-    MemberGraphs() {
-        this(Map.of());
+    /** Whether a process with this key is on the trail, {@code members} being the trail's members now. */
+    boolean onTrail(List<ProcessNode> members, ProcessKey key) {
+        if (members.size() < membersKeyed) {
+            memberKeys.clear();
+            membersKeyed = 0;
+        }
+        for (; membersKeyed < members.size(); membersKeyed++) {
+            memberKeys.add(members.get(membersKeyed).key);
+        }
+        return memberKeys.contains(key);
     }
 
-    private MemberGraphs(Map<ProcessNode, Kept> last) {
-        this.last = last;
-    }
-
-    /** An empty set of drawings to fill for the next build, reusing what this build drew. */
-    MemberGraphs next() {
-        return new MemberGraphs(kept);
-    }
-
-    /** The member's drawing from the last build if it still fits, else {@code draw}'s. */
-    Drawn of(ProcessNode member, int trailRecords, boolean parentOnTrail, Supplier<Drawn> draw) {
-        Stamp stamp = Stamp.of(member, trailRecords, parentOnTrail);
-        Kept earlier = last.get(member);
-        Kept now = earlier != null && earlier.stamp().equals(stamp) ? earlier : new Kept(stamp, draw.get());
-        kept.put(member, now);
-        return now.drawn();
-    }
-
-    /** One process's node, the host and container nodes it runs in, and its edges. */
-    record Drawn(GraphNode node, GraphNode hostNode, Optional<GraphNode> containerNode, List<GraphEdge> edges) {}
-
-    private record Kept(Stamp stamp, Drawn drawn) {}
-
-    /** What a drawing was made from; strings and the container compared by identity, as the engine shares them. */
-    private record Stamp(
-            long recordsAdded,
-            boolean tainted,
-            int trailRecords,
-            String executable,
-            String arguments,
-            Optional<ContainerContext> container,
-            ProcessNode parent,
-            boolean parentOnTrail) {
-
-        static Stamp of(ProcessNode member, int trailRecords, boolean parentOnTrail) {
-            return new Stamp(
+    /** The member's drawing from an earlier build if it still fits, else {@code draw}'s. */
+    static Drawn of(ProcessNode member, int trailRecords, boolean parentOnTrail, Supplier<Drawn> draw) {
+        Kept kept = member.drawing;
+        if (kept == null || !kept.fits(member, trailRecords, parentOnTrail)) {
+            kept = new Kept(
                     member.recordsAdded(),
                     member.tainted,
                     member.tainted ? -1 : trailRecords,
@@ -72,25 +51,47 @@ final class MemberGraphs {
                     member.arguments,
                     member.container,
                     member.parent,
-                    parentOnTrail);
+                    parentOnTrail,
+                    draw.get());
+            member.drawing = kept;
         }
+        return kept.drawn();
+    }
 
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Stamp s
-                    && recordsAdded == s.recordsAdded
-                    && tainted == s.tainted
-                    && trailRecords == s.trailRecords
-                    && executable == s.executable
-                    && arguments == s.arguments
-                    && container == s.container
-                    && parent == s.parent
-                    && parentOnTrail == s.parentOnTrail;
-        }
+    /**
+     * One process's node, the host and container nodes it runs in, the edge placing it (to its
+     * container, or to its host outside containers), its container's edge to the host, and the
+     * edge from its parent when the parent is on the trail.
+     */
+    record Drawn(
+            GraphNode node,
+            GraphNode hostNode,
+            Optional<GraphNode> containerNode,
+            GraphEdge placed,
+            Optional<GraphEdge> containerOnHost,
+            Optional<GraphEdge> spawned) {}
 
-        @Override
-        public int hashCode() {
-            return Long.hashCode(recordsAdded) * 31 + trailRecords;
+    /** A drawing and what it was drawn from; strings and the container by identity, as the engine shares them. */
+    record Kept(
+            long recordsAdded,
+            boolean tainted,
+            int trailRecords,
+            String executable,
+            String arguments,
+            Optional<ContainerContext> container,
+            ProcessNode parent,
+            boolean parentOnTrail,
+            Drawn drawn) {
+
+        boolean fits(ProcessNode member, int trailRecordsNow, boolean parentOnTrailNow) {
+            return recordsAdded == member.recordsAdded()
+                    && tainted == member.tainted
+                    && (tainted || trailRecords == trailRecordsNow)
+                    && executable == member.executable
+                    && arguments == member.arguments
+                    && container == member.container
+                    && parent == member.parent
+                    && parentOnTrail == parentOnTrailNow;
         }
     }
 }

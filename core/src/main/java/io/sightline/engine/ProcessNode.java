@@ -45,6 +45,9 @@ final class ProcessNode {
     private String labelExecutable;
     private String labelArguments;
 
+    /** How this process was last drawn in its trail's storyboard (see {@link MemberGraphs}). */
+    MemberGraphs.Kept drawing;
+
     boolean evicted;
     boolean acceptedInbound;
     Trail trail;

@@ -618,6 +618,7 @@ public final class StoryboardEngine {
     private void release(Trail root) {
         long retained = newestNanos - config.retention().toNanos();
         for (ProcessNode member : root.members) {
+            member.drawing = null;
             if (member.evicted) {
                 continue;
             }

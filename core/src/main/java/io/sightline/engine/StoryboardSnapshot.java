@@ -123,19 +123,21 @@ final class StoryboardSnapshot {
      * process whose drawing in {@code graphs} still fits is not drawn again.
      */
     private Storyboard.Graph graph(Trail trail, MemberGraphs graphs) {
-        Map<String, Storyboard.GraphNode> nodes = new LinkedHashMap<>();
-        Set<Storyboard.GraphEdge> edges = new LinkedHashSet<>();
-        Set<io.sightline.event.ProcessKey> onTrail = new java.util.HashSet<>();
-        trail.members.forEach(member -> onTrail.add(member.key));
+        Map<String, Storyboard.GraphNode> nodes = LinkedHashMap.newLinkedHashMap(trail.members.size() + 8);
+        List<Storyboard.GraphEdge> edges = new ArrayList<>(trail.members.size() * 2 + 8);
+        Set<Storyboard.GraphEdge> containersOnHosts = new java.util.HashSet<>();
+        boolean repeatedMember = false;
 
         for (ProcessNode member : trail.members) {
-            boolean parentOnTrail = member.parent != null && onTrail.contains(member.parent.key);
-            MemberGraphs.Drawn drawn =
-                    graphs.of(member, trail.records.size(), parentOnTrail, () -> draw(trail, member, parentOnTrail));
-            nodes.put(drawn.node().id(), drawn.node());
+            boolean parentOnTrail = member.parent != null && graphs.onTrail(trail.members, member.parent.key);
+            MemberGraphs.Drawn drawn = MemberGraphs.of(
+                    member, trail.records.size(), parentOnTrail, () -> draw(trail, member, parentOnTrail));
+            repeatedMember |= nodes.put(drawn.node().id(), drawn.node()) != null;
             nodes.putIfAbsent(drawn.hostNode().id(), drawn.hostNode());
             drawn.containerNode().ifPresent(node -> nodes.putIfAbsent(node.id(), node));
-            edges.addAll(drawn.edges());
+            edges.add(drawn.placed());
+            drawn.containerOnHost().filter(containersOnHosts::add).ifPresent(edges::add);
+            drawn.spawned().ifPresent(edges::add);
         }
 
         for (Trail.Link link : trail.links) {
@@ -157,7 +159,9 @@ final class StoryboardSnapshot {
                 edges.add(new Storyboard.GraphEdge(from, to, link.kind()));
             }
         }
-        return new Storyboard.Graph(List.copyOf(nodes.values()), List.copyOf(edges));
+        // Members have distinct keys, so their edges are distinct; two with one key would repeat theirs.
+        List<Storyboard.GraphEdge> distinct = repeatedMember ? List.copyOf(new LinkedHashSet<>(edges)) : edges;
+        return new Storyboard.Graph(List.copyOf(nodes.values()), List.copyOf(distinct));
     }
 
     /**
@@ -372,21 +376,30 @@ final class StoryboardSnapshot {
         String hostId = "h:" + member.host();
         Storyboard.GraphNode host =
                 new Storyboard.GraphNode(hostId, "host", member.host(), member.host(), "", List.of());
-        Optional<Storyboard.GraphNode> containerNode = Optional.empty();
-        List<Storyboard.GraphEdge> edges = new ArrayList<>(3);
-        if (member.containerId().isPresent()) {
-            String containerId = "c:" + member.containerId().get();
-            containerNode = Optional.of(
-                    new Storyboard.GraphNode(containerId, "container", container, member.host(), container, List.of()));
-            edges.add(new Storyboard.GraphEdge(id, containerId, "runs-in"));
-            edges.add(new Storyboard.GraphEdge(containerId, hostId, "runs-in"));
-        } else {
-            edges.add(new Storyboard.GraphEdge(id, hostId, "runs-in"));
+        if (member.containerId().isEmpty()) {
+            return new MemberGraphs.Drawn(
+                    node,
+                    host,
+                    Optional.empty(),
+                    new Storyboard.GraphEdge(id, hostId, "runs-in"),
+                    Optional.empty(),
+                    spawned(member, id, parentOnTrail));
         }
-        if (parentOnTrail) {
-            edges.add(new Storyboard.GraphEdge("p:" + member.parent.key, id, "spawned"));
-        }
-        return new MemberGraphs.Drawn(node, host, containerNode, List.copyOf(edges));
+        String containerId = "c:" + member.containerId().get();
+        return new MemberGraphs.Drawn(
+                node,
+                host,
+                Optional.of(new Storyboard.GraphNode(
+                        containerId, "container", container, member.host(), container, List.of())),
+                new Storyboard.GraphEdge(id, containerId, "runs-in"),
+                Optional.of(new Storyboard.GraphEdge(containerId, hostId, "runs-in")),
+                spawned(member, id, parentOnTrail));
+    }
+
+    private static Optional<Storyboard.GraphEdge> spawned(ProcessNode member, String id, boolean parentOnTrail) {
+        return parentOnTrail
+                ? Optional.of(new Storyboard.GraphEdge("p:" + member.parent.key, id, "spawned"))
+                : Optional.empty();
     }
 
     /**

@@ -29,7 +29,7 @@ final class TrailSnapshots {
 
     /**
      * Each trail's storyboard, from the last call when its state is unchanged, else from {@code
-     * build}, which is given the drawings of the trail's processes from its last build.
+     * build}, which is given what the trail's last build kept for the next (see {@link MemberGraphs}).
      */
     List<Storyboard> of(
             List<Trail> trails, BiFunction<Trail, MemberGraphs, Storyboard> build, Function<Trail, Object> rarity) {
@@ -40,8 +40,7 @@ final class TrailSnapshots {
             Object judgement = rarity.apply(trail);
             Built built = byTrail.get(trail);
             if (built == null || !built.state().matches(trail, judgement)) {
-                MemberGraphs graphs =
-                        built == null ? new MemberGraphs() : built.graphs().next();
+                MemberGraphs graphs = built == null ? new MemberGraphs() : built.graphs();
                 built = new Built(State.of(trail, judgement), build.apply(trail, graphs), graphs);
             }
             next.put(trail, built);

@@ -3,8 +3,10 @@ package io.sightline.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sightline.event.ProcessKey;
+import io.sightline.storyboard.Storyboard.GraphEdge;
 import io.sightline.storyboard.Storyboard.GraphNode;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,42 +18,58 @@ class MemberGraphsTest {
 
     @Test
     void anUnchangedProcessIsNotDrawnAgainAndAChangedOneIs() {
-        ProcessNode shell = tainted(new ProcessNode(new ProcessKey("node-1", 42, 1_000), Instant.EPOCH));
+        ProcessNode shell = tainted(node(42));
         shell.executable = "/bin/sh";
-        MemberGraphs first = new MemberGraphs();
-        MemberGraphs.Drawn drawn = first.of(shell, 3, false, this::draw);
+        MemberGraphs.Drawn drawn = MemberGraphs.of(shell, 3, false, this::draw);
 
-        MemberGraphs second = first.next();
-        assertThat(second.of(shell, 7, false, this::draw)).isSameAs(drawn);
+        assertThat(MemberGraphs.of(shell, 7, false, this::draw)).isSameAs(drawn);
 
         shell.addRecord(5L);
-        MemberGraphs third = second.next();
-        assertThat(third.of(shell, 8, false, this::draw)).isNotSameAs(drawn);
+        assertThat(MemberGraphs.of(shell, 8, false, this::draw)).isNotSameAs(drawn);
         assertThat(draws).hasValue(2);
     }
 
     @Test
     void aProcessTheTrailOnlyEnteredIsDrawnAgainWhenTheTrailsRecordsChange() {
-        ProcessNode server = new ProcessNode(new ProcessKey("node-1", 7, 1_000), Instant.EPOCH);
-        MemberGraphs first = new MemberGraphs();
-        MemberGraphs.Drawn drawn = first.of(server, 3, false, this::draw);
+        ProcessNode server = node(7);
+        MemberGraphs.Drawn drawn = MemberGraphs.of(server, 3, false, this::draw);
 
-        assertThat(first.next().of(server, 3, false, this::draw)).isSameAs(drawn);
-        assertThat(first.next().of(server, 4, false, this::draw)).isNotSameAs(drawn);
+        assertThat(MemberGraphs.of(server, 3, false, this::draw)).isSameAs(drawn);
+        assertThat(MemberGraphs.of(server, 4, false, this::draw)).isNotSameAs(drawn);
     }
 
     @Test
-    void anExecParentOrParentJoiningTheTrailDrawsAgain() {
-        ProcessNode child = tainted(new ProcessNode(new ProcessKey("node-1", 9, 1_000), Instant.EPOCH));
-        MemberGraphs first = new MemberGraphs();
-        MemberGraphs.Drawn drawn = first.of(child, 1, false, this::draw);
+    void anExecAParentOrTheParentJoiningTheTrailDrawsAgain() {
+        ProcessNode child = tainted(node(9));
+        MemberGraphs.Drawn first = MemberGraphs.of(child, 1, false, this::draw);
 
-        assertThat(first.next().of(child, 1, true, this::draw)).isNotSameAs(drawn);
+        MemberGraphs.Drawn parentJoined = MemberGraphs.of(child, 1, true, this::draw);
         child.arguments = new String("-c id");
-        assertThat(first.next().of(child, 1, false, this::draw)).isNotSameAs(drawn);
-        child.parent = new ProcessNode(new ProcessKey("node-1", 1, 0), Instant.EPOCH);
-        assertThat(first.next().of(child, 1, false, this::draw)).isNotSameAs(drawn);
+        MemberGraphs.Drawn execSeen = MemberGraphs.of(child, 1, true, this::draw);
+        child.parent = node(1);
+        MemberGraphs.Drawn parentFound = MemberGraphs.of(child, 1, true, this::draw);
+
+        assertThat(List.of(first, parentJoined, execSeen, parentFound)).doesNotHaveDuplicates();
         assertThat(draws).hasValue(4);
+    }
+
+    @Test
+    void theMembersKeysFollowTheTrailAsItGrowsAndAfterItWasEmptied() {
+        MemberGraphs graphs = new MemberGraphs();
+        List<ProcessNode> members = new ArrayList<>(List.of(node(1), node(2)));
+
+        assertThat(graphs.onTrail(members, new ProcessKey("node-1", 2, 1_000))).isTrue();
+        assertThat(graphs.onTrail(members, new ProcessKey("node-1", 3, 1_000))).isFalse();
+        members.add(node(3));
+        assertThat(graphs.onTrail(members, new ProcessKey("node-1", 3, 1_000))).isTrue();
+        members.clear();
+        members.add(node(4));
+        assertThat(graphs.onTrail(members, new ProcessKey("node-1", 1, 1_000))).isFalse();
+        assertThat(graphs.onTrail(members, new ProcessKey("node-1", 4, 1_000))).isTrue();
+    }
+
+    private static ProcessNode node(long pid) {
+        return new ProcessNode(new ProcessKey("node-1", pid, 1_000), Instant.EPOCH);
     }
 
     private static ProcessNode tainted(ProcessNode node) {
@@ -63,6 +81,12 @@ class MemberGraphsTest {
         int n = draws.incrementAndGet();
         GraphNode node = new GraphNode("p:" + n, "process", "sh", "node-1", "", List.of());
         GraphNode host = new GraphNode("h:node-1", "host", "node-1", "node-1", "", List.of());
-        return new MemberGraphs.Drawn(node, host, Optional.empty(), List.of());
+        return new MemberGraphs.Drawn(
+                node,
+                host,
+                Optional.empty(),
+                new GraphEdge(node.id(), host.id(), "runs-in"),
+                Optional.empty(),
+                Optional.empty());
     }
 }
