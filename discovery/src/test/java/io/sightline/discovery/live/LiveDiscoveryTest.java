@@ -91,7 +91,9 @@ class LiveDiscoveryTest {
     @Test
     void periodicRelistSweepsAnObjectTheWatchMissedAndLeavesTheRest() {
         MockCluster.loadScenario(client, "log4shell-lateral");
-        try (LiveDiscovery live = live(Duration.ofMillis(100))) {
+        // A second between relists: the missed pod must still be in pods.json when it is looked
+        // for right after the flush (at 100 ms a loaded machine's relist swept it first).
+        try (LiveDiscovery live = live(Duration.ofSeconds(1))) {
             live.start();
             // A pod the store holds but the API no longer does: its deletion was lost, as when the
             // watch dropped while it happened and the informer's cache never learned of it.
