@@ -474,7 +474,11 @@ public final class TelemetryReader {
     }
 
     private static List<Located> unwrap(JsonNode root, int line, Map<String, List<Located>> arrays) {
-        if (!root.isObject() || recognised(root) || arrays.size() != 1) {
+        // A process_* field is Tetragon's event, never a wrapper's array, even when it is one.
+        if (!root.isObject()
+                || recognised(root)
+                || arrays.size() != 1
+                || arrays.keySet().iterator().next().startsWith("process_")) {
             return List.of(new Located(line, root));
         }
         List<Located> elements = arrays.values().iterator().next();
@@ -569,6 +573,13 @@ public final class TelemetryReader {
         }
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
+        Optional<String> tetragonEvent =
+                names.stream().filter(name -> name.startsWith("process_")).findFirst();
+        if (tetragonEvent.isPresent()) {
+            return "tetragon: expected " + tetragonEvent.get() + " to be an object, got a JSON "
+                    + node.get(tetragonEvent.get()).getNodeType().name().toLowerCase(Locale.ROOT)
+                    + "; record skipped";
+        }
         String shown = names.size() > 8 ? names.subList(0, 8) + " and " + (names.size() - 8) + " more" : "" + names;
         return "no known format: " + expected + ", got an object with fields " + shown + "; record skipped";
     }

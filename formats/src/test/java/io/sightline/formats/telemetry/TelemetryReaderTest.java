@@ -1,6 +1,7 @@
 package io.sightline.formats.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -147,6 +148,20 @@ class TelemetryReaderTest {
                                 + " GuardDuty finding, AUOMS record, Sysmon for Linux event or Tracee event, got an object with fields [hello, n]; record skipped",
                         "no known format: expected a Tetragon event, Falco alert, Kubernetes audit Event,"
                                 + " GuardDuty finding, AUOMS record, Sysmon for Linux event or Tracee event, got a JSON number; record skipped");
+    }
+
+    @Test
+    void tetragonEventThatIsNoObjectIsSkippedAndNamed() throws IOException {
+        TelemetryFiles.Read read = read(tetragonExec + "\n{\"process_exec\":[],\"node_name\":\"n1\"}\n"
+                + "{\"process_kprobe\":[]}\n{\"process_exit\":\"x\"}\n" + tetragonExec + "\n");
+
+        assertThat(read.summary().accepted()).isEqualTo(2);
+        assertThat(read.summary().skipped())
+                .extracting(SkippedRecord::line, SkippedRecord::reason)
+                .containsExactly(
+                        tuple(2, "tetragon: expected process_exec to be an object, got a JSON array; record skipped"),
+                        tuple(3, "tetragon: expected process_kprobe to be an object, got a JSON array; record skipped"),
+                        tuple(4, "tetragon: expected process_exit to be an object, got a JSON string; record skipped"));
     }
 
     @Test
