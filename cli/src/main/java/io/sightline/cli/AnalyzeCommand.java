@@ -17,6 +17,7 @@ import io.sightline.formats.report.ReportJson;
 import io.sightline.formats.rules.RuleFile;
 import io.sightline.store.Database;
 import io.sightline.store.PatternHistoryStore;
+import io.sightline.store.StoreException;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -153,15 +154,29 @@ final class AnalyzeCommand implements Callable<Integer> {
             write(AnalysisPipeline.run(base, inputs, new Enrichment(knownExploited, scores), config, ruleSet));
             return 0;
         }
-        try (Database database = Database.open(Database.sqliteUrl(history))) {
+        try (Database database = historyStore(() -> Database.open(Database.sqliteUrl(history)))) {
             PatternHistoryStore patterns = new PatternHistoryStore(database);
             AnalysisResult analysis = AnalysisPipeline.run(
-                    base, inputs, new Enrichment(knownExploited, scores), config, ruleSet, patterns.load());
+                    base,
+                    inputs,
+                    new Enrichment(knownExploited, scores),
+                    config,
+                    ruleSet,
+                    historyStore(patterns::load));
             write(analysis);
-            patterns.merge(analysis.patternCounts());
+            historyStore(() -> patterns.merge(analysis.patternCounts()));
             System.err.println("history: " + analysis.patternCounts().size() + " patterns merged into " + history);
         }
         return 0;
+    }
+
+    /** A step on the history store, whose failure (not a database, another schema, bad rows) names the folder. */
+    private <T> T historyStore(java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (StoreException e) {
+            throw new IllegalArgumentException("cannot use the history in " + history + ": " + e.getMessage(), e);
+        }
     }
 
     /** Fails before any work when the output cannot be written, so no analysis is lost. */

@@ -66,6 +66,28 @@ class AnalyzeHistoryTest {
         assertThat(severity(again)).isEqualTo("high");
     }
 
+    @Test
+    void aHistoryFolderWhoseStoreIsNoDatabaseIsOneLineNamingIt() throws IOException {
+        Path days = folder("days", List.of("2024-11-01"));
+        Path history = Files.createDirectories(temp.resolve("history"));
+        Files.write(
+                history.resolve("sightline.db"),
+                "not a database, just text".repeat(200).getBytes());
+        StringWriter err = new StringWriter();
+        CommandLine command = Sightline.commandLine();
+        command.setErr(new PrintWriter(err, true));
+        command.setOut(new PrintWriter(new StringWriter(), true));
+
+        int status = command.execute("analyze", days.toString(), "--history", history.toString());
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString().strip())
+                .startsWith("sightline: cannot use the history in " + history + ": cannot bring the store jdbc:sqlite:"
+                        + history.resolve("sightline.db").toAbsolutePath() + " up to date: [SQLITE_NOTADB]")
+                .doesNotContain("\n")
+                .doesNotContain("at org.");
+    }
+
     private JsonNode analyze(Path folder, String... options) throws IOException {
         Path output = Files.createTempFile(temp, "analysis", ".json");
         List<String> args = new ArrayList<>(

@@ -13,10 +13,14 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.Set;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * One JDBC connection to the store, migrated by Flyway on open: SQLite (a file under the data
@@ -32,6 +36,7 @@ public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final String SQLITE_FILE = "sightline.db";
+    private static final int SQLITE_BUSY_TIMEOUT_MILLIS = 10_000;
     private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
@@ -73,18 +78,15 @@ public final class Database implements AutoCloseable {
         if (url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:sqlite::")) {
             ownerOnlyFile(sqliteFile(url));
         }
-        Flyway.configure()
-                .dataSource(url, null, null)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        migrate(url);
         try {
             Connection connection = DriverManager.getConnection(url);
             if (url.startsWith("jdbc:sqlite:")) {
                 try (Statement statement = connection.createStatement()) {
+                    // First: switching to WAL needs a lock that another process may hold a moment.
+                    statement.execute("PRAGMA busy_timeout=" + SQLITE_BUSY_TIMEOUT_MILLIS);
                     statement.execute("PRAGMA journal_mode=WAL");
                     statement.execute("PRAGMA synchronous=FULL");
-                    statement.execute("PRAGMA busy_timeout=10000");
                 }
             }
             connection.setAutoCommit(false);
@@ -93,6 +95,38 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("cannot connect to the store " + redact(url) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Brings the schema up to date. SQLite's migration waits for a lock another process holds (a
+     * second {@code analyze --history} on the same folder) instead of failing at once.
+     */
+    private static void migrate(String url) {
+        FluentConfiguration flyway = Flyway.configure().locations("classpath:db/migration");
+        if (url.startsWith("jdbc:sqlite:")) {
+            SQLiteDataSource sqlite = new SQLiteDataSource();
+            sqlite.setUrl(url);
+            sqlite.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MILLIS);
+            flyway.dataSource(sqlite);
+        } else {
+            flyway.dataSource(url, null, null);
+        }
+        try {
+            flyway.load().migrate();
+        } catch (FlywayException e) {
+            throw new StoreException("cannot bring the store " + redact(url) + " up to date: " + rootReason(e), e);
+        }
+    }
+
+    private static String rootReason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message =
+                Optional.ofNullable(root.getMessage()).orElse(root.getClass().getSimpleName());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     /** Runs {@code work} in one transaction, committed when it returns and rolled back when it throws. */

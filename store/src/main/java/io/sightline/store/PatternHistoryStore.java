@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -49,13 +50,21 @@ public final class PatternHistoryStore {
                             "SELECT scope, behaviour, seen_count, seen_days, first_seen, last_seen FROM pattern_history");
                     ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    all.put(
-                            new BehaviourPattern(rows.getString(1), rows.getString(2)),
-                            new Sightings(
-                                    rows.getLong(3),
-                                    rows.getInt(4),
-                                    Instant.parse(rows.getString(5)),
-                                    Instant.parse(rows.getString(6))));
+                    BehaviourPattern pattern = new BehaviourPattern(rows.getString(1), rows.getString(2));
+                    try {
+                        all.put(
+                                pattern,
+                                new Sightings(
+                                        rows.getLong(3),
+                                        rows.getInt(4),
+                                        Instant.parse(rows.getString(5)),
+                                        Instant.parse(rows.getString(6))));
+                    } catch (DateTimeException | IllegalArgumentException e) {
+                        throw new StoreException(
+                                "pattern_history row " + pattern + ": expected first_seen and last_seen as"
+                                        + " ISO-8601 instants and counts of 1 or more: " + e.getMessage(),
+                                e);
+                    }
                 }
             }
             return PatternHistory.of(all);
