@@ -57,14 +57,18 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        Optional<Options> options = Options.parse(args);
-        if (options.isEmpty()) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("sightline-bench: " + e.getMessage());
             System.err.println("usage: sightline-bench DIR [--repeat N] [--only tokenise|end-to-end|engine]"
                     + " [--soak EVENTS [--soak-attack CLOSE_AFTER]] [--paced EVENTS_PER_SECOND]"
                     + "   (DIR: a scenario folder)");
             System.exit(2);
+            return;
         }
-        new Bench(Path.of(args[0]), options.get()).run();
+        new Bench(Path.of(args[0]), options).run();
     }
 
     private void run() throws Exception {
@@ -369,9 +373,13 @@ public final class Bench {
             Optional<Duration> soakAttackCloseAfter,
             long pacedRate) {
 
-        static Optional<Options> parse(String[] args) {
-            if (args.length < 1 || args.length % 2 == 0) {
-                return Optional.empty();
+        /** The options, or an exception saying which argument is wrong and what was expected. */
+        static Options parse(String[] args) {
+            if (args.length < 1 || args[0].startsWith("--")) {
+                throw new IllegalArgumentException("expected a scenario folder first");
+            }
+            if (!Files.isDirectory(Path.of(args[0]))) {
+                throw new IllegalArgumentException("expected a scenario folder, " + args[0] + " is none");
             }
             int repeat = 3;
             Optional<String> only = Optional.empty();
@@ -379,18 +387,57 @@ public final class Bench {
             Optional<Duration> soakAttack = Optional.empty();
             long paced = 0;
             for (int i = 1; i < args.length; i += 2) {
+                if (i + 1 == args.length) {
+                    throw new IllegalArgumentException(args[i] + " needs a value");
+                }
+                String value = args[i + 1];
                 switch (args[i]) {
-                    case "--repeat" -> repeat = Integer.parseInt(args[i + 1]);
-                    case "--only" -> only = Optional.of(args[i + 1]);
-                    case "--soak" -> soak = Long.parseLong(args[i + 1]);
-                    case "--soak-attack" -> soakAttack = Optional.of(Duration.parse(args[i + 1]));
-                    case "--paced" -> paced = Long.parseLong(args[i + 1]);
-                    default -> {
-                        return Optional.empty();
-                    }
+                    case "--repeat" -> repeat = (int) positive(args[i], value);
+                    case "--only" -> only = Optional.of(part(value));
+                    case "--soak" -> soak = positive(args[i], value);
+                    case "--soak-attack" -> soakAttack = Optional.of(duration(value));
+                    case "--paced" -> paced = positive(args[i], value);
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return Optional.of(new Options(repeat, only, soak, soakAttack, paced));
+            if (soakAttack.isPresent() && soak == 0) {
+                throw new IllegalArgumentException("--soak-attack needs --soak EVENTS");
+            }
+            return new Options(repeat, only, soak, soakAttack, paced);
+        }
+
+        private static long positive(String option, String value) {
+            long number;
+            try {
+                number = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " expects a whole number, got '" + value + "'", e);
+            }
+            if (number < 1 || number > Integer.MAX_VALUE && option.equals("--repeat")) {
+                throw new IllegalArgumentException(option + " expects a number of 1 or more, got " + value);
+            }
+            return number;
+        }
+
+        private static String part(String value) {
+            if (!List.of("tokenise", "end-to-end", "engine").contains(value)) {
+                throw new IllegalArgumentException(
+                        "--only expects tokenise, end-to-end or engine, got '" + value + "'");
+            }
+            return value;
+        }
+
+        private static Duration duration(String value) {
+            try {
+                Duration duration = Duration.parse(value);
+                if (duration.isNegative() || duration.isZero()) {
+                    throw new IllegalArgumentException("--soak-attack expects a positive duration, got " + value);
+                }
+                return duration;
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(
+                        "--soak-attack expects an ISO-8601 duration such as PT1H, got '" + value + "'", e);
+            }
         }
 
         boolean runs(String part) {
