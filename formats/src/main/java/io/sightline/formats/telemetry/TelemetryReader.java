@@ -548,7 +548,8 @@ public final class TelemetryReader {
 
     /** Malformed UTF-8 in a broken line becomes U+FFFD instead of failing the whole file. */
     private static BufferedReader open(Path path) throws IOException {
-        return new BufferedReader(new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8));
+        return new BufferedReader(
+                new LineFeedReader(new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8)));
     }
 
     private static String stripByteOrderMark(String line) {

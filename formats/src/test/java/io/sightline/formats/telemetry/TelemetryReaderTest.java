@@ -151,6 +151,16 @@ class TelemetryReaderTest {
     }
 
     @Test
+    void aLoneCarriageReturnEndsNoLineSoLaterLinesKeepTheirNumbers() throws IOException {
+        // grep -n numbers these lines 1 to 4: the junk on line 2 holds a bare CR, line 3 ends CR LF.
+        TelemetryFiles.Read read = read(tetragonExec + "\njunk\rmore junk\n" + tetragonExec + "\r\n{\"hello\":1}\n");
+
+        assertThat(read.summary().accepted()).isEqualTo(2);
+        assertThat(read.at(3, ProcessExec.class).process().pid()).isEqualTo(68_790);
+        assertThat(read.summary().skipped()).extracting(SkippedRecord::line).containsExactly(2, 4);
+    }
+
+    @Test
     void tetragonEventThatIsNoObjectIsSkippedAndNamed() throws IOException {
         TelemetryFiles.Read read = read(tetragonExec + "\n{\"process_exec\":[],\"node_name\":\"n1\"}\n"
                 + "{\"process_kprobe\":[]}\n{\"process_exit\":\"x\"}\n" + tetragonExec + "\n");
