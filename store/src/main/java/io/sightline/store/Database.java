@@ -53,6 +53,9 @@ public final class Database implements AutoCloseable {
      * owner-only ({@code rwx------}): the store holds raw sensor records.
      */
     public static String sqliteUrl(Path dataDir) {
+        if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
+            throw new IllegalArgumentException("expected a data folder, " + dataDir + " is a file");
+        }
         try {
             if (!Files.isDirectory(dataDir)) {
                 Files.createDirectories(dataDir);

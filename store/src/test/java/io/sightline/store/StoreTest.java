@@ -20,6 +20,15 @@ class StoreTest {
     @TempDir
     Path dir;
 
+    @Test
+    void aDataFolderThatIsAFileIsNamedAsSuch() throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("data"), "not a folder");
+
+        assertThatThrownBy(() -> Database.sqliteUrl(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("expected a data folder, " + file + " is a file");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sqlite", "postgresql"})
     void logKeepsOrderAndStreamSequencesAcrossReopen(String kind) throws Exception {
