@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * id string, an evidence list sorted, a label and edges per process, and a set of its members.
  *
  * <p>A process's drawing is kept on the process and reused while nothing it is drawn from moved:
- * its records, its executable, arguments, container and parent, and whether that parent is on
+ * its records and folded repeats, its executable, arguments, container and parent, and whether that parent is on
  * the trail. A process the trail took whole has every record as evidence; for one the trail only
  * entered (the server that was exploited) the trail's records decide which are evidence, so their
  * count is part of the check. The members' keys are added as members join: a trail's members only
@@ -45,6 +45,7 @@ final class MemberGraphs {
         if (kept == null || !kept.fits(member, trailRecords, parentOnTrail)) {
             kept = new Kept(
                     member.recordsAdded(),
+                    member.repeats,
                     member.tainted,
                     member.tainted ? -1 : trailRecords,
                     member.executable,
@@ -74,6 +75,7 @@ final class MemberGraphs {
     /** A drawing and what it was drawn from; strings and the container by identity, as the engine shares them. */
     record Kept(
             long recordsAdded,
+            int repeats,
             boolean tainted,
             int trailRecords,
             String executable,
@@ -85,6 +87,7 @@ final class MemberGraphs {
 
         boolean fits(ProcessNode member, int trailRecordsNow, boolean parentOnTrailNow) {
             return recordsAdded == member.recordsAdded()
+                    && repeats == member.repeats
                     && tainted == member.tainted
                     && (tainted || trailRecords == trailRecordsNow)
                     && executable == member.executable

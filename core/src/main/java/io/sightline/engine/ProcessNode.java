@@ -45,6 +45,9 @@ final class ProcessNode {
     private String labelExecutable;
     private String labelArguments;
 
+    /** Later runs of the same command by the same parent folded into this one (see the engine's foldRepeat). */
+    int repeats;
+
     /** How this process was last drawn in its trail's storyboard (see {@link MemberGraphs}). */
     MemberGraphs.Kept drawing;
 
@@ -92,6 +95,14 @@ final class ProcessNode {
         for (int i = 0; i < recordCount; i++) {
             action.accept(records[i]);
         }
+    }
+
+    int recordCount() {
+        return recordCount;
+    }
+
+    boolean hasFlows() {
+        return flows != null && !flows.isEmpty();
     }
 
     void addFlow(Flow flow) {

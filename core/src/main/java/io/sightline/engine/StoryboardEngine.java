@@ -111,6 +111,8 @@ public final class StoryboardEngine {
     private static final int IDLE_RETENTIONS = 12;
 
     private static final long FORGET_EVERY_NANOS = Duration.ofMillis(100).toNanos();
+    /** The records a process keeps as evidence of the repeats folded into it (see {@link #foldRepeat}). */
+    static final int FOLDED_EVIDENCE = 32;
 
     private static final int RECENT_REFS = 1 << 12;
 
@@ -151,6 +153,7 @@ public final class StoryboardEngine {
     private final List<SourceRecord> aheadRun = new ArrayList<>();
     private final List<SourceRecord> aheadRecords = new ArrayList<>();
     private long evictedProcesses;
+    private long foldedProcesses;
     private final Map<String, String> addresses = new HashMap<>();
     private final Map<String, Integer> fileIds = new HashMap<>();
     private final List<String> fileNames = new ArrayList<>();
@@ -231,6 +234,11 @@ public final class StoryboardEngine {
         return evictedProcesses;
     }
 
+    /** Runs of a command folded into an earlier run of it by the same parent (see {@link #foldRepeat}). */
+    public long foldedProcesses() {
+        return foldedProcesses;
+    }
+
     private void onExit(ProcessExit exit) {
         ProcessNode node = onProcessRecord(exit);
         if (node.exitNanos == 0) {
@@ -278,6 +286,8 @@ public final class StoryboardEngine {
             ProcessNode node = exitsByAge.pollFirst();
             if (node.trail == null && !node.evicted) {
                 evict(node);
+            } else if (node.tainted && !node.evicted) {
+                foldRepeat(node);
             }
         }
         if (newestNanos >= nextIdleSweepNanos) {
@@ -335,6 +345,56 @@ public final class StoryboardEngine {
                 flowsToExternal.remove(flow.remote.address());
             }
         }
+    }
+
+    /**
+     * Folds a process on a trail into an earlier run of the same command by the same parent, once
+     * its exit is behind the retention (nothing can link to it any more): a serving process that
+     * runs the same shell all day would otherwise grow its storyboard, and the engine's memory, by
+     * a node per run. Only a run that added no causality folds: no children, no connections, no
+     * record but its exec and exit, no link or exec session, and not the trail's first process.
+     * The first run keeps the count, and the records of the folded runs as evidence up to {@link
+     * #FOLDED_EVIDENCE}; the rest leave the storyboard, the step still counts every run.
+     */
+    private void foldRepeat(ProcessNode node) {
+        Trail root = node.trail();
+        if (!node.execSeen
+                || node.parent == null
+                || !node.children.isEmpty()
+                || node.hasFlows()
+                || node.recordsAdded() > 2
+                || node.execSession != null
+                || root.members.getFirst() == node
+                || linked(root, node)) {
+            return;
+        }
+        Trail.Repeat command = new Trail.Repeat(node.parent, node.executable, node.arguments);
+        ProcessNode first = root.repeats.get(command);
+        if (first == null || first.evicted || first.trail() != root) {
+            root.repeats.put(command, node);
+            return;
+        }
+        first.repeats++;
+        node.forEachRecord(ref -> {
+            if (first.recordCount() < FOLDED_EVIDENCE) {
+                first.addRecord(ref);
+            } else {
+                root.records.remove(record(ref));
+            }
+        });
+        root.members.remove(node);
+        forget(node);
+        foldedProcesses++;
+    }
+
+    private static boolean linked(Trail root, ProcessNode node) {
+        String key = node.key.toString();
+        for (Trail.Link link : root.links) {
+            if (link.from().equals(node.key) || link.to().equals(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void evict(ProcessNode node) {

@@ -375,7 +375,7 @@ final class StoryboardSnapshot {
         Storyboard.GraphNode node = new Storyboard.GraphNode(
                 id,
                 "process",
-                member.label(),
+                member.repeats == 0 ? member.label() : member.label() + " (" + (member.repeats + 1) + " times)",
                 member.host(),
                 container,
                 evidence.stream().sorted().distinct().toList());

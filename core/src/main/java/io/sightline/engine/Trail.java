@@ -3,6 +3,7 @@ package io.sightline.engine;
 import io.sightline.engine.rarity.BehaviourPattern;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,6 +42,9 @@ final class Trail {
 
     /** The id of the closed storyboard this trail reopened; empty for a trail of its own. */
     Optional<String> reopenedId = Optional.empty();
+    /** The first exited run of each command a parent on the trail repeated, that later runs fold into. */
+    final Map<Repeat, ProcessNode> repeats = new HashMap<>();
+
     /** The closed storyboards this trail continues: their evidence is part of its storyboard. */
     final List<Skeleton> continues = new ArrayList<>(0);
 
@@ -86,11 +90,13 @@ final class Trail {
         keep.links.addAll(gone.links);
         keep.dialled.addAll(gone.dialled);
         keep.continues.addAll(gone.continues);
+        gone.repeats.forEach(keep.repeats::putIfAbsent);
         keep.seen(gone.firstSeen);
         keep.seen(gone.lastSeen);
         gone.records.clear();
         gone.members.clear();
         gone.steps.clear();
+        gone.repeats.clear();
         return keep;
     }
 
@@ -121,6 +127,7 @@ final class Trail {
         seedPatterns.clear();
         externalAddresses.clear();
         continues.clear();
+        repeats.clear();
     }
 
     void seen(Instant time) {
@@ -144,6 +151,9 @@ final class Trail {
      * entered}, an address for {@code connected}, a user for {@code called-api-as}.
      */
     record Link(io.sightline.event.ProcessKey from, String to, String kind) {}
+
+    /** A command by its parent process (by identity), executable and arguments. */
+    record Repeat(ProcessNode parent, String executable, String arguments) {}
 
     /** One line of the compact trail shown to analysts. */
     record Step(Instant time, String host, String container, String text) {}

@@ -17,9 +17,11 @@ import java.util.stream.Stream;
 final class TrailRecords {
 
     private final Set<SourceRecord> held = new HashSet<>();
-    private final List<SourceRecord> arrived = new ArrayList<>();
+    private List<SourceRecord> arrived = new ArrayList<>();
     /** The first {@code sorted.size()} records of {@link #arrived}, in order. */
     private List<SourceRecord> sorted = List.of();
+    /** Records were removed from {@link #held} and are still in the lists. */
+    private boolean removed;
 
     /** Whether the record is new to the trail. */
     boolean add(SourceRecord record) {
@@ -31,7 +33,13 @@ final class TrailRecords {
     }
 
     void addAll(TrailRecords other) {
+        other.compact();
         other.arrived.forEach(this::add);
+    }
+
+    /** Lets go of a record the trail no longer shows (one of many repeats of the same process). */
+    void remove(SourceRecord record) {
+        removed |= held.remove(record);
     }
 
     boolean contains(SourceRecord record) {
@@ -39,15 +47,16 @@ final class TrailRecords {
     }
 
     int size() {
-        return arrived.size();
+        return held.size();
     }
 
     boolean isEmpty() {
-        return arrived.isEmpty();
+        return held.isEmpty();
     }
 
     /** The records in the order they came. */
     Stream<SourceRecord> stream() {
+        compact();
         return arrived.stream();
     }
 
@@ -55,10 +64,32 @@ final class TrailRecords {
         held.clear();
         arrived.clear();
         sorted = List.of();
+        removed = false;
+    }
+
+    /** Drops the removed records from both lists, keeping the sorted one a prefix of those that came. */
+    private void compact() {
+        if (!removed) {
+            return;
+        }
+        List<SourceRecord> kept = new ArrayList<>(held.size());
+        int keptSorted = 0;
+        for (int i = 0; i < arrived.size(); i++) {
+            if (held.contains(arrived.get(i))) {
+                kept.add(arrived.get(i));
+                keptSorted += i < sorted.size() ? 1 : 0;
+            }
+        }
+        arrived = kept;
+        sorted = Collections.unmodifiableList(
+                new ArrayList<>(sorted.stream().filter(held::contains).toList()));
+        removed = false;
+        assert sorted.size() == keptSorted;
     }
 
     /** Every record, sorted by file and line: the last sorted list with the newcomers merged in. */
     List<SourceRecord> sorted() {
+        compact();
         if (sorted.size() == arrived.size()) {
             return sorted;
         }

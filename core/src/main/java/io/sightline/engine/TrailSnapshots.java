@@ -87,7 +87,7 @@ final class TrailSnapshots {
     private static final class State {
 
         private static final int TRAIL_NUMBERS = 17;
-        private static final int MEMBER_NUMBERS = 1;
+        private static final int MEMBER_NUMBERS = 2;
         private static final int MEMBER_REFERENCES = 4;
 
         private final long[] numbers;
@@ -166,6 +166,7 @@ final class TrailSnapshots {
             for (int i = 0; same && i < trail.members.size(); i++) {
                 ProcessNode member = trail.members.get(i);
                 same = sink.number(member.recordsAdded())
+                        && sink.number(member.repeats)
                         && sink.reference(member.executable)
                         && sink.reference(member.arguments)
                         && sink.reference(member.container)

@@ -1,7 +1,5 @@
 package io.sightline.engine;
 
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -10,49 +8,60 @@ import java.util.Map;
 /**
  * A trail's steps as a storyboard tells them: in time order, each distinct step once, a repeated
  * one (a scheduled job, a miner reconnecting, a server spawning the same shell all day) at its
- * first time with how often it happened. Kept as the steps come rather than regrouped at every
- * publish, since a busy trail adds a few steps to thousands between two publishes.
+ * first time with how often it happened. Kept as groups as the steps come, not as a list regrouped
+ * at every publish: a busy trail adds a few steps to thousands between two publishes, and a step
+ * repeated all day costs one group, not a step a time.
  */
 final class TrailSteps {
 
-    private final List<Trail.Step> steps = new ArrayList<>();
     private final Map<String, Group> groups = new HashMap<>();
+    private long count;
 
     void add(Trail.Step step) {
-        int index = steps.size();
-        steps.add(step);
         String key = step.host() + "|" + step.container() + "|" + withoutNote(step.text());
         Group group = groups.get(key);
         if (group == null) {
-            groups.put(key, new Group(step, index));
+            groups.put(key, new Group(step, count, 1));
         } else {
-            group.add(step, index);
+            group.add(step, count, 1);
         }
+        count++;
     }
 
+    /** The other trail's steps, as if they had come after this trail's. */
     void addAll(TrailSteps other) {
-        other.steps.forEach(this::add);
+        long offset = count;
+        other.groups.forEach((key, theirs) -> {
+            Group ours = groups.get(key);
+            if (ours == null) {
+                groups.put(key, new Group(theirs.first, offset + theirs.firstIndex, theirs.times));
+            } else {
+                ours.add(theirs.first, offset + theirs.firstIndex, theirs.times);
+            }
+        });
+        count += other.count;
     }
 
-    int size() {
-        return steps.size();
+    /** Every step that came, repeats included. */
+    long size() {
+        return count;
     }
 
     void clear() {
-        steps.clear();
         groups.clear();
+        count = 0;
     }
 
     /** Each distinct step at its first time (the earliest, the first to come among equals), by that time. */
     List<Distinct> distinct() {
         return groups.values().stream()
-                .sorted(Comparator.comparing((Group g) -> g.first.time()).thenComparingInt(g -> g.firstIndex))
+                .sorted(Comparator.comparing((Group g) -> g.first.time()).thenComparingLong(g -> g.firstIndex))
                 .map(g -> new Distinct(g.first, g.times))
                 .toList();
     }
 
     /** A step and how many times it happened. */
-    record Distinct(Trail.Step step, int times) {}
+    record Distinct(Trail.Step step, long times) {}
 
     /** {@code "bash connects to 1.2.3.4:4445 (attacker address)"} without the note in brackets. */
     private static String withoutNote(String text) {
@@ -63,18 +72,21 @@ final class TrailSteps {
     private static final class Group {
 
         private Trail.Step first;
-        private int firstIndex;
-        private int times = 1;
+        private long firstIndex;
+        private long times;
 
-        Group(Trail.Step first, int firstIndex) {
+        Group(Trail.Step first, long firstIndex, long times) {
             this.first = first;
             this.firstIndex = firstIndex;
+            this.times = times;
         }
 
-        void add(Trail.Step step, int index) {
-            times++;
-            Instant time = step.time();
-            if (time.isBefore(first.time())) {
+        /** {@code times} more of this step, the first of them {@code step}, come as the {@code index}th. */
+        void add(Trail.Step step, long index, long more) {
+            times += more;
+            boolean earlier =
+                    step.time().isBefore(first.time()) || step.time().equals(first.time()) && index < firstIndex;
+            if (earlier) {
                 first = step;
                 firstIndex = index;
             }

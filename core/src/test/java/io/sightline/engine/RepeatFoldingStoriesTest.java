@@ -1,0 +1,95 @@
+package io.sightline.engine;
+
+import static io.sightline.engine.Events.container;
+import static io.sightline.engine.Events.process;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sightline.asset.Inventory;
+import io.sightline.event.ContainerContext;
+import io.sightline.event.ProcessRef;
+import io.sightline.storyboard.Storyboard;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A web server that compresses its log through a shell once a minute: every run joins the
+ * server's storyboard, and a run that did nothing else folds into the first once its exit is
+ * behind the retention (5 minutes).
+ */
+class RepeatFoldingStoriesTest {
+
+    private static final String NODE = "node-1";
+    private static final Optional<ContainerContext> WEB = container("cccc", "shop", "storefront-1");
+    private static final String GZIP = "-c \"gzip -c /var/log/app.log\"";
+
+    private final Events events = new Events();
+    private final StoryboardEngine engine =
+            new StoryboardEngine(new Inventory(), ImageRisk.NONE, EngineConfig.DEFAULTS);
+    private final ProcessRef gunicorn =
+            process(NODE, 100, -3600, "/usr/local/bin/gunicorn", "app:server -b 0.0.0.0:8000", WEB);
+
+    @Test
+    void runsThatDidNothingElseFoldIntoTheFirstOnceTheRetentionIsBehindThem() {
+        engine.accept(events.accept(gunicorn, 0, "10.0.1.5:8000", "10.0.0.9:41000"));
+        compressOncePerMinute(40);
+        for (int t = 2400; t <= 3000; t += 60) {
+            engine.accept(events.accept(gunicorn, t, "10.0.1.5:8000", "10.0.0.9:" + (41000 + t)));
+        }
+
+        Storyboard server = engine.storyboards().getFirst();
+
+        // At 3000 s the retention reaches back to 2700 s: all 40 runs (the last exits at 2341 s)
+        // are behind it. The first keeps its exec and exit and 30 records of the 39 folded runs
+        // (32 in all); the other 48 of the 80 records leave the storyboard.
+        List<Storyboard.GraphNode> shells = shells(server);
+        assertThat(shells).singleElement().satisfies(shell -> {
+            assertThat(shell.label()).isEqualTo("sh " + GZIP + " (40 times)");
+            assertThat(shell.records()).hasSize(StoryboardEngine.FOLDED_EVIDENCE);
+        });
+        assertThat(server.records()).hasSize(StoryboardEngine.FOLDED_EVIDENCE);
+        assertThat(server.trail())
+                .extracting(Storyboard.TrailStep::text)
+                .contains("gunicorn (serving requests) spawns sh " + GZIP + " (40 times)");
+        assertThat(engine.foldedProcesses()).isEqualTo(39);
+    }
+
+    @Test
+    void runsStillWithinTheRetentionAndARunThatConnectedStayApart() {
+        engine.accept(events.accept(gunicorn, 0, "10.0.1.5:8000", "10.0.0.9:41000"));
+        for (int i = 0; i < 40; i++) {
+            ProcessRef shell = process(NODE, 1000 + i, 60.0 * i, "/bin/sh", GZIP, WEB);
+            engine.accept(events.exec(shell, gunicorn));
+            if (i == 5) {
+                engine.accept(events.connect(shell, 60.0 * i + 0.5, "10.0.1.5:50000", "10.0.2.7:5432"));
+            }
+            engine.accept(events.exit(shell, 60.0 * i + 1));
+        }
+        engine.accept(events.accept(gunicorn, 2400, "10.0.1.5:8000", "10.0.0.9:41001"));
+
+        Storyboard server = engine.storyboards().getFirst();
+
+        // At 2400 s the retention reaches back to 2100 s: runs 0 to 34 exited before it (run i
+        // exits at 60 i + 1 s), runs 35 to 39 did not. Run 5 connected to a database. So run 0
+        // holds runs 1-4 and 6-34 (33 folded, 34 runs), run 5 and runs 35-39 stay: 7 shells.
+        List<String> labels =
+                shells(server).stream().map(Storyboard.GraphNode::label).toList();
+        assertThat(labels).hasSize(7);
+        assertThat(labels).filteredOn(l -> l.endsWith("times)")).containsExactly("sh " + GZIP + " (34 times)");
+        assertThat(engine.foldedProcesses()).isEqualTo(33);
+    }
+
+    private void compressOncePerMinute(int runs) {
+        for (int i = 0; i < runs; i++) {
+            ProcessRef shell = process(NODE, 1000 + i, 60.0 * i, "/bin/sh", GZIP, WEB);
+            engine.accept(events.exec(shell, gunicorn));
+            engine.accept(events.exit(shell, 60.0 * i + 1));
+        }
+    }
+
+    private static List<Storyboard.GraphNode> shells(Storyboard storyboard) {
+        return storyboard.graph().nodes().stream()
+                .filter(n -> n.kind().equals("process") && n.label().startsWith("sh "))
+                .toList();
+    }
+}
