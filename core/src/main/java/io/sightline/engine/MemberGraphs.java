@@ -19,22 +19,26 @@ import java.util.function.Supplier;
  * its records and folded repeats, its executable, arguments, container and parent, and whether that parent is on
  * the trail. A process the trail took whole has every record as evidence; for one the trail only
  * entered (the server that was exploited) the trail's records decide which are evidence, so their
- * count is part of the check. The members' keys are added as members join: a trail's members only
- * grow while it lives.
+ * count is part of the check. The members' keys are added as members join, and taken again when a
+ * member left (a folded repeat).
  */
 final class MemberGraphs {
 
     private final Set<ProcessKey> memberKeys = new HashSet<>();
     private int membersKeyed;
+    private ProcessNode lastKeyed;
 
     /** Whether a process with this key is on the trail, {@code members} being the trail's members now. */
     boolean onTrail(List<ProcessNode> members, ProcessKey key) {
-        if (members.size() < membersKeyed) {
+        // Members leave only by folding, which shifts the later ones: the last keyed member is
+        // then no longer where it was, and the keys are taken again.
+        if (membersKeyed > 0 && (members.size() < membersKeyed || members.get(membersKeyed - 1) != lastKeyed)) {
             memberKeys.clear();
             membersKeyed = 0;
         }
         for (; membersKeyed < members.size(); membersKeyed++) {
-            memberKeys.add(members.get(membersKeyed).key);
+            lastKeyed = members.get(membersKeyed);
+            memberKeys.add(lastKeyed.key);
         }
         return memberKeys.contains(key);
     }

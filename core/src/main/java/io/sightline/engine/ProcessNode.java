@@ -47,6 +47,8 @@ final class ProcessNode {
 
     /** Later runs of the same command by the same parent folded into this one (see the engine's foldRepeat). */
     int repeats;
+    /** The run of a command this process stands for, as its trail's {@code repeats} key; null for none. */
+    Trail.Repeat foldedInto;
 
     /** How this process was last drawn in its trail's storyboard (see {@link MemberGraphs}). */
     MemberGraphs.Kept drawing;

@@ -113,6 +113,8 @@ public final class StoryboardEngine {
     private static final long FORGET_EVERY_NANOS = Duration.ofMillis(100).toNanos();
     /** The records a process keeps as evidence of the repeats folded into it (see {@link #foldRepeat}). */
     static final int FOLDED_EVIDENCE = 32;
+    /** The most processes a run may hold and still fold (see {@link #foldRepeat}). */
+    private static final int FOLDED_TREE = 16;
 
     private static final int RECENT_REFS = 1 << 12;
 
@@ -287,7 +289,7 @@ public final class StoryboardEngine {
             if (node.trail == null && !node.evicted) {
                 evict(node);
             } else if (node.tainted && !node.evicted) {
-                foldRepeat(node);
+                foldRepeat(node, cutoff);
             }
         }
         if (newestNanos >= nextIdleSweepNanos) {
@@ -348,43 +350,82 @@ public final class StoryboardEngine {
     }
 
     /**
-     * Folds a process on a trail into an earlier run of the same command by the same parent, once
-     * its exit is behind the retention (nothing can link to it any more): a serving process that
-     * runs the same shell all day would otherwise grow its storyboard, and the engine's memory, by
-     * a node per run. Only a run that added no causality folds: no children, no connections, no
-     * record but its exec and exit, no link or exec session, and not the trail's first process.
-     * The first run keeps the count, and the records of the folded runs as evidence up to {@link
-     * #FOLDED_EVIDENCE}; the rest leave the storyboard, the step still counts every run.
+     * Folds a process on a trail, with what it ran, into an earlier run of the same command by the
+     * same parent, once its exit is behind the retention (nothing can link to it any more): a
+     * serving process that runs the same shell all day would otherwise grow its storyboard, and
+     * the engine's memory, by a few nodes per run. Only a run that added no causality folds: every
+     * process in it (at most {@link #FOLDED_TREE}) exited behind the retention with no record but
+     * its exec and exit, no connection, link or exec session, and the runs match command for
+     * command. The first run keeps the count, and the records of the folded runs as evidence up
+     * to {@link #FOLDED_EVIDENCE}; the rest leave the storyboard, and the step counts every run. A
+     * process whose parent has exited is left to its parent's run.
      */
-    private void foldRepeat(ProcessNode node) {
+    private void foldRepeat(ProcessNode node, long cutoff) {
         Trail root = node.trail();
-        if (!node.execSeen
-                || node.parent == null
-                || !node.children.isEmpty()
-                || node.hasFlows()
-                || node.recordsAdded() > 2
-                || node.execSession != null
-                || root.members.getFirst() == node
-                || linked(root, node)) {
+        if (node.parent == null || node.parent.exitNanos != 0) {
             return;
         }
-        Trail.Repeat command = new Trail.Repeat(node.parent, node.executable, node.arguments);
+        List<ProcessNode> run = plainRun(root, node, cutoff);
+        if (run.isEmpty()) {
+            return;
+        }
+        Trail.Repeat command = new Trail.Repeat(node.parent, signature(node));
         ProcessNode first = root.repeats.get(command);
         if (first == null || first.evicted || first.trail() != root) {
             root.repeats.put(command, node);
+            node.foldedInto = command;
             return;
         }
         first.repeats++;
-        node.forEachRecord(ref -> {
-            if (first.recordCount() < FOLDED_EVIDENCE) {
-                first.addRecord(ref);
-            } else {
-                root.records.remove(record(ref));
+        Set<ProcessNode> folded = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (ProcessNode process : run) {
+            process.forEachRecord(ref -> {
+                if (first.recordCount() < FOLDED_EVIDENCE) {
+                    first.addRecord(ref);
+                } else {
+                    root.records.remove(record(ref));
+                }
+            });
+            folded.add(process);
+        }
+        root.members.removeIf(folded::contains);
+        for (int i = run.size() - 1; i >= 0; i--) {
+            forget(run.get(i));
+        }
+        foldedProcesses += run.size();
+    }
+
+    /** The process and its descendants when every one of them is plain (see {@link #foldRepeat}), else none. */
+    private static List<ProcessNode> plainRun(Trail root, ProcessNode node, long cutoff) {
+        List<ProcessNode> run = new ArrayList<>();
+        run.add(node);
+        for (int i = 0; i < run.size(); i++) {
+            ProcessNode process = run.get(i);
+            boolean plain = process.execSeen
+                    && process.exitNanos != 0
+                    && process.exitNanos < cutoff
+                    && !process.hasFlows()
+                    && process.recordsAdded() <= 2
+                    && process.execSession == null
+                    && process.repeats == 0
+                    && process != root.members.getFirst()
+                    && run.size() + process.children.size() <= FOLDED_TREE
+                    && !linked(root, process);
+            if (!plain) {
+                return List.of();
             }
-        });
-        root.members.remove(node);
-        forget(node);
-        foldedProcesses++;
+            run.addAll(process.children);
+        }
+        return run;
+    }
+
+    /** The command a run made: {@code sh -c "gzip x"[gzip x]}, each child's in brackets, in the order they ran. */
+    private static String signature(ProcessNode node) {
+        StringBuilder text = new StringBuilder(node.executable).append(' ').append(node.arguments);
+        for (ProcessNode child : node.children) {
+            text.append('[').append(signature(child)).append(']');
+        }
+        return text.toString();
     }
 
     private static boolean linked(Trail root, ProcessNode node) {
@@ -403,6 +444,9 @@ public final class StoryboardEngine {
     }
 
     private void forget(ProcessNode node) {
+        if (node.foldedInto != null && node.trail != null) {
+            node.trail().repeats.remove(node.foldedInto, node);
+        }
         node.evicted = true;
         nodes.remove(node.key);
         HostPid hostPid = new HostPid(node.key.host(), node.key.pid());

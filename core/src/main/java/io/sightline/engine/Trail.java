@@ -152,8 +152,8 @@ final class Trail {
      */
     record Link(io.sightline.event.ProcessKey from, String to, String kind) {}
 
-    /** A command by its parent process (by identity), executable and arguments. */
-    record Repeat(ProcessNode parent, String executable, String arguments) {}
+    /** A run of a command by its parent process (by identity): see the engine's {@code signature}. */
+    record Repeat(ProcessNode parent, String signature) {}
 
     /** One line of the compact trail shown to analysts. */
     record Step(Instant time, String host, String container, String text) {}

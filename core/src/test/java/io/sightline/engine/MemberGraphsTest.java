@@ -68,6 +68,19 @@ class MemberGraphsTest {
         assertThat(graphs.onTrail(members, new ProcessKey("node-1", 4, 1_000))).isTrue();
     }
 
+    @Test
+    void aMemberThatLeftIsNoLongerOnTheTrailEvenAfterOthersJoined() {
+        MemberGraphs graphs = new MemberGraphs();
+        List<ProcessNode> members = new ArrayList<>(List.of(node(1), node(2), node(3)));
+        assertThat(graphs.onTrail(members, new ProcessKey("node-1", 2, 1_000))).isTrue();
+
+        members.remove(1);
+        members.add(node(4));
+
+        assertThat(graphs.onTrail(members, new ProcessKey("node-1", 2, 1_000))).isFalse();
+        assertThat(graphs.onTrail(members, new ProcessKey("node-1", 4, 1_000))).isTrue();
+    }
+
     private static ProcessNode node(long pid) {
         return new ProcessNode(new ProcessKey("node-1", pid, 1_000), Instant.EPOCH);
     }

@@ -79,6 +79,41 @@ class RepeatFoldingStoriesTest {
         assertThat(engine.foldedProcesses()).isEqualTo(33);
     }
 
+    @Test
+    void aRunThatSpawnedAProcessFoldsWithItIntoARunThatSpawnedTheSame() {
+        engine.accept(events.accept(gunicorn, 0, "10.0.1.5:8000", "10.0.0.9:41000"));
+        for (int i = 0; i < 20; i++) {
+            ProcessRef shell = process(NODE, 1000 + 2 * i, 60.0 * i, "/bin/sh", GZIP, WEB);
+            String gzipArgs = i == 7 ? "-c /var/log/other.log" : "-c /var/log/app.log";
+            ProcessRef gzip = process(NODE, 1001 + 2 * i, 60.0 * i + 0.1, "/bin/gzip", gzipArgs, WEB);
+            engine.accept(events.exec(shell, gunicorn));
+            engine.accept(events.exec(gzip, shell));
+            engine.accept(events.exit(gzip, 60.0 * i + 0.5));
+            engine.accept(events.exit(shell, 60.0 * i + 1));
+        }
+        for (int t = 1200; t <= 1800; t += 60) {
+            engine.accept(events.accept(gunicorn, t, "10.0.1.5:8000", "10.0.0.9:" + (41000 + t)));
+        }
+
+        Storyboard server = engine.storyboards().getFirst();
+
+        // At 1800 s every run (the last exits at 1141 s) is behind the retention. Run 7's gzip
+        // compressed another file, so run 7 is a command of its own: the shell of run 0 holds
+        // the other 18 runs (19 times), each with its gzip, and run 7 stays with its gzip.
+        List<String> labels = server.graph().nodes().stream()
+                .filter(n -> n.kind().equals("process"))
+                .map(Storyboard.GraphNode::label)
+                .toList();
+        assertThat(labels)
+                .containsExactlyInAnyOrder(
+                        "gunicorn app:server -b 0.0.0.0:8000",
+                        "sh " + GZIP + " (19 times)",
+                        "gzip -c /var/log/app.log",
+                        "sh " + GZIP,
+                        "gzip -c /var/log/other.log");
+        assertThat(engine.foldedProcesses()).isEqualTo(36);
+    }
+
     private void compressOncePerMinute(int runs) {
         for (int i = 0; i < runs; i++) {
             ProcessRef shell = process(NODE, 1000 + i, 60.0 * i, "/bin/sh", GZIP, WEB);
