@@ -377,8 +377,8 @@ public final class StoryboardEngine {
             return;
         }
         first.repeats++;
-        Set<ProcessNode> folded = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (ProcessNode process : run) {
+        for (int i = run.size() - 1; i >= 0; i--) {
+            ProcessNode process = run.get(i);
             process.forEachRecord(ref -> {
                 if (first.recordCount() < FOLDED_EVIDENCE) {
                     first.addRecord(ref);
@@ -386,12 +386,10 @@ public final class StoryboardEngine {
                     root.records.remove(record(ref));
                 }
             });
-            folded.add(process);
+            forget(process);
         }
-        root.members.removeIf(folded::contains);
-        for (int i = run.size() - 1; i >= 0; i--) {
-            forget(run.get(i));
-        }
+        // Members are forgotten only here, so the evicted ones are the run just folded.
+        root.members.removeIf(member -> member.evicted);
         foldedProcesses += run.size();
     }
 
