@@ -31,6 +31,14 @@ public final class StoryboardChanges {
 
     private Map<String, Storyboard> previous = Map.of();
 
+    /**
+     * More records, or a later last record: a storyboard whose repeated runs folded can hold fewer
+     * records than before and still have grown by the runs since.
+     */
+    private static boolean grew(Storyboard before, Storyboard now) {
+        return now.records().size() > before.records().size() || now.lastSeen().isAfter(before.lastSeen());
+    }
+
     /** The changes from the previous snapshot to {@code current}; the first call sees all as created. */
     public List<StoryboardChange> next(List<Storyboard> current) {
         Map<String, Storyboard> now = new LinkedHashMap<>();
@@ -48,9 +56,7 @@ public final class StoryboardChanges {
             }
             if (before != null && !merged.isEmpty()) {
                 changes.add(change(StoryboardChange.Type.MERGED, s, Optional.empty(), merged));
-            } else if (before != null
-                    && !reopened
-                    && s.records().size() > before.records().size()) {
+            } else if (before != null && !reopened && grew(before, s)) {
                 changes.add(change(StoryboardChange.Type.GREW, s, Optional.empty(), List.of()));
             }
             if (before != null && s.severity() != before.severity()) {

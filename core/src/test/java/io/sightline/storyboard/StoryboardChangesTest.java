@@ -53,6 +53,31 @@ class StoryboardChangesTest {
     }
 
     @Test
+    void aLaterLastRecordIsGrowthEvenWithFewerRecordsKept() {
+        changes.next(List.of(board("sb-1", Severity.INFO, 1, 40)));
+        Storyboard folded = board("sb-1", Severity.INFO, 1, 32);
+        Storyboard later = new Storyboard(
+                folded.id(),
+                folded.severity(),
+                List.of(),
+                T0,
+                T0.plusSeconds(60),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                folded.records());
+
+        assertThat(changes.next(List.of(later)))
+                .containsExactly(
+                        new StoryboardChange(Type.GREW, "sb-1", Severity.INFO, 32, Optional.empty(), List.of()));
+    }
+
+    @Test
     void vanishedStoryboardWhoseFirstRecordIsNowInAnotherWasMergedIntoIt() {
         changes.next(List.of(board("sb-1", Severity.HIGH, 1, 3), board("sb-2", Severity.HIGH, 10, 12)));
 
