@@ -41,6 +41,8 @@ final class ProcessNode {
     /** The newest event time of a record about this process or naming it as a parent. */
     long lastSeenNanos = Long.MIN_VALUE;
 
+    private String name;
+    private String nameExecutable;
     private String label;
     private String labelExecutable;
     private String labelArguments;
@@ -125,9 +127,14 @@ final class ProcessNode {
         return flows == null ? List.of() : List.copyOf(flows);
     }
 
+    /** The executable's file name; kept until the executable changes, as the rules ask for it on every exec. */
     String name() {
-        int slash = executable.lastIndexOf('/');
-        return slash >= 0 ? executable.substring(slash + 1) : executable;
+        if (name == null || nameExecutable != executable) {
+            int slash = executable.lastIndexOf('/');
+            name = slash >= 0 ? executable.substring(slash + 1) : executable;
+            nameExecutable = executable;
+        }
+        return name;
     }
 
     String host() {
