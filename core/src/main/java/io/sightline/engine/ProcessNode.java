@@ -49,6 +49,8 @@ final class ProcessNode {
 
     /** Later runs of the same command by the same parent folded into this one (see the engine's foldRepeat). */
     int repeats;
+    /** The keys and exec ids of folded runs that find this process (see the engine's {@code alias}); null for none. */
+    java.util.ArrayDeque<Alias> aliases;
     /** The run of a command this process stands for, as its trail's {@code repeats} key; null for none. */
     Trail.Repeat foldedInto;
 
@@ -59,6 +61,9 @@ final class ProcessNode {
     boolean acceptedInbound;
     Trail trail;
     boolean tainted;
+
+    /** A folded process's key and exec id (null when it had none). */
+    record Alias(ProcessKey key, String execId) {}
 
     ProcessNode(ProcessKey key, Instant start) {
         this.key = key;

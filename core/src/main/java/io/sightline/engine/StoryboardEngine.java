@@ -115,6 +115,8 @@ public final class StoryboardEngine {
     static final int FOLDED_EVIDENCE = 32;
     /** The most processes a run may hold and still fold (see {@link #foldRepeat}). */
     private static final int FOLDED_TREE = 16;
+    /** The folded runs per process whose key and exec id still find it (see {@link #alias}). */
+    private static final int FOLDED_ALIASES = 256;
 
     private static final int RECENT_REFS = 1 << 12;
 
@@ -377,8 +379,7 @@ public final class StoryboardEngine {
             return;
         }
         first.repeats++;
-        for (int i = run.size() - 1; i >= 0; i--) {
-            ProcessNode process = run.get(i);
+        for (ProcessNode process : run) {
             process.forEachRecord(ref -> {
                 if (first.recordCount() < FOLDED_EVIDENCE) {
                     first.addRecord(ref);
@@ -386,11 +387,54 @@ public final class StoryboardEngine {
                     root.records.remove(record(ref));
                 }
             });
+        }
+        List<ProcessNode> firstRun = descendants(first);
+        for (int i = run.size() - 1; i >= 0; i--) {
+            ProcessNode process = run.get(i);
             forget(process);
+            alias(process, firstRun.size() == run.size() ? firstRun.get(i) : first);
         }
         // Members are forgotten only here, so the evicted ones are the run just folded.
         root.members.removeIf(member -> member.evicted);
         foldedProcesses += run.size();
+    }
+
+    /** The process and its descendants, breadth first, as {@link #plainRun} lists a run. */
+    private static List<ProcessNode> descendants(ProcessNode node) {
+        List<ProcessNode> all = new ArrayList<>();
+        all.add(node);
+        for (int i = 0; i < all.size() && all.size() <= FOLDED_TREE; i++) {
+            all.addAll(all.get(i).children);
+        }
+        return all;
+    }
+
+    /**
+     * Points a folded process's key and exec id at the process of the first run that stands for
+     * it: a record that names the folded process later (a child it forked that execs late, a
+     * sensor's late record) then lands on the storyboard. The {@link #FOLDED_ALIASES} most recent
+     * are kept per process, which bounds what a server's runs cost: an older run named again makes
+     * a process of its own.
+     */
+    private void alias(ProcessNode folded, ProcessNode target) {
+        nodes.put(folded.key, target);
+        if (folded.execId != null) {
+            nodesByExecId.put(folded.execId, target);
+        }
+        if (target.aliases == null) {
+            target.aliases = new ArrayDeque<>(4);
+        }
+        target.aliases.addLast(new ProcessNode.Alias(folded.key, folded.execId));
+        if (target.aliases.size() > FOLDED_ALIASES) {
+            unalias(target, target.aliases.pollFirst());
+        }
+    }
+
+    private void unalias(ProcessNode target, ProcessNode.Alias alias) {
+        nodes.remove(alias.key(), target);
+        if (alias.execId() != null) {
+            nodesByExecId.remove(alias.execId(), target);
+        }
     }
 
     /** The process and its descendants when every one of them is plain (see {@link #foldRepeat}), else none. */
@@ -417,13 +461,22 @@ public final class StoryboardEngine {
         return run;
     }
 
-    /** The command a run made: {@code sh -c "gzip x"[gzip x]}, each child's in brackets, in the order they ran. */
+    /** The commands a run made, the process's then each child's in the order they ran: what two runs must share to fold. */
     private static String signature(ProcessNode node) {
-        StringBuilder text = new StringBuilder(node.executable).append(' ').append(node.arguments);
-        for (ProcessNode child : node.children) {
-            text.append('[').append(signature(child)).append(']');
-        }
+        StringBuilder text = new StringBuilder();
+        signature(node, text);
         return text.toString();
+    }
+
+    /** Each field after its length, so that no command line can pass for a child's. */
+    private static void signature(ProcessNode node, StringBuilder text) {
+        text.append(node.executable.length()).append(':').append(node.executable);
+        text.append(node.arguments.length()).append(':').append(node.arguments);
+        text.append(node.children.size()).append('[');
+        for (ProcessNode child : node.children) {
+            signature(child, text);
+        }
+        text.append(']');
     }
 
     private static boolean linked(Trail root, ProcessNode node) {
@@ -444,6 +497,10 @@ public final class StoryboardEngine {
     private void forget(ProcessNode node) {
         if (node.foldedInto != null && node.trail != null) {
             node.trail().repeats.remove(node.foldedInto, node);
+        }
+        if (node.aliases != null) {
+            node.aliases.forEach(alias -> unalias(node, alias));
+            node.aliases = null;
         }
         node.evicted = true;
         nodes.remove(node.key);

@@ -114,6 +114,58 @@ class RepeatFoldingStoriesTest {
         assertThat(engine.foldedProcesses()).isEqualTo(36);
     }
 
+    @Test
+    void aChildThatAFoldedRunForkedAndThatExecsLateLandsOnTheStoryboard() {
+        engine.accept(events.accept(gunicorn, 0, "10.0.1.5:8000", "10.0.0.9:41000"));
+        compressOncePerMinute(20);
+        for (int t = 1200; t <= 1800; t += 60) {
+            engine.accept(events.accept(gunicorn, t, "10.0.1.5:8000", "10.0.0.9:" + (41000 + t)));
+        }
+        assertThat(engine.foldedProcesses()).isEqualTo(19);
+
+        // Run 2's shell (pid 1002, started at 120 s) left a background job that runs curl at 1810 s.
+        ProcessRef runTwo = process(NODE, 1002, 120, "/bin/sh", GZIP, WEB);
+        ProcessRef curl = process(NODE, 2000, 1810, "/usr/bin/curl", "-s http://203.0.113.47:8888/x", WEB);
+        engine.accept(events.exec(curl, runTwo));
+        engine.accept(events.connect(curl, 1810.5, "10.0.1.5:51000", "203.0.113.47:8888"));
+
+        Storyboard server = engine.storyboards().getFirst();
+
+        // The folded run's key still finds the first run's shell, which curl now hangs from.
+        assertThat(server.externalAddresses()).contains("203.0.113.47");
+        Storyboard.GraphNode shell = shells(server).getFirst();
+        assertThat(server.graph().edges()).anySatisfy(edge -> {
+            assertThat(edge.from()).isEqualTo(shell.id());
+            assertThat(edge.kind()).isEqualTo("spawned");
+            assertThat(edge.to()).startsWith("p:" + NODE + "/2000@");
+        });
+    }
+
+    @Test
+    void aCommandLineThatSpellsOutAChildDoesNotFoldWithRunsThatHadOne() {
+        engine.accept(events.accept(gunicorn, 0, "10.0.1.5:8000", "10.0.0.9:41000"));
+        for (int i = 0; i < 10; i++) {
+            String args = i == 7 ? "-c x[/bin/gzip a]" : "-c x";
+            ProcessRef shell = process(NODE, 1000 + 2 * i, 60.0 * i, "/bin/sh", args, WEB);
+            engine.accept(events.exec(shell, gunicorn));
+            if (i != 7) {
+                ProcessRef gzip = process(NODE, 1001 + 2 * i, 60.0 * i + 0.1, "/bin/gzip", "a", WEB);
+                engine.accept(events.exec(gzip, shell));
+                engine.accept(events.exit(gzip, 60.0 * i + 0.5));
+            }
+            engine.accept(events.exit(shell, 60.0 * i + 1));
+        }
+        for (int t = 600; t <= 1200; t += 60) {
+            engine.accept(events.accept(gunicorn, t, "10.0.1.5:8000", "10.0.0.9:" + (41000 + t)));
+        }
+
+        List<String> labels = shells(engine.storyboards().getFirst()).stream()
+                .map(Storyboard.GraphNode::label)
+                .toList();
+
+        assertThat(labels).containsExactlyInAnyOrder("sh -c x (9 times)", "sh -c x[/bin/gzip a]");
+    }
+
     private void compressOncePerMinute(int runs) {
         for (int i = 0; i < runs; i++) {
             ProcessRef shell = process(NODE, 1000 + i, 60.0 * i, "/bin/sh", GZIP, WEB);
