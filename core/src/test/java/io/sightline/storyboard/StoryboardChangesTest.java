@@ -55,22 +55,7 @@ class StoryboardChangesTest {
     @Test
     void aLaterLastRecordIsGrowthEvenWithFewerRecordsKept() {
         changes.next(List.of(board("sb-1", Severity.INFO, 1, 40)));
-        Storyboard folded = board("sb-1", Severity.INFO, 1, 32);
-        Storyboard later = new Storyboard(
-                folded.id(),
-                folded.severity(),
-                List.of(),
-                T0,
-                T0.plusSeconds(60),
-                List.of(),
-                List.of(),
-                List.of(),
-                List.of(),
-                List.of(),
-                List.of(),
-                List.of(),
-                List.of(),
-                folded.records());
+        Storyboard later = board("sb-1", Severity.INFO, T0.plusSeconds(60), 1, 32);
 
         assertThat(changes.next(List.of(later)))
                 .containsExactly(
@@ -131,6 +116,10 @@ class StoryboardChangesTest {
 
     /** A storyboard whose evidence is lines {@code from..to} (and any {@code more}) of one file. */
     private static Storyboard board(String id, Severity severity, int from, int to, int... more) {
+        return board(id, severity, T0, from, to, more);
+    }
+
+    private static Storyboard board(String id, Severity severity, Instant lastSeen, int from, int to, int... more) {
         List<SourceRecord> records = new ArrayList<>();
         for (int line = from; line <= to; line++) {
             records.add(new SourceRecord("telemetry/tetragon.json", line));
@@ -139,7 +128,7 @@ class StoryboardChangesTest {
             records.add(new SourceRecord("telemetry/tetragon.json", line));
         }
         return new Storyboard(
-                id, severity, List.of(), T0, T0, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                id, severity, List.of(), T0, lastSeen, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
                 List.of(), List.of(), records);
     }
 }
