@@ -155,13 +155,27 @@ final class ProcessNode {
     }
 
     /**
-     * A short label for trails, credentials masked: {@code curl -H "Authorization: Bearer <redacted>"}.
+     * Whether the executable runs from where dropped payloads do (a temporary folder, shared
+     * memory, a hidden folder): its label then keeps the whole path, so {@code /tmp/.x/id} never
+     * reads as {@code id}.
+     */
+    private boolean droppedPath() {
+        return executable.startsWith("/tmp/")
+                || executable.startsWith("/var/tmp/")
+                || executable.startsWith("/dev/shm/")
+                || executable.contains("/.");
+    }
+
+    /**
+     * A short label for trails, credentials masked: {@code curl -H "Authorization: Bearer <redacted>"},
+     * the executable by its file name unless it runs from a dropped path.
      * Masking costs regular expressions, and a storyboard's graph labels every member each time it is
      * built, so the label is kept until the executable or the arguments change.
      */
     String label() {
         if (label == null || labelExecutable != executable || labelArguments != arguments) {
-            String text = arguments.isEmpty() ? name() : Redaction.mask(name() + " " + arguments);
+            String shown = droppedPath() ? executable : name();
+            String text = arguments.isEmpty() ? shown : Redaction.mask(shown + " " + arguments);
             label = text.length() > 90 ? text.substring(0, 87) + "..." : text;
             labelExecutable = executable;
             labelArguments = arguments;

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A web server that compresses its log through a shell once a minute: every run joins the
  * server's storyboard, and a run that did nothing else folds into the first once its exit is
- * behind the retention (5 minutes).
+ * behind the retention (5 minutes). What a run shows must survive folding: its own binary's path
+ * when it ran from a dropped location, and what it did later.
  */
 class RepeatFoldingStoriesTest {
 
@@ -164,6 +165,26 @@ class RepeatFoldingStoriesTest {
                 .toList();
 
         assertThat(labels).containsExactlyInAnyOrder("sh -c x (9 times)", "sh -c x[/bin/gzip a]");
+    }
+
+    @Test
+    void aBinaryRunFromAHiddenTemporaryFolderKeepsItsPathAndItsOwnStep() {
+        engine.accept(events.accept(gunicorn, 0, "10.0.1.5:8000", "10.0.0.9:41000"));
+        ProcessRef real = process(NODE, 1000, 10, "/bin/sh", "-c id", WEB);
+        ProcessRef dropped = process(NODE, 1001, 20, "/tmp/.x/sh", "-c id", WEB);
+        engine.accept(events.exec(real, gunicorn));
+        engine.accept(events.exec(dropped, gunicorn));
+
+        Storyboard server = engine.storyboards().getFirst();
+
+        assertThat(server.graph().nodes())
+                .extracting(Storyboard.GraphNode::label)
+                .contains("sh -c id", "/tmp/.x/sh -c id");
+        assertThat(server.trail())
+                .extracting(Storyboard.TrailStep::text)
+                .contains(
+                        "gunicorn (serving requests) spawns sh -c id",
+                        "gunicorn (serving requests) spawns /tmp/.x/sh -c id");
     }
 
     private void compressOncePerMinute(int runs) {
