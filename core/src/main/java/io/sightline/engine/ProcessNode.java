@@ -52,7 +52,7 @@ final class ProcessNode {
     /** The keys and exec ids of folded runs that find this process (see the engine's {@code alias}); null for none. */
     java.util.ArrayDeque<Alias> aliases;
     /** The run of a command this process stands for, as its trail's {@code repeats} key; null for none. */
-    Trail.Repeat foldedInto;
+    Trail.Repeat standsFor;
 
     /** How this process was last drawn in its trail's storyboard (see {@link MemberGraphs}). */
     MemberGraphs.Kept drawing;

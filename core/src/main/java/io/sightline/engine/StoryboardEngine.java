@@ -375,7 +375,7 @@ public final class StoryboardEngine {
         ProcessNode first = root.repeats.get(command);
         if (first == null || first.evicted || first.trail() != root) {
             root.repeats.put(command, node);
-            node.foldedInto = command;
+            node.standsFor = command;
             return;
         }
         first.repeats++;
@@ -399,7 +399,7 @@ public final class StoryboardEngine {
         foldedProcesses += run.size();
     }
 
-    /** The process and its descendants, breadth first, as {@link #plainRun} lists a run. */
+    /** The process and its descendants, breadth first; past {@link #FOLDED_TREE} of them, more than that. */
     private static List<ProcessNode> descendants(ProcessNode node) {
         List<ProcessNode> all = new ArrayList<>();
         all.add(node);
@@ -439,26 +439,21 @@ public final class StoryboardEngine {
 
     /** The process and its descendants when every one of them is plain (see {@link #foldRepeat}), else none. */
     private static List<ProcessNode> plainRun(Trail root, ProcessNode node, long cutoff) {
-        List<ProcessNode> run = new ArrayList<>();
-        run.add(node);
-        for (int i = 0; i < run.size(); i++) {
-            ProcessNode process = run.get(i);
-            boolean plain = process.execSeen
-                    && process.exitNanos != 0
-                    && process.exitNanos < cutoff
-                    && !process.hasFlows()
-                    && process.recordsAdded() <= 2
-                    && process.execSession == null
-                    && process.repeats == 0
-                    && process != root.members.getFirst()
-                    && run.size() + process.children.size() <= FOLDED_TREE
-                    && !linked(root, process);
-            if (!plain) {
-                return List.of();
-            }
-            run.addAll(process.children);
-        }
-        return run;
+        List<ProcessNode> run = descendants(node);
+        boolean plain = run.size() <= FOLDED_TREE && run.stream().allMatch(process -> plain(root, process, cutoff));
+        return plain ? run : List.of();
+    }
+
+    private static boolean plain(Trail root, ProcessNode process, long cutoff) {
+        return process.execSeen
+                && process.exitNanos != 0
+                && process.exitNanos < cutoff
+                && !process.hasFlows()
+                && process.recordsAdded() <= 2
+                && process.execSession == null
+                && process.repeats == 0
+                && process != root.members.getFirst()
+                && !linked(root, process);
     }
 
     /** The commands a run made, the process's then each child's in the order they ran: what two runs must share to fold. */
@@ -495,8 +490,8 @@ public final class StoryboardEngine {
     }
 
     private void forget(ProcessNode node) {
-        if (node.foldedInto != null && node.trail != null) {
-            node.trail().repeats.remove(node.foldedInto, node);
+        if (node.standsFor != null && node.trail != null) {
+            node.trail().repeats.remove(node.standsFor, node);
         }
         if (node.aliases != null) {
             node.aliases.forEach(alias -> unalias(node, alias));

@@ -72,19 +72,9 @@ final class TrailRecords {
         if (!removed) {
             return;
         }
-        List<SourceRecord> kept = new ArrayList<>(held.size());
-        int keptSorted = 0;
-        for (int i = 0; i < arrived.size(); i++) {
-            if (held.contains(arrived.get(i))) {
-                kept.add(arrived.get(i));
-                keptSorted += i < sorted.size() ? 1 : 0;
-            }
-        }
-        arrived = kept;
-        sorted = Collections.unmodifiableList(
-                new ArrayList<>(sorted.stream().filter(held::contains).toList()));
+        arrived = new ArrayList<>(arrived.stream().filter(held::contains).toList());
+        sorted = sorted.stream().filter(held::contains).toList();
         removed = false;
-        assert sorted.size() == keptSorted;
     }
 
     /** Every record, sorted by file and line: the last sorted list with the newcomers merged in. */

@@ -34,9 +34,7 @@ class RepeatFoldingStoriesTest {
     void runsThatDidNothingElseFoldIntoTheFirstOnceTheRetentionIsBehindThem() {
         engine.accept(events.accept(gunicorn, 0, "10.0.1.5:8000", "10.0.0.9:41000"));
         compressOncePerMinute(40);
-        for (int t = 2400; t <= 3000; t += 60) {
-            engine.accept(events.accept(gunicorn, t, "10.0.1.5:8000", "10.0.0.9:" + (41000 + t)));
-        }
+        keepServing(2400, 3000);
 
         Storyboard server = engine.storyboards().getFirst();
 
@@ -92,9 +90,7 @@ class RepeatFoldingStoriesTest {
             engine.accept(events.exit(gzip, 60.0 * i + 0.5));
             engine.accept(events.exit(shell, 60.0 * i + 1));
         }
-        for (int t = 1200; t <= 1800; t += 60) {
-            engine.accept(events.accept(gunicorn, t, "10.0.1.5:8000", "10.0.0.9:" + (41000 + t)));
-        }
+        keepServing(1200, 1800);
 
         Storyboard server = engine.storyboards().getFirst();
 
@@ -119,9 +115,7 @@ class RepeatFoldingStoriesTest {
     void aChildThatAFoldedRunForkedAndThatExecsLateLandsOnTheStoryboard() {
         engine.accept(events.accept(gunicorn, 0, "10.0.1.5:8000", "10.0.0.9:41000"));
         compressOncePerMinute(20);
-        for (int t = 1200; t <= 1800; t += 60) {
-            engine.accept(events.accept(gunicorn, t, "10.0.1.5:8000", "10.0.0.9:" + (41000 + t)));
-        }
+        keepServing(1200, 1800);
         assertThat(engine.foldedProcesses()).isEqualTo(19);
 
         // Run 2's shell (pid 1002, started at 120 s) left a background job that runs curl at 1810 s.
@@ -156,9 +150,7 @@ class RepeatFoldingStoriesTest {
             }
             engine.accept(events.exit(shell, 60.0 * i + 1));
         }
-        for (int t = 600; t <= 1200; t += 60) {
-            engine.accept(events.accept(gunicorn, t, "10.0.1.5:8000", "10.0.0.9:" + (41000 + t)));
-        }
+        keepServing(600, 1200);
 
         List<String> labels = shells(engine.storyboards().getFirst()).stream()
                 .map(Storyboard.GraphNode::label)
@@ -185,6 +177,13 @@ class RepeatFoldingStoriesTest {
                 .contains(
                         "gunicorn (serving requests) spawns sh -c id",
                         "gunicorn (serving requests) spawns /tmp/.x/sh -c id");
+    }
+
+    /** The server takes a request a minute from {@code from} to {@code to} seconds: event time moves on. */
+    private void keepServing(int from, int to) {
+        for (int t = from; t <= to; t += 60) {
+            engine.accept(events.accept(gunicorn, t, "10.0.1.5:8000", "10.0.0.9:" + (41000 + t)));
+        }
     }
 
     private void compressOncePerMinute(int runs) {
