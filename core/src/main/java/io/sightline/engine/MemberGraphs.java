@@ -16,11 +16,11 @@ import java.util.function.Supplier;
  * id string, an evidence list sorted, a label and edges per process, and a set of its members.
  *
  * <p>A process's drawing is kept on the process and reused while nothing it is drawn from moved:
- * its records and folded repeats, its executable, arguments, container and parent, and whether that parent is on
- * the trail. A process the trail took whole has every record as evidence; for one the trail only
- * entered (the server that was exploited) the trail's records decide which are evidence, so their
- * count is part of the check. The members' keys are added as members join, and taken again when a
- * member left (a folded repeat).
+ * its records and folded repeats, its executable, arguments, container and parent, and whether
+ * that parent is on the trail. A process the trail took whole has every record as evidence; for
+ * one the trail only entered (the server that was exploited) the trail's records decide which are
+ * evidence, so their count is part of the check. The members' keys are added as members join, and
+ * taken again when a member left (a folded repeat).
  */
 final class MemberGraphs {
 

@@ -14,11 +14,12 @@ import java.util.function.Function;
  * credentials masked, the graph, the evidence per node) costs milliseconds for a large trail,
  * while most batches touch no trail at all.
  *
- * <p>A trail's state is what a storyboard is built from: the sizes of its grow-only collections,
- * its first and last times, the rarity verdict on its seed patterns, the closed storyboards it continues, and for each member the number of
- * records added, its executable, arguments, container and parent (which a late exec or a late parent
- * fills in without the trail growing). Two equal states build equal storyboards, because the
- * inventory and the image risk an engine reads are fixed for its life.
+ * <p>A trail's state is what a storyboard is built from: the sizes of its collections, its first
+ * and last times, the rarity verdict on its seed patterns, the closed storyboards it continues,
+ * and for each member the number of records added and of runs folded into it, its executable,
+ * arguments, container and parent (which a late exec or a late parent fills in without the trail
+ * growing). Two equal states build equal storyboards, because the inventory and the image risk an
+ * engine reads are fixed for its life.
  */
 final class TrailSnapshots {
 
