@@ -216,20 +216,27 @@ public final class Bench {
                 (double) (usedHeapAfterGc() - empty) / events.size());
 
         Measure fastest = null;
-        long[] latencies = new long[events.size()];
         for (int run = 0; run <= options.repeat(); run++) {
             StoryboardEngine engine = newEngine();
             long started = System.nanoTime();
             for (int i = 0; i < events.size(); i++) {
-                long before = System.nanoTime();
                 engine.accept(events.get(i));
-                latencies[i] = System.nanoTime() - before;
             }
             engine.storyboards();
             Measure measure = new Measure(events.size(), System.nanoTime() - started, 0);
             if (run > 0 && (fastest == null || measure.nanos() < fastest.nanos())) {
                 fastest = measure;
             }
+        }
+
+        // Timing each event costs two clock reads, a tenth of what the engine spends on one, so
+        // the latencies come from a run of their own.
+        long[] latencies = new long[events.size()];
+        StoryboardEngine timed = newEngine();
+        for (int i = 0; i < events.size(); i++) {
+            long before = System.nanoTime();
+            timed.accept(events.get(i));
+            latencies[i] = System.nanoTime() - before;
         }
         report("   engine           ", fastest, 0);
         Arrays.sort(latencies);
