@@ -168,15 +168,13 @@ final class ProcessNode {
 
     /**
      * A short label for trails, credentials masked: {@code curl -H "Authorization: Bearer <redacted>"},
-     * the executable by its file name unless it runs from a dropped path.
-     * Masking costs regular expressions, and a storyboard's graph labels every member each time it is
-     * built, so the label is kept until the executable or the arguments change.
+     * the executable by its file name unless it runs from a dropped path. A storyboard's graph
+     * labels every member each time it is built, so the label is kept until the executable or the
+     * arguments change.
      */
-    String label() {
+    String label(CommandLabels labels) {
         if (label == null || labelExecutable != executable || labelArguments != arguments) {
-            String shown = droppedPath() ? executable : name();
-            String text = arguments.isEmpty() ? shown : Redaction.mask(shown + " " + arguments);
-            label = text.length() > 90 ? text.substring(0, 87) + "..." : text;
+            label = labels.of(droppedPath() ? executable : name(), arguments);
             labelExecutable = executable;
             labelArguments = arguments;
         }

@@ -182,6 +182,7 @@ public final class StoryboardEngine {
     private long lateEvents;
 
     private final Skeletons skeletons = new Skeletons();
+    private final CommandLabels labels = new CommandLabels();
     private long nextCloseSweepNanos = Long.MIN_VALUE;
     private long trailsMade;
 
@@ -599,7 +600,7 @@ public final class StoryboardEngine {
 
     private StoryboardSnapshot snapshot() {
         Rarity rarity = new Rarity(history, patterns, config.commonPattern(), config.rarity());
-        return new StoryboardSnapshot(inventory, imageRisk, rarity, this::record);
+        return new StoryboardSnapshot(inventory, imageRisk, rarity, labels, this::record);
     }
 
     /**
@@ -1075,7 +1076,7 @@ public final class StoryboardEngine {
             Trail root = trail.root();
             root.tag(Behaviours.EXPLOIT_PUBLIC_APP);
             root.seedPatterns.add(Behaviours.spawnPattern(scopes.of(node), parent, node));
-            step(root, node.start, node, parent.name() + " (serving requests) spawns " + node.label());
+            step(root, node.start, node, parent.name() + " (serving requests) spawns " + node.label(labels));
             node.spawnStepWritten = true;
             taint(node, root);
             return;
@@ -1099,11 +1100,11 @@ public final class StoryboardEngine {
         }
         if (node.parent != null && node.parent.container.isPresent() && node.container.isEmpty()) {
             trail.tag(Behaviours.ESCAPE_TO_HOST);
-            step(trail, time, node, "leaves the container for the host: " + node.label());
+            step(trail, time, node, "leaves the container for the host: " + node.label(labels));
             return;
         }
         if (!node.spawnStepWritten) {
-            step(trail, time, node, node.label());
+            step(trail, time, node, node.label(labels));
         }
     }
 
@@ -1607,7 +1608,9 @@ public final class StoryboardEngine {
             noteLoginProcess(node);
         }
         boolean named = false;
-        if (ref.execId().isPresent()) {
+        if (ref.execId().isPresent() && !ref.execId().get().equals(node.execId)) {
+            // A node's own exec id stays indexed until the node is evicted, so only another id
+            // (a second sensor's, a folded run's) needs the index.
             String id = ref.execId().get();
             if (nodesByExecId.putIfAbsent(id, node) == null && node.execId == null) {
                 node.execId = id;

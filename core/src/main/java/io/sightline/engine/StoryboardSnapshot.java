@@ -44,6 +44,7 @@ final class StoryboardSnapshot {
             Tactic.EXFILTRATION,
             Tactic.IMPACT);
 
+    private final CommandLabels labels;
     private final java.util.function.LongFunction<SourceRecord> recordOf;
     private final Map<String, String> containerLabels = new java.util.HashMap<>();
 
@@ -51,7 +52,9 @@ final class StoryboardSnapshot {
             Inventory inventory,
             ImageRisk imageRisk,
             Rarity rarity,
+            CommandLabels labels,
             java.util.function.LongFunction<SourceRecord> recordOf) {
+        this.labels = labels;
         this.recordOf = recordOf;
         this.inventory = inventory;
         this.imageRisk = imageRisk;
@@ -375,7 +378,9 @@ final class StoryboardSnapshot {
         Storyboard.GraphNode node = new Storyboard.GraphNode(
                 id,
                 "process",
-                member.repeats == 0 ? member.label() : member.label() + " (" + (member.repeats + 1) + " times)",
+                member.repeats == 0
+                        ? member.label(labels)
+                        : member.label(labels) + " (" + (member.repeats + 1) + " times)",
                 member.host(),
                 container,
                 evidence.stream().sorted().distinct().toList());

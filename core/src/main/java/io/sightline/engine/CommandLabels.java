@@ -1,0 +1,42 @@
+package io.sightline.engine;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The label of each command line seen lately, credentials masked and cut to fit a trail (see
+ * {@link ProcessNode#label}). Masking runs a dozen regular expressions, and the processes of a
+ * storyboard run the same few commands again and again (a health check every few seconds), so
+ * a label is worked out once per command line rather than once per process.
+ *
+ * <p>Bounded: when it holds {@link #CAPACITY} labels it starts again empty. One per engine, on
+ * the engine's thread.
+ */
+final class CommandLabels {
+
+    private static final int CAPACITY = 512;
+    private static final int LONGEST = 90;
+
+    private final Map<String, String> labels = new HashMap<>();
+
+    /** {@code shown} and its {@code arguments} as a trail shows them. */
+    String of(String shown, String arguments) {
+        if (arguments.isEmpty()) {
+            return shorten(shown);
+        }
+        String command = shown + " " + arguments;
+        String label = labels.get(command);
+        if (label == null) {
+            if (labels.size() == CAPACITY) {
+                labels.clear();
+            }
+            label = shorten(Redaction.mask(command));
+            labels.put(command, label);
+        }
+        return label;
+    }
+
+    private static String shorten(String text) {
+        return text.length() > LONGEST ? text.substring(0, LONGEST - 3) + "..." : text;
+    }
+}
