@@ -9,8 +9,10 @@ import io.sightline.engine.rules.RuleSet;
 import io.sightline.engine.rules.ServerPattern;
 import io.sightline.event.FileAccess;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -19,7 +21,8 @@ import java.util.regex.Pattern;
 /**
  * A {@link RuleSet} made ready to match: lists resolved, expressions compiled, rules split by the
  * event they are on and by effect, in the set's order. Matching a rule tests the cheap conditions
- * (names, ports, flags) before any expression. Immutable and thread-safe.
+ * (names, ports, flags) before any expression. Immutable and thread-safe; what the expressions
+ * find is cached per engine, in an {@link ExpressionCache}.
  */
 final class CompiledRules {
 
@@ -39,6 +42,7 @@ final class CompiledRules {
     private final List<FileRule> fileTags = new ArrayList<>();
     private final List<ConnectRule> connectSeeds = new ArrayList<>();
     private final List<ConnectRule> connectTags = new ArrayList<>();
+    private int expressions;
 
     CompiledRules(RuleSet set) {
         requireNonNull(set, "set is null");
@@ -51,7 +55,7 @@ final class CompiledRules {
         for (Rule rule : set.rules()) {
             Subject subject = Subject.of(set, rule);
             switch (rule.when()) {
-                case Condition.Exec exec -> add(rule, ExecRule.of(set, rule, subject, exec), execSeeds, execTags);
+                case Condition.Exec exec -> add(rule, ExecRule.of(set, rule, subject, exec, this), execSeeds, execTags);
                 case Condition.File file -> add(rule, FileRule.of(rule, subject, file), fileSeeds, fileTags);
                 case Condition.Connect connect ->
                     add(rule, ConnectRule.of(set, rule, subject, connect), connectSeeds, connectTags);
@@ -102,9 +106,14 @@ final class CompiledRules {
         return metadataAddresses.contains(address);
     }
 
+    /** A cache of what this set's exec expressions find, for one engine's thread. */
+    ExpressionCache newExpressionCache() {
+        return new ExpressionCache(expressions);
+    }
+
     /** The first rule that starts a trail at this process when it execs. */
-    Optional<Rule> execSeed(ProcessNode node) {
-        ExecFacts facts = new ExecFacts(node);
+    Optional<Rule> execSeed(ProcessNode node, ExpressionCache cache) {
+        ExecFacts facts = new ExecFacts(node, cache);
         for (int i = 0; i < execSeeds.size(); i++) {
             if (execSeeds.get(i).matches(facts, this)) {
                 return Optional.of(execSeeds.get(i).rule());
@@ -114,8 +123,8 @@ final class CompiledRules {
     }
 
     /** The rules that label a process on a trail by its exec, each with its trail line if it has one. */
-    List<Match> execTags(ProcessNode node) {
-        ExecFacts facts = new ExecFacts(node);
+    List<Match> execTags(ProcessNode node, ExpressionCache cache) {
+        ExecFacts facts = new ExecFacts(node, cache);
         List<Match> matches = new ArrayList<>(2);
         for (ExecRule rule : execTags) {
             if (rule.matches(facts, this)) {
@@ -183,6 +192,48 @@ final class CompiledRules {
     private static String shown(String command) {
         String masked = Redaction.mask(command);
         return masked.length() > 120 ? masked.substring(0, 117) + "..." : masked;
+    }
+
+    private Expression expression(String regex) {
+        return new Expression(Pattern.compile(regex), expressions++);
+    }
+
+    /** A rule's regular expression, numbered within its set so that a cache can keep what it found. */
+    record Expression(Pattern pattern, int slot) {}
+
+    /**
+     * Whether each exec expression finds a match in the command lines seen lately. A command line
+     * repeats for thousands of processes (a health check every few seconds), and a search of a
+     * long one costs microseconds; a lookup of a line seen before costs a hash. Each expression
+     * keeps at most {@link #CAPACITY} lines and starts again empty when full. One per engine, on
+     * the engine's thread.
+     */
+    static final class ExpressionCache {
+
+        private static final int CAPACITY = 256;
+
+        private final List<Map<String, Boolean>> found;
+
+        ExpressionCache(int expressions) {
+            found = new ArrayList<>(expressions);
+            for (int i = 0; i < expressions; i++) {
+                found.add(new HashMap<>());
+            }
+        }
+
+        boolean finds(Expression expression, String text) {
+            Map<String, Boolean> seen = found.get(expression.slot());
+            Boolean known = seen.get(text);
+            if (known != null) {
+                return known;
+            }
+            boolean finds = expression.pattern().matcher(text).find();
+            if (seen.size() == CAPACITY) {
+                seen.clear();
+            }
+            seen.put(text, finds);
+            return finds;
+        }
     }
 
     /** A rule that matched, and the line it writes into the trail. */
@@ -265,10 +316,12 @@ final class CompiledRules {
     private static final class ExecFacts {
 
         final ProcessNode node;
+        final ExpressionCache cache;
         private Optional<String> decoded;
 
-        ExecFacts(ProcessNode node) {
+        ExecFacts(ProcessNode node, ExpressionCache cache) {
             this.node = node;
+            this.cache = cache;
         }
 
         Optional<String> decoded() {
@@ -286,18 +339,18 @@ final class CompiledRules {
     private record ExecRule(
             Rule rule,
             Subject subject,
-            Optional<Pattern> arguments,
-            Optional<Pattern> command,
+            Optional<Expression> arguments,
+            Optional<Expression> command,
             boolean encodedPayload,
             Names parentNames,
             boolean parentServesRequests) {
 
-        static ExecRule of(RuleSet set, Rule rule, Subject subject, Condition.Exec exec) {
+        static ExecRule of(RuleSet set, Rule rule, Subject subject, Condition.Exec exec, CompiledRules rules) {
             return new ExecRule(
                     rule,
                     subject,
-                    exec.arguments().map(Pattern::compile),
-                    exec.command().map(Pattern::compile),
+                    exec.arguments().map(rules::expression),
+                    exec.command().map(rules::expression),
                     exec.encodedPayload(),
                     Names.of(set, exec.parentNames()),
                     exec.parentServesRequests());
@@ -314,14 +367,13 @@ final class CompiledRules {
             if (parentServesRequests && (node.parent == null || !rules.isServer(node.parent))) {
                 return false;
             }
-            if (arguments.isPresent()
-                    && !arguments.get().matcher(node.arguments).find()) {
+            if (arguments.isPresent() && !facts.cache.finds(arguments.get(), node.arguments)) {
                 return false;
             }
             if (encodedPayload && facts.decoded().isEmpty()) {
                 return false;
             }
-            return command.isEmpty() || command.get().matcher(facts.command()).find();
+            return command.isEmpty() || facts.cache.finds(command.get(), facts.command());
         }
     }
 

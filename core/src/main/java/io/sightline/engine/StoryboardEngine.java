@@ -183,6 +183,7 @@ public final class StoryboardEngine {
 
     private final Skeletons skeletons = new Skeletons();
     private final CommandLabels labels = new CommandLabels();
+    private final CompiledRules.ExpressionCache expressions;
     private long nextCloseSweepNanos = Long.MIN_VALUE;
     private long trailsMade;
 
@@ -214,6 +215,7 @@ public final class StoryboardEngine {
         this.history = requireNonNull(history, "history is null");
         this.hostNames = new HostNames(inventory);
         this.rules = rules;
+        this.expressions = rules.newExpressionCache();
         this.patterns = new RunPatterns(config.rarity().maxPatterns());
         this.scopes = new Scopes(inventory);
     }
@@ -1081,7 +1083,7 @@ public final class StoryboardEngine {
             taint(node, root);
             return;
         }
-        Optional<Rule> seedRule = rules.execSeed(node);
+        Optional<Rule> seedRule = rules.execSeed(node, expressions);
         if (seedRule.isPresent()) {
             seed(node, seedRule.get(), Optional.empty(), node.start);
         }
@@ -1094,7 +1096,7 @@ public final class StoryboardEngine {
         }
         node.classified = true;
         Trail trail = node.trail();
-        for (CompiledRules.Match match : rules.execTags(node)) {
+        for (CompiledRules.Match match : rules.execTags(node, expressions)) {
             trail.tag(match.technique());
             match.step().ifPresent(line -> step(trail, time, node, line));
         }
