@@ -397,8 +397,8 @@ public final class StoryboardEngine {
             forget(process);
             alias(process, firstRun.size() == run.size() ? firstRun.get(i) : first);
         }
-        // Members are forgotten only here, so the evicted ones are the run just folded.
-        root.members.removeIf(member -> member.evicted);
+        // Members are forgotten only here, so the evicted ones are the folded runs.
+        root.membersFolded();
         foldedProcesses += run.size();
     }
 
@@ -455,7 +455,7 @@ public final class StoryboardEngine {
                 && process.recordsAdded() <= 2
                 && process.execSession == null
                 && process.repeats == 0
-                && process != root.members.getFirst()
+                && process != root.firstMember()
                 && !linked(root, process);
     }
 
@@ -751,7 +751,7 @@ public final class StoryboardEngine {
             containers.addAll(earlier.containers);
             bareHosts.addAll(earlier.bareHosts);
         }
-        for (ProcessNode member : root.members) {
+        for (ProcessNode member : root.members()) {
             member.containerId().ifPresentOrElse(containers::add, () -> bareHosts.add(member.host()));
             boolean alive = member.exitNanos == 0;
             if (member.tainted && alive) {
@@ -774,7 +774,7 @@ public final class StoryboardEngine {
      */
     private void release(Trail root) {
         long retained = newestNanos - config.retention().toNanos();
-        for (ProcessNode member : root.members) {
+        for (ProcessNode member : root.members()) {
             member.drawing = null;
             if (member.evicted) {
                 continue;
@@ -1206,7 +1206,7 @@ public final class StoryboardEngine {
         if (inventory.isKnownAddress(address) || rules.isMetadataAddress(address) || !root.dialled.add(address)) {
             return;
         }
-        for (ProcessNode member : root.members) {
+        for (ProcessNode member : root.members()) {
             if (member.tainted) {
                 continue;
             }
@@ -1469,7 +1469,7 @@ public final class StoryboardEngine {
         if (container.isPresent()) {
             return spansContainer(trail, container.get());
         }
-        return trail.members.stream()
+        return trail.members().stream()
                 .anyMatch(m -> m.container.isEmpty() && m.host().equals(node.host()));
     }
 
@@ -1477,7 +1477,7 @@ public final class StoryboardEngine {
         if (trail.extraContainers.contains(containerId)) {
             return true;
         }
-        return trail.members.stream()
+        return trail.members().stream()
                 .anyMatch(m -> m.containerId().filter(containerId::equals).isPresent());
     }
 
@@ -1531,7 +1531,7 @@ public final class StoryboardEngine {
         Trail root = trail.root();
         if (node.trail == null) {
             node.trail = root;
-            root.members.add(node);
+            root.join(node);
         } else if (node.trail() != root) {
             root = Trail.union(node.trail(), root);
             node.trail = root;
@@ -1558,7 +1558,7 @@ public final class StoryboardEngine {
             if (node.trail != null && node.trail() != root) {
                 root = Trail.union(node.trail(), root);
             } else if (node.trail == null) {
-                root.members.add(node);
+                root.join(node);
             }
             node.trail = root;
             node.tainted = true;

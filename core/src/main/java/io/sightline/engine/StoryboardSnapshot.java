@@ -83,7 +83,7 @@ final class StoryboardSnapshot {
     private Storyboard fromTrail(Trail trail, MemberGraphs graphs) {
         Map<String, ContainerEntity> containers = new LinkedHashMap<>();
         Set<String> hosts = new LinkedHashSet<>();
-        for (ProcessNode member : trail.members) {
+        for (ProcessNode member : trail.members()) {
             hosts.add(member.host());
             member.container.ifPresent(c -> containers.computeIfAbsent(c.id().id(), id -> entity(c, member.host())));
         }
@@ -126,13 +126,14 @@ final class StoryboardSnapshot {
      * process whose drawing in {@code graphs} still fits is not drawn again.
      */
     private Storyboard.Graph graph(Trail trail, MemberGraphs graphs) {
-        Map<String, Storyboard.GraphNode> nodes = LinkedHashMap.newLinkedHashMap(trail.members.size() + 8);
-        List<Storyboard.GraphEdge> edges = new ArrayList<>(trail.members.size() * 2 + 8);
+        Map<String, Storyboard.GraphNode> nodes =
+                LinkedHashMap.newLinkedHashMap(trail.members().size() + 8);
+        List<Storyboard.GraphEdge> edges = new ArrayList<>(trail.members().size() * 2 + 8);
         Set<Storyboard.GraphEdge> containersOnHosts = new java.util.HashSet<>();
         boolean repeatedMember = false;
 
-        for (ProcessNode member : trail.members) {
-            boolean parentOnTrail = member.parent != null && graphs.onTrail(trail.members, member.parent.key);
+        for (ProcessNode member : trail.members()) {
+            boolean parentOnTrail = member.parent != null && graphs.onTrail(trail.members(), member.parent.key);
             MemberGraphs.Drawn drawn = MemberGraphs.of(
                     member, trail.records.size(), parentOnTrail, () -> draw(trail, member, parentOnTrail));
             repeatedMember |= nodes.put(drawn.node().id(), drawn.node()) != null;
@@ -477,12 +478,12 @@ final class StoryboardSnapshot {
         if (trail.reopenedId.isPresent()) {
             return trail.reopenedId.get();
         }
-        String seed = trail.members.isEmpty()
+        String seed = trail.members().isEmpty()
                 ? trail.records.stream()
                         .min(Comparator.naturalOrder())
                         .map(SourceRecord::toString)
                         .orElse("empty")
-                : trail.members.getFirst().key.toString();
+                : trail.members().getFirst().key.toString();
         return "sb-" + hash(seed);
     }
 

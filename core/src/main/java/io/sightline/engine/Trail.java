@@ -20,7 +20,10 @@ final class Trail {
     private Trail parent;
     final long sequence;
     final TrailRecords records = new TrailRecords();
-    final List<ProcessNode> members = new ArrayList<>();
+    private final List<ProcessNode> members = new ArrayList<>();
+    /** Whether runs folded since the members were last read: the folded ones are then dropped. */
+    private boolean membersFolded;
+
     final Map<String, Technique> techniques = new LinkedHashMap<>();
     final TrailSteps steps = new TrailSteps();
     final Set<String> externalAddresses = new LinkedHashSet<>();
@@ -52,6 +55,32 @@ final class Trail {
         this.sequence = sequence;
     }
 
+    /**
+     * The processes on the trail, in the order they joined. Dropping a folded run from a long list
+     * costs the whole list, so it is done once when the list is next read, not at every fold.
+     */
+    List<ProcessNode> members() {
+        if (membersFolded) {
+            members.removeIf(member -> member.evicted);
+            membersFolded = false;
+        }
+        return members;
+    }
+
+    /** The process the trail started at; it never folds, so the list need not be tidied first. */
+    ProcessNode firstMember() {
+        return members.getFirst();
+    }
+
+    void join(ProcessNode node) {
+        members.add(node);
+    }
+
+    /** Some members were folded into an earlier run of their command (and are evicted). */
+    void membersFolded() {
+        membersFolded = true;
+    }
+
     Trail root() {
         Trail root = this;
         while (root.parent != null) {
@@ -77,7 +106,7 @@ final class Trail {
         Trail gone = keep == ra ? rb : ra;
         gone.parent = keep;
         keep.records.addAll(gone.records);
-        keep.members.addAll(gone.members);
+        keep.members().addAll(gone.members());
         gone.techniques.forEach(keep.techniques::putIfAbsent);
         keep.steps.addAll(gone.steps);
         keep.externalAddresses.addAll(gone.externalAddresses);

@@ -102,7 +102,7 @@ final class TrailSnapshots {
         }
 
         static State of(Trail trail, Object rarity) {
-            int members = trail.members.size();
+            int members = trail.members().size();
             long[] numbers = new long[TRAIL_NUMBERS + members * MEMBER_NUMBERS];
             Object[] references = new Object[members * MEMBER_REFERENCES];
             walk(trail, new Sink() {
@@ -126,7 +126,7 @@ final class TrailSnapshots {
 
         boolean matches(Trail trail, Object rarity) {
             if (!Objects.equals(this.rarity, rarity)
-                    || numbers.length != TRAIL_NUMBERS + trail.members.size() * MEMBER_NUMBERS) {
+                    || numbers.length != TRAIL_NUMBERS + trail.members().size() * MEMBER_NUMBERS) {
                 return false;
             }
             return walk(trail, new Sink() {
@@ -148,7 +148,7 @@ final class TrailSnapshots {
         /** Gives the sink every number and reference of the trail's state; false as soon as the sink says so. */
         private static boolean walk(Trail trail, Sink sink) {
             boolean same = sink.number(trail.records.size())
-                    && sink.number(trail.members.size())
+                    && sink.number(trail.members().size())
                     && sink.number(trail.techniques.size())
                     && sink.number(trail.steps.size())
                     && sink.number(trail.externalAddresses.size())
@@ -164,8 +164,8 @@ final class TrailSnapshots {
                     && sink.number(trail.firstSeen == null ? 0 : trail.firstSeen.getNano())
                     && sink.number(trail.lastSeen == null ? Long.MIN_VALUE : trail.lastSeen.getEpochSecond())
                     && sink.number(trail.lastSeen == null ? 0 : trail.lastSeen.getNano());
-            for (int i = 0; same && i < trail.members.size(); i++) {
-                ProcessNode member = trail.members.get(i);
+            for (int i = 0; same && i < trail.members().size(); i++) {
+                ProcessNode member = trail.members().get(i);
                 same = sink.number(member.recordsAdded())
                         && sink.number(member.repeats)
                         && sink.reference(member.executable)
