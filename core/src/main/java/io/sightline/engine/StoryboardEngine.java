@@ -327,6 +327,11 @@ public final class StoryboardEngine {
         flow.indexed = false;
         Map<Endpoint, Flow> index = flow.inbound ? acceptsByClient : connectsByClient;
         Endpoint client = flow.client();
+        if (flow.nextSameClient == null && index.remove(client, flow)) {
+            // The common case, a client port used once: one lookup instead of two.
+            unindexExternal(flow);
+            return;
+        }
         Flow head = index.get(client);
         if (head == flow) {
             if (flow.nextSameClient == null) {
