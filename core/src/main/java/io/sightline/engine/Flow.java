@@ -30,13 +30,13 @@ final class Flow {
         this.inbound = flow.direction() == NetworkFlow.Direction.INBOUND;
         this.local = local;
         this.remote = remote;
-        this.nanos = flow.time().getEpochSecond() * 1_000_000_000L + flow.time().getNano();
+        this.nanos = EventNanos.of(flow.time());
         this.file = flow.source().file();
         this.line = flow.source().line();
     }
 
     Instant time() {
-        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+        return EventNanos.instant(nanos);
     }
 
     long nanos() {

@@ -150,7 +150,7 @@ public final class StoryboardEngine {
     private final Map<String, ArrayDeque<Flow>> flowsToExternal = new HashMap<>();
     private final ArrayDeque<Flow> flowsByAge = new ArrayDeque<>();
     private final ArrayDeque<ProcessNode> exitsByAge = new ArrayDeque<>();
-    private final ArrayDeque<ApiCall> apiCallsByAge = new ArrayDeque<>();
+    private final ArrayDeque<KeptApiCall> apiCallsByAge = new ArrayDeque<>();
     private long newestNanos = Long.MIN_VALUE;
     private long aheadNanos = Long.MIN_VALUE;
     private int aheadFile;
@@ -162,7 +162,7 @@ public final class StoryboardEngine {
     private final Map<String, Integer> fileIds = new HashMap<>();
     private final List<String> fileNames = new ArrayList<>();
     private final Map<String, List<Trail>> trailsByAttackerAddress = new HashMap<>();
-    private final Map<String, ArrayDeque<ApiCall>> apiCallsBySource = new HashMap<>();
+    private final Map<String, ArrayDeque<KeptApiCall>> apiCallsBySource = new HashMap<>();
     private final Map<String, List<ApiWindow>> apiWindowsBySource = new HashMap<>();
     private final List<LooseDetection> looseDetections = new ArrayList<>();
     private final List<Trail> trails = new ArrayList<>();
@@ -275,12 +275,12 @@ public final class StoryboardEngine {
                 flow.node.dropOldestFlow(flow);
             }
         }
-        while (!apiCallsByAge.isEmpty() && nanos(apiCallsByAge.peekFirst().time()) < cutoff) {
-            ApiCall call = apiCallsByAge.pollFirst();
-            List<String> sourceIps = call.sourceIps();
+        while (!apiCallsByAge.isEmpty() && apiCallsByAge.peekFirst().nanos < cutoff) {
+            KeptApiCall call = apiCallsByAge.pollFirst();
+            List<String> sourceIps = call.sourceIps;
             for (int i = 0; i < sourceIps.size(); i++) {
                 String ip = sourceIps.get(i);
-                ArrayDeque<ApiCall> calls = apiCallsBySource.get(ip);
+                ArrayDeque<KeptApiCall> calls = apiCallsBySource.get(ip);
                 if (calls != null && calls.peekFirst() == call) {
                     calls.pollFirst();
                     if (calls.isEmpty()) {
@@ -525,7 +525,7 @@ public final class StoryboardEngine {
     }
 
     private static long nanos(Instant time) {
-        return time.getEpochSecond() * 1_000_000_000L + time.getNano();
+        return EventNanos.of(time);
     }
 
     public long eventsSeen() {
@@ -721,8 +721,7 @@ public final class StoryboardEngine {
     }
 
     private Instant clockInstant() {
-        return Instant.ofEpochSecond(
-                Math.floorDiv(newestNanos, 1_000_000_000L), Math.floorMod(newestNanos, 1_000_000_000L));
+        return EventNanos.instant(newestNanos);
     }
 
     /** Keeps the storyboard's last snapshot and skeleton (a trail with no evidence leaves none), and releases the trail. */
@@ -991,7 +990,8 @@ public final class StoryboardEngine {
     }
 
     private void onApiCall(ApiCall call) {
-        apiCallsByAge.addLast(call);
+        KeptApiCall kept = new KeptApiCall(call);
+        apiCallsByAge.addLast(kept);
         if (call.subresource().filter("exec"::equals).isPresent()
                 && call.namespace().isPresent()
                 && call.name().isPresent()) {
@@ -1011,10 +1011,10 @@ public final class StoryboardEngine {
         List<String> sourceIps = call.sourceIps();
         for (int i = 0; i < sourceIps.size(); i++) {
             String ip = sourceIps.get(i);
-            apiCallsBySource.computeIfAbsent(ip, k -> new ArrayDeque<>(2)).addLast(call);
+            apiCallsBySource.computeIfAbsent(ip, k -> new ArrayDeque<>(2)).addLast(kept);
             for (ApiWindow window : apiWindowsBySource.getOrDefault(ip, List.of())) {
                 if (window.covers(call.time())) {
-                    attachApiCall(window.trail.root(), window.caller, call);
+                    attachApiCall(window.trail.root(), window.caller, kept);
                 }
             }
         }
@@ -1402,25 +1402,21 @@ public final class StoryboardEngine {
         ApiWindow window =
                 new ApiWindow(root, flow.node, time.minus(config.clockSkew()), time.plus(config.apiCallWindow()));
         apiWindowsBySource.computeIfAbsent(source, k -> new ArrayList<>(1)).add(window);
-        for (ApiCall call : apiCallsBySource.getOrDefault(source, new ArrayDeque<>())) {
+        for (KeptApiCall call : apiCallsBySource.getOrDefault(source, new ArrayDeque<>())) {
             if (window.covers(call.time())) {
                 attachApiCall(root, flow.node, call);
             }
         }
     }
 
-    private void attachApiCall(Trail trail, ProcessNode caller, ApiCall call) {
+    private void attachApiCall(Trail trail, ProcessNode caller, KeptApiCall call) {
         if (!trail.records.add(call.source())) {
             return;
         }
-        trail.links.add(new Trail.Link(caller.key, call.user(), "called-api-as"));
-        trail.identities.add(call.user());
+        trail.links.add(new Trail.Link(caller.key, call.user, "called-api-as"));
+        trail.identities.add(call.user);
         trail.seen(call.time());
-        step(
-                trail,
-                call.time(),
-                null,
-                call.user() + " " + call.verb() + " " + call.requestUri() + " -> " + call.status());
+        step(trail, call.time(), null, call.user + " " + call.verb + " " + call.requestUri + " -> " + call.status);
     }
 
     private void registerAttackerAddress(Trail trail, String address) {

@@ -195,6 +195,9 @@ class StoryboardEngineTest {
         assertThat(attack.identities()).containsExactly("system:serviceaccount:payments:orders-api");
         assertThat(techniqueIds(attack)).contains("T1552.007");
         assertThat(attack.trail()).noneMatch(step -> step.text().contains("eyJabc"));
+        assertThat(attack.trail())
+                .extracting(step -> step.text())
+                .contains("system:serviceaccount:payments:orders-api list /api/v1/namespaces/payments/secrets -> 200");
     }
 
     @Test
