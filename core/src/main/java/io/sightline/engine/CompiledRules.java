@@ -155,7 +155,7 @@ final class CompiledRules {
     }
 
     Optional<Rule> connectSeed(ProcessNode node, Flow flow) {
-        boolean isPublic = Behaviours.isPublicAddress(flow.remote.address());
+        boolean isPublic = Behaviours.isPublicAddress(flow.remoteAddress.text);
         for (ConnectRule rule : connectSeeds) {
             if (rule.matches(node, flow, isPublic)) {
                 return Optional.of(rule.rule());
@@ -165,12 +165,16 @@ final class CompiledRules {
     }
 
     List<Match> connectTags(ProcessNode node, Flow flow) {
-        boolean isPublic = Behaviours.isPublicAddress(flow.remote.address());
+        boolean isPublic = Behaviours.isPublicAddress(flow.remoteAddress.text);
         List<Match> matches = new ArrayList<>(1);
         for (ConnectRule rule : connectTags) {
             if (rule.matches(node, flow, isPublic)) {
                 matches.add(new Match(
-                        rule.rule, rule.rule.step().map(step -> render(step, node, "", flow.remote.toString(), ""))));
+                        rule.rule,
+                        rule.rule
+                                .step()
+                                .map(step ->
+                                        render(step, node, "", flow.remote().toString(), ""))));
             }
         }
         return matches;
@@ -407,9 +411,9 @@ final class CompiledRules {
         }
 
         boolean matches(ProcessNode node, Flow flow, boolean isPublic) {
-            return (ports.isEmpty() || ports.contains(flow.remote.port()))
+            return (ports.isEmpty() || ports.contains(flow.remotePort))
                     && publicAddress.map(wanted -> wanted == isPublic).orElse(true)
-                    && (addresses.isEmpty() || addresses.contains(flow.remote.address()))
+                    && (addresses.isEmpty() || addresses.contains(flow.remoteAddress.text))
                     && subject.matches(node);
         }
     }

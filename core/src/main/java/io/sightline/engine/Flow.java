@@ -7,15 +7,18 @@ import java.time.Instant;
 
 /**
  * One connection end as the engine keeps it: the parsed record is dropped and only what matching
- * needs stays. {@code nextSameClient} chains flows that share a client endpoint, so an index
- * entry costs one map slot and no list. About 48 bytes, plus the client endpoint.
+ * needs stays, the two ends as interned addresses and ports rather than endpoint objects (the
+ * flows in the retention are most of what the engine holds). {@code nextSameClient} chains flows
+ * that share a client end, so an index entry costs one slot and no list. About 56 bytes.
  */
 final class Flow {
 
     final ProcessNode node;
     final boolean inbound;
-    final Endpoint local;
-    final Endpoint remote;
+    final Address localAddress;
+    final int localPort;
+    final Address remoteAddress;
+    final int remotePort;
     private final long nanos;
     private final String file;
     private final int line;
@@ -25,14 +28,21 @@ final class Flow {
     /** Behind the retention: never indexed again. */
     boolean expired;
 
-    Flow(ProcessNode node, NetworkFlow flow, Endpoint local, Endpoint remote) {
+    Flow(ProcessNode node, NetworkFlow flow, Address localAddress, Address remoteAddress) {
         this.node = node;
         this.inbound = flow.direction() == NetworkFlow.Direction.INBOUND;
-        this.local = local;
-        this.remote = remote;
+        this.localAddress = localAddress;
+        this.localPort = flow.local().port();
+        this.remoteAddress = remoteAddress;
+        this.remotePort = flow.remote().port();
         this.nanos = EventNanos.of(flow.time());
         this.file = flow.source().file();
         this.line = flow.source().line();
+    }
+
+    /** An address and a port in one long, never 0: the address's number above the 16 bits of the port. */
+    static long key(Address address, int port) {
+        return ((long) address.number << 16) | port;
     }
 
     Instant time() {
@@ -47,8 +57,26 @@ final class Flow {
         return new SourceRecord(file, line);
     }
 
-    /** The client end: the local end of a connect, the remote end of an accept. */
-    Endpoint client() {
-        return inbound ? remote : local;
+    Endpoint local() {
+        return new Endpoint(localAddress.text, localPort);
+    }
+
+    Endpoint remote() {
+        return new Endpoint(remoteAddress.text, remotePort);
+    }
+
+    /** The local end's key: what the accept on the other side of a connect is indexed by. */
+    long localKey() {
+        return key(localAddress, localPort);
+    }
+
+    /** The remote end's key: what the connect on the other side of an accept is indexed by. */
+    long remoteKey() {
+        return key(remoteAddress, remotePort);
+    }
+
+    /** The client end's key: the local end of a connect, the remote end of an accept. */
+    long clientKey() {
+        return inbound ? remoteKey() : localKey();
     }
 }

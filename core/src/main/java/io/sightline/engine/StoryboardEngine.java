@@ -145,8 +145,8 @@ public final class StoryboardEngine {
     private final ProcessNode[] recentNodes = new ProcessNode[RECENT_REFS];
     private final Map<String, ProcessNode> nodesByExecId = new HashMap<>();
     private final Map<HostPid, List<ProcessNode>> nodesByHostPid = new HashMap<>();
-    private final Map<Endpoint, Flow> connectsByClient = new HashMap<>();
-    private final Map<Endpoint, Flow> acceptsByClient = new HashMap<>();
+    private final FlowIndex connectsByClient = new FlowIndex();
+    private final FlowIndex acceptsByClient = new FlowIndex();
     private final Map<String, ArrayDeque<Flow>> flowsToExternal = new HashMap<>();
     private final ArrayDeque<Flow> flowsByAge = new ArrayDeque<>();
     private final ArrayDeque<ProcessNode> exitsByAge = new ArrayDeque<>();
@@ -158,7 +158,7 @@ public final class StoryboardEngine {
     private final List<SourceRecord> aheadRecords = new ArrayList<>();
     private long evictedProcesses;
     private long foldedProcesses;
-    private final Map<String, String> addresses = new HashMap<>();
+    private final Map<String, Address> addresses = new HashMap<>();
     private final Map<String, Integer> fileIds = new HashMap<>();
     private final List<String> fileNames = new ArrayList<>();
     private final Map<String, List<Trail>> trailsByAttackerAddress = new HashMap<>();
@@ -325,13 +325,8 @@ public final class StoryboardEngine {
             return;
         }
         flow.indexed = false;
-        Map<Endpoint, Flow> index = flow.inbound ? acceptsByClient : connectsByClient;
-        Endpoint client = flow.client();
-        if (flow.nextSameClient == null && index.remove(client, flow)) {
-            // The common case, a client port used once: one lookup instead of two.
-            unindexExternal(flow);
-            return;
-        }
+        FlowIndex index = flow.inbound ? acceptsByClient : connectsByClient;
+        long client = flow.clientKey();
         Flow head = index.get(client);
         if (head == flow) {
             if (flow.nextSameClient == null) {
@@ -352,9 +347,9 @@ public final class StoryboardEngine {
 
     private void unindexExternal(Flow flow) {
         if (!flow.inbound) {
-            ArrayDeque<Flow> external = flowsToExternal.get(flow.remote.address());
+            ArrayDeque<Flow> external = flowsToExternal.get(flow.remoteAddress.text);
             if (external != null && external.remove(flow) && external.isEmpty()) {
-                flowsToExternal.remove(flow.remote.address());
+                flowsToExternal.remove(flow.remoteAddress.text);
             }
         }
     }
@@ -822,7 +817,7 @@ public final class StoryboardEngine {
         if (flow.node.tainted) {
             return;
         }
-        for (Skeleton skeleton : skeletons.closedUsing(flow.remote.address())) {
+        for (Skeleton skeleton : skeletons.closedUsing(flow.remoteAddress.text)) {
             if (skeleton.inScope(flow.node)) {
                 joinAttackerAddress(openTrailOf(skeleton), flow);
                 return;
@@ -881,13 +876,17 @@ public final class StoryboardEngine {
 
     private void onFlow(NetworkFlow parsed) {
         ProcessNode node = onProcessRecord(parsed);
-        Flow flow = new Flow(node, parsed, intern(parsed.local()), intern(parsed.remote()));
+        Flow flow = new Flow(
+                node,
+                parsed,
+                intern(parsed.local().address()),
+                intern(parsed.remote().address()));
         node.addFlow(flow);
         flowsByAge.addLast(flow);
 
         if (flow.inbound) {
             flow.indexed = true;
-            flow.nextSameClient = acceptsByClient.put(flow.remote, flow);
+            flow.nextSameClient = acceptsByClient.put(flow.remoteKey(), flow);
             boolean firstAccept = !node.acceptedInbound;
             node.acceptedInbound = true;
             linkAcceptToTaintedConnect(flow);
@@ -897,7 +896,7 @@ public final class StoryboardEngine {
             return;
         }
 
-        String remote = flow.remote.address();
+        String remote = flow.remoteAddress.text;
         if (Behaviours.isPublicAddress(remote)) {
             ArrayDeque<Flow> external = flowsToExternal.computeIfAbsent(remote, k -> new ArrayDeque<>(2));
             if (external.size() == FLOWS_KEPT_PER_EXTERNAL_ADDRESS) {
@@ -913,7 +912,7 @@ public final class StoryboardEngine {
                 seed(
                         node,
                         seedRule.get(),
-                        Optional.of(Behaviours.connectPattern(scopes.of(node), node, flow.remote.port())),
+                        Optional.of(Behaviours.connectPattern(scopes.of(node), node, flow.remotePort)),
                         flow.time());
             }
         }
@@ -932,7 +931,7 @@ public final class StoryboardEngine {
     private void indexConnect(Flow flow) {
         if (!flow.inbound && !flow.indexed && !flow.expired) {
             flow.indexed = true;
-            flow.nextSameClient = connectsByClient.put(flow.local, flow);
+            flow.nextSameClient = connectsByClient.put(flow.localKey(), flow);
         }
     }
 
@@ -1175,7 +1174,7 @@ public final class StoryboardEngine {
         if (flow.inbound) {
             return;
         }
-        String remote = flow.remote.address();
+        String remote = flow.remoteAddress.text;
         List<CompiledRules.Match> matches = rules.connectTags(node, flow);
         boolean external = Behaviours.isPublicAddress(remote);
         if (external || rules.isMetadataAddress(remote)) {
@@ -1184,7 +1183,7 @@ public final class StoryboardEngine {
         if (external) {
             registerAttackerAddress(trail, remote);
         }
-        String text = node.name() + " connects to " + flow.remote;
+        String text = node.name() + " connects to " + flow.remote();
         Optional<String> ruleText = Optional.empty();
         for (CompiledRules.Match match : matches) {
             trail.root().tag(match.technique());
@@ -1217,14 +1216,14 @@ public final class StoryboardEngine {
             }
             for (Flow earlier : member.flows()) {
                 if (!earlier.inbound
-                        && earlier.remote.address().equals(address)
+                        && earlier.remoteAddress.text.equals(address)
                         && root.records.add(earlier.source())) {
                     root.links.add(new Trail.Link(member.key, address, "connected"));
                     step(
                             root,
                             earlier.time(),
                             member,
-                            member.name() + " connects to " + earlier.remote + " (an address the trail uses)");
+                            member.name() + " connects to " + earlier.remote() + " (an address the trail uses)");
                 }
             }
         }
@@ -1232,7 +1231,7 @@ public final class StoryboardEngine {
 
     private String linkInternalFlow(ProcessNode node, Flow flow, String text) {
         Trail trail = node.trail();
-        Optional<Service> service = inventory.serviceByIp(flow.remote.address());
+        Optional<Service> service = inventory.serviceByIp(flow.remoteAddress.text);
         if (service.isPresent()) {
             Service s = service.get();
             trail.services.add(s.namespace() + "/" + s.name());
@@ -1241,11 +1240,11 @@ public final class StoryboardEngine {
                 return text + " (Kubernetes API)";
             }
             text += " (Service " + s.namespace() + "/" + s.name() + ")";
-        } else if (isKubernetesApiEndpoint(flow.remote)) {
+        } else if (isKubernetesApiEndpoint(flow.remote())) {
             openApiWindow(trail, flow);
             return text + " (Kubernetes API)";
         }
-        for (Flow accept = acceptsByClient.get(flow.local); accept != null; accept = accept.nextSameClient) {
+        for (Flow accept = acceptsByClient.get(flow.localKey()); accept != null; accept = accept.nextSameClient) {
             if (sameConnection(flow, accept)) {
                 linkLateral(trail, node, accept);
             }
@@ -1254,7 +1253,9 @@ public final class StoryboardEngine {
     }
 
     private void linkAcceptToTaintedConnect(Flow accept) {
-        for (Flow connect = connectsByClient.get(accept.remote); connect != null; connect = connect.nextSameClient) {
+        for (Flow connect = connectsByClient.get(accept.remoteKey());
+                connect != null;
+                connect = connect.nextSameClient) {
             if (connect.node.tainted && sameConnection(connect, accept)) {
                 linkLateral(connect.node.trail(), connect.node, accept);
             }
@@ -1270,7 +1271,7 @@ public final class StoryboardEngine {
                 root,
                 accept.time(),
                 accept.node,
-                accept.node.name() + " accepts a connection from the trail (" + accept.remote + ")");
+                accept.node.name() + " accepts a connection from the trail (" + accept.remote() + ")");
         if (rules.isLoginService(accept.node)) {
             findSession(new PendingSession(root, client, accept));
         }
@@ -1342,8 +1343,8 @@ public final class StoryboardEngine {
                 root,
                 session.start,
                 session,
-                pending.accept().node.name() + " opens a session for the trail's connection (" + pending.accept().remote
-                        + "): " + session.name());
+                pending.accept().node.name() + " opens a session for the trail's connection ("
+                        + pending.accept().remote() + "): " + session.name());
     }
 
     /** An accept from a trail by a login service, and the trail's process that connected. */
@@ -1366,19 +1367,19 @@ public final class StoryboardEngine {
      * the address dialled or a backend of the Service dialled.
      */
     private boolean sameConnection(Flow connect, Flow accept) {
-        if (!connect.local.equals(accept.remote)) {
+        if (connect.localKey() != accept.remoteKey()) {
             return false;
         }
         if (Math.abs(connect.nanos() - accept.nanos()) > config.clockSkew().toNanos()) {
             return false;
         }
-        if (connect.remote.equals(accept.local)) {
+        if (connect.remoteKey() == accept.localKey()) {
             return true;
         }
         return inventory
-                .serviceByIp(connect.remote.address())
-                .map(service -> inventory.endpointsOf(service, connect.remote.port()).stream()
-                        .anyMatch(e -> e.address().equals(accept.local.address()) && e.port() == accept.local.port()))
+                .serviceByIp(connect.remoteAddress.text)
+                .map(service -> inventory.endpointsOf(service, connect.remotePort).stream()
+                        .anyMatch(e -> e.address().equals(accept.localAddress.text) && e.port() == accept.localPort))
                 .orElse(false);
     }
 
@@ -1397,7 +1398,7 @@ public final class StoryboardEngine {
         Trail root = trail.root();
         root.tag(Behaviours.CONTAINER_API);
         root.tag(Behaviours.CONTAINER_DISCOVERY);
-        String source = flow.local.address();
+        String source = flow.localAddress.text;
         Instant time = flow.time();
         ApiWindow window =
                 new ApiWindow(root, flow.node, time.minus(config.clockSkew()), time.plus(config.apiCallWindow()));
@@ -1435,7 +1436,7 @@ public final class StoryboardEngine {
                         root.root(),
                         flow.time(),
                         flow.node,
-                        flow.node.name() + " connects to " + flow.remote + " (attacker address)");
+                        flow.node.name() + " connects to " + flow.remote() + " (attacker address)");
             }
         }
     }
@@ -1445,7 +1446,7 @@ public final class StoryboardEngine {
         if (flow.node.tainted) {
             return;
         }
-        for (Trail trail : trailsByAttackerAddress.getOrDefault(flow.remote.address(), List.of())) {
+        for (Trail trail : trailsByAttackerAddress.getOrDefault(flow.remoteAddress.text, List.of())) {
             Trail root = trail.root();
             if (spansProcessScope(root, flow.node)) {
                 joinAttackerAddress(root, flow);
@@ -1456,12 +1457,12 @@ public final class StoryboardEngine {
 
     private void joinAttackerAddress(Trail root, Flow flow) {
         enter(flow.node, root, flow.source(), flow.time());
-        root.root().links.add(new Trail.Link(flow.node.key, flow.remote.address(), "connected"));
+        root.root().links.add(new Trail.Link(flow.node.key, flow.remoteAddress.text, "connected"));
         step(
                 root.root(),
                 flow.time(),
                 flow.node,
-                flow.node.name() + " connects to " + flow.remote + " (attacker address)");
+                flow.node.name() + " connects to " + flow.remote() + " (attacker address)");
     }
 
     /** Same container, or the same host for a process outside any container. */
@@ -1512,10 +1513,14 @@ public final class StoryboardEngine {
         return new SourceRecord(fileNames.get((int) (ref >>> 32)), (int) ref);
     }
 
-    /** One copy of each address: pod and service addresses repeat in nearly every flow. */
-    private Endpoint intern(Endpoint endpoint) {
-        String address = addresses.putIfAbsent(endpoint.address(), endpoint.address());
-        return address == null || address == endpoint.address() ? endpoint : new Endpoint(address, endpoint.port());
+    /** One instance of each address, numbered: pod and service addresses repeat in nearly every flow. */
+    private Address intern(String text) {
+        Address address = addresses.get(text);
+        if (address == null) {
+            address = new Address(text, addresses.size() + 1);
+            addresses.put(text, address);
+        }
+        return address;
     }
 
     private Trail newTrail() {
