@@ -246,6 +246,11 @@ public final class StoryboardEngine {
         return foldedProcesses;
     }
 
+    /** The members the open trails hold, folded ones not yet dropped from their lists included. */
+    int membersHeld() {
+        return liveTrails().stream().mapToInt(Trail::membersHeld).sum();
+    }
+
     private void onExit(ProcessExit exit) {
         ProcessNode node = onProcessRecord(exit);
         if (node.exitNanos == 0) {
@@ -398,7 +403,7 @@ public final class StoryboardEngine {
             alias(process, firstRun.size() == run.size() ? firstRun.get(i) : first);
         }
         // Members are forgotten only here, so the evicted ones are the folded runs.
-        root.membersFolded();
+        root.membersFolded(run.size());
         foldedProcesses += run.size();
     }
 

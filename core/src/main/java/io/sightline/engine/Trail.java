@@ -21,8 +21,8 @@ final class Trail {
     final long sequence;
     final TrailRecords records = new TrailRecords();
     private final List<ProcessNode> members = new ArrayList<>();
-    /** Whether runs folded since the members were last read: the folded ones are then dropped. */
-    private boolean membersFolded;
+    /** Members folded away (evicted) and still in {@link #members}, dropped when the list is next read. */
+    private int foldedMembers;
 
     final Map<String, Technique> techniques = new LinkedHashMap<>();
     final TrailSteps steps = new TrailSteps();
@@ -57,14 +57,20 @@ final class Trail {
 
     /**
      * The processes on the trail, in the order they joined. Dropping a folded run from a long list
-     * costs the whole list, so it is done once when the list is next read, not at every fold.
+     * costs the whole list, so it is done when the list is next read, or once as many folded as
+     * live members wait in it, not at every fold.
      */
     List<ProcessNode> members() {
-        if (membersFolded) {
+        if (foldedMembers > 0) {
             members.removeIf(member -> member.evicted);
-            membersFolded = false;
+            foldedMembers = 0;
         }
         return members;
+    }
+
+    /** The members held, folded ones still waiting to be dropped included. */
+    int membersHeld() {
+        return members.size();
     }
 
     /** The process the trail started at; it never folds, so the list need not be tidied first. */
@@ -76,9 +82,16 @@ final class Trail {
         members.add(node);
     }
 
-    /** Some members were folded into an earlier run of their command (and are evicted). */
-    void membersFolded() {
-        membersFolded = true;
+    /**
+     * That many members were folded into an earlier run of their command (and are evicted). The
+     * list is tidied once they are as many as the live ones, which bounds what it holds to twice
+     * the live members and costs each fold a constant share of one pass.
+     */
+    void membersFolded(int count) {
+        foldedMembers += count;
+        if (2 * foldedMembers >= members.size()) {
+            members();
+        }
     }
 
     Trail root() {

@@ -54,6 +54,20 @@ class RepeatFoldingStoriesTest {
     }
 
     @Test
+    void aTrailThatFoldsAllDayHoldsItsFoldedRunsOnlyUntilTheyAreAsManyAsItsLiveMembers() {
+        engine.accept(events.accept(gunicorn, 0, "10.0.1.5:8000", "10.0.0.9:41000"));
+        compressOncePerMinute(2000);
+
+        // No storyboard is built, so nothing reads the members. At the last record (run 1999's
+        // exit, 119,941 s) the retention reaches back to 119,641 s: runs 1 to 1993 (run i exits
+        // at 60 i + 1 s) folded into run 0, runs 1994 to 1999 are within it. Live: gunicorn, run
+        // 0 and six recent runs, 8. The list is tidied once the folded waiting in it are as many
+        // as the live, so it holds at most 2 x 8 - 1. Before the tidying it would hold 2,001.
+        assertThat(engine.foldedProcesses()).isEqualTo(1993);
+        assertThat(engine.membersHeld()).isLessThanOrEqualTo(15);
+    }
+
+    @Test
     void runsStillWithinTheRetentionAndARunThatConnectedStayApart() {
         engine.accept(events.accept(gunicorn, 0, "10.0.1.5:8000", "10.0.0.9:41000"));
         for (int i = 0; i < 40; i++) {
