@@ -16,6 +16,12 @@ final class CommandLabels {
 
     private static final int CAPACITY = 512;
     private static final int LONGEST = 90;
+    /**
+     * How much of a command line is masked: a label shows 87 characters, so only a credential
+     * that starts there can show, and one longer than this is unheard of. Masking all of a
+     * command line of megabytes (an attacker's choice) would stall the engine.
+     */
+    static final int MASKED = 4096;
 
     private final Map<String, String> labels = new HashMap<>();
 
@@ -30,7 +36,7 @@ final class CommandLabels {
             if (labels.size() == CAPACITY) {
                 labels.clear();
             }
-            label = shorten(Redaction.mask(command));
+            label = shorten(Redaction.mask(command.length() > MASKED ? command.substring(0, MASKED) : command));
             labels.put(command, label);
         }
         return label;

@@ -27,15 +27,18 @@ public final class Redaction {
                     + "|access-key|secret-key)\\s+)[^\\s\"'&|;-][^\\s\"'&|;]{2,}");
     private static final Pattern USER_PASSWORD =
             Pattern.compile("((?<![\\w-])(?:-u|--user)(?:\\s+|=)[^\\s:\"']+:)[^\\s\"']+");
+    // A scheme starts where no scheme character stands before it: tried from inside a long run of
+    // letters, the search would scan the run again from every position (quadratic in the text).
     private static final Pattern URL_PASSWORD =
-            Pattern.compile("(?i)([a-z][a-z0-9+.-]*://[^\\s:/@\"']+:)[^\\s@/\"']+@");
+            Pattern.compile("(?i)((?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://[^\\s:/@\"']+:)[^\\s@/\"']+@");
     private static final Pattern MYSQL_PASSWORD =
             Pattern.compile("(?i)(\\b(?:mysql|mysqldump|mysqladmin|mariadb)\\b[^|;&]*?\\s-p['\"]?)[^\\s\"']+");
     private static final Pattern REDIS_PASSWORD = Pattern.compile("(\\bredis-cli\\b[^|;&]*?\\s-a\\s+)[^\\s\"']+");
     private static final Pattern LOGIN_PASSWORD = Pattern.compile(
             "(\\b(?:docker|podman|helm|skopeo)\\s+(?:registry\\s+)?login\\b[^|;&]*?\\s-p\\s+)[^\\s\"']+");
     private static final Pattern SSHPASS = Pattern.compile("(\\bsshpass\\s+-p\\s*)[^\\s\"']+");
-    private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]+");
+    private static final Pattern JWT =
+            Pattern.compile("(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]+");
 
     private Redaction() {}
 

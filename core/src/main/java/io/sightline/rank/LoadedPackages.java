@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.sightline.asset.ContainerAsset;
 import io.sightline.asset.Inventory;
+import io.sightline.engine.Redaction;
 import io.sightline.event.ApiCall;
 import io.sightline.event.ContainerContext;
 import io.sightline.event.Detection;
@@ -71,7 +72,8 @@ public final class LoadedPackages {
     /**
      * The first sign that a package path was in use: {@code packagePath} as the report gave it,
      * {@code observedPath} the file the event named (the archive holding the package, or the
-     * package's file itself), the process's executable and arguments, and the container.
+     * package's file itself), the process's executable and arguments (credentials masked: the
+     * evidence is printed and exported), and the container.
      */
     public record Evidence(
             String packagePath,
@@ -87,7 +89,7 @@ public final class LoadedPackages {
             requireNonNull(observedPath, "observedPath is null");
             requireNonNull(kind, "kind is null");
             requireNonNull(executable, "executable is null");
-            requireNonNull(arguments, "arguments is null");
+            arguments = Redaction.mask(requireNonNull(arguments, "arguments is null"));
             requireNonNull(containerId, "containerId is null");
             requireNonNull(source, "source is null");
         }

@@ -2,6 +2,7 @@ package io.sightline.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -48,5 +49,15 @@ class RedactionTest {
             """)
     void masksJsonWebTokensAnywhere(String command, String expected) {
         assertThat(Redaction.mask(command.strip())).isEqualTo(expected.strip());
+    }
+
+    @Test
+    void masksAPasswordInAUrlFarIntoALongRunOfLetters() {
+        // Before the scheme had to start a word, each of the 200,000 positions rescanned the run.
+        String letters = "a".repeat(200_000);
+
+        String masked = Redaction.mask("echo " + letters + " https://bob:gh_pass99@git.example/r.git");
+
+        assertThat(masked).isEqualTo("echo " + letters + " https://bob:<redacted>@git.example/r.git");
     }
 }

@@ -92,6 +92,20 @@ class LoadedPackagesTest {
     }
 
     @Test
+    void theEvidenceMasksTheCredentialsOnTheCommandLine() {
+        LoadedPackages loaded = watching(List.of(log4shell));
+        String arguments = "-Dspring.datasource.password=SECRETJAVA31"
+                + " -Ddb.url=jdbc:postgresql://app:SECRETJAVA32@db:5432/x -jar /app/orders-api.jar";
+        ProcessRef java = process('a', 36988, "/opt/java/openjdk/bin/java", arguments);
+
+        loaded.accept(read(7, java, "/var/run/secrets/kubernetes.io/serviceaccount/token"));
+
+        assertThat(loaded.evidence(entryOf(), log4shell.pkg()).orElseThrow().arguments())
+                .isEqualTo("-Dspring.datasource.password=<redacted>"
+                        + " -Ddb.url=jdbc:postgresql://app:<redacted>@db:5432/x -jar /app/orders-api.jar");
+    }
+
+    @Test
     void theParentOfAnExecIsRunningToo() {
         LoadedPackages loaded = watching(List.of(log4shell));
         ProcessRef java = process('a', 36988, "/opt/java/openjdk/bin/java", JAVA_ARGS);
