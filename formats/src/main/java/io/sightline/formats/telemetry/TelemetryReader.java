@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sightline.event.ProcessEvent;
+import io.sightline.event.ProcessRef;
 import io.sightline.event.RuntimeEvent;
 import io.sightline.event.SkippedRecord;
 import io.sightline.event.SourceRecord;
@@ -27,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -99,6 +102,9 @@ public final class TelemetryReader {
     private static final Pattern YAML_KEY = Pattern.compile("[A-Za-z_][\\w .-]*:(\\s.*)?");
 
     private static final String TETRAGON = "tetragon";
+
+    private static final Instant CLOCK_EARLIEST = Instant.ofEpochSecond(Long.MIN_VALUE / 1_000_000_000L + 1);
+    private static final Instant CLOCK_LATEST = Instant.ofEpochSecond(Long.MAX_VALUE / 1_000_000_000L - 1);
 
     private static final List<Format> FORMATS = List.of(
             new Format(TETRAGON, TetragonMapper::accepts, TetragonMapper::map),
@@ -174,7 +180,7 @@ public final class TelemetryReader {
             throw new RecordException(unknownFormat(record));
         }
         try {
-            return format.get().mapper().map(record, source);
+            return withinClock(format.get().name(), format.get().mapper().map(record, source));
         } catch (IllegalArgumentException | DateTimeException e) {
             throw new RecordException(format.get().name() + ": invalid value: " + e.getMessage());
         }
@@ -338,11 +344,40 @@ public final class TelemetryReader {
 
     private static Decoded decode(String format, String file, int line, Mapping mapping) {
         try {
-            return new Mapped(format, mapping.map(new SourceRecord(file, line)));
+            return new Mapped(format, withinClock(format, mapping.map(new SourceRecord(file, line))));
         } catch (RecordException e) {
             return new Skip(line, e.getMessage() + "; record skipped");
         } catch (IllegalArgumentException | DateTimeException e) {
             return new Skip(line, format + ": invalid value: " + e.getMessage() + "; record skipped");
+        }
+    }
+
+    /**
+     * The events, when their times and their processes' start times fit the engine's clock, which
+     * counts nanoseconds in a long: the years 1678 to 2262. A time outside them (a corrupt
+     * timestamp, a sensor's placeholder such as 9999-12-31) would wrap around and land the record
+     * centuries away.
+     */
+    private static List<RuntimeEvent> withinClock(String format, List<RuntimeEvent> events) throws RecordException {
+        for (RuntimeEvent event : events) {
+            requireClock(format, "time", event.time());
+            if (event instanceof ProcessEvent process) {
+                requireClock(format, "process start time", process.process().startTime());
+                Optional<ProcessRef> parent = process.parent();
+                if (parent.isPresent()) {
+                    requireClock(format, "parent start time", parent.get().startTime());
+                }
+            }
+        }
+        return events;
+    }
+
+    private static void requireClock(String format, String field, Instant time) throws RecordException {
+        if (time.isBefore(CLOCK_EARLIEST) || time.isAfter(CLOCK_LATEST)) {
+            throw new RecordException(format + ": " + field + " " + time + " is outside the years "
+                    + CLOCK_EARLIEST.toString().substring(0, 4) + " to "
+                    + CLOCK_LATEST.toString().substring(0, 4)
+                    + " that Sightline's clock holds");
         }
     }
 

@@ -175,6 +175,32 @@ class TelemetryReaderTest {
     }
 
     @Test
+    void aTimeTheClockCannotHoldIsSkippedNotWrappedAround() throws IOException {
+        // Nanoseconds since 1970 in a long reach from 1677-09-21 to 2262-04-11. An exec is dated
+        // by its process's start, so the start of 1600 is the record's time.
+        ObjectNode placeholder = (ObjectNode) JSON.readTree(tetragonExec);
+        placeholder.put("time", "9999-12-31T23:59:59Z");
+        ObjectNode ancient = (ObjectNode) JSON.readTree(tetragonExec);
+        ((ObjectNode) ancient.path("process_exec").path("process")).put("start_time", "1600-01-01T00:00:00Z");
+
+        TelemetryFiles.Read read = read(tetragonExec + "\n" + JSON.writeValueAsString(placeholder) + "\n"
+                + JSON.writeValueAsString(ancient) + "\n");
+
+        assertThat(read.summary().accepted()).isEqualTo(1);
+        assertThat(read.summary().skipped())
+                .extracting(SkippedRecord::line, SkippedRecord::reason)
+                .containsExactly(
+                        tuple(
+                                2,
+                                "tetragon: time 9999-12-31T23:59:59Z is outside the years 1677 to 2262"
+                                        + " that Sightline's clock holds; record skipped"),
+                        tuple(
+                                3,
+                                "tetragon: time 1600-01-01T00:00:00Z is outside the years 1677"
+                                        + " to 2262 that Sightline's clock holds; record skipped"));
+    }
+
+    @Test
     void recordItsFormatRejectsIsSkippedWithTheMissingField() throws IOException {
         ObjectNode exec = (ObjectNode) JSON.readTree(tetragonExec);
         ((ObjectNode) exec.path("process_exec").path("process")).remove("exec_id");
