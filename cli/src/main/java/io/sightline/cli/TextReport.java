@@ -10,6 +10,7 @@ import io.sightline.rank.PackageFix;
 import io.sightline.rank.RankedImage;
 import io.sightline.storyboard.Storyboard;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -24,10 +25,15 @@ final class TextReport {
 
     private TextReport() {}
 
+    /** The report, every control character from the telemetry escaped (see {@link TerminalText}). */
     static void write(AnalysisResult analysis, PrintStream out) {
-        writeStoryboards(analysis.storyboards(), out);
-        writeImages(analysis.images(), out);
-        writeSummary(analysis, out);
+        java.io.ByteArrayOutputStream report = new java.io.ByteArrayOutputStream();
+        PrintStream text = new PrintStream(report, false, StandardCharsets.UTF_8);
+        writeStoryboards(analysis.storyboards(), text);
+        writeImages(analysis.images(), text);
+        writeSummary(analysis, text);
+        text.flush();
+        out.print(TerminalText.escape(report.toString(StandardCharsets.UTF_8)));
     }
 
     private static void writeStoryboards(List<Storyboard> storyboards, PrintStream out) {
