@@ -6,18 +6,19 @@ import java.util.regex.Pattern;
  * Masks credentials in command lines before they reach a storyboard or a remediation plan: attackers pass stolen
  * tokens on the command line, and a storyboard is shown, exported and stored.
  *
- * <p>What is masked: HTTP {@code Bearer} and {@code Basic} credentials, {@code name=value} and {@code name: value}
- * for password, secret, token and key names, the same names as options ({@code --password hunter2}), the password of
- * {@code user:password} after curl's and wget's {@code -u}/{@code --user}, of a URL's {@code user:password@}, of
- * MySQL clients' {@code -pPASSWORD}, of {@code sshpass -p}, {@code redis-cli -a} and {@code docker login -p}, and
- * JSON Web Tokens anywhere. The name and the user are
- * kept, so an analyst still sees which credential was used.
+ * <p>What is masked: HTTP {@code Bearer}, {@code token} and {@code Basic} credentials; the first cookie of
+ * {@code Cookie:} and of curl's {@code -b}/{@code --cookie}; {@code name=value} and {@code name: value} for
+ * password, secret, token and key names, and the same names as options ({@code --password hunter2}), quoted or
+ * not; the password of {@code user:password} after curl's and wget's {@code -u}/{@code --user}, of a URL's
+ * {@code user:password@}, of MySQL clients' {@code -pPASSWORD}, of {@code sshpass -p}, {@code redis-cli -a} and
+ * {@code docker login -p}; and JSON Web Tokens anywhere. The name and the user are kept, so an analyst still sees
+ * which credential was used.
  */
 public final class Redaction {
 
     private static final String MASK = "<redacted>";
 
-    private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]{8,}");
+    private static final Pattern BEARER = Pattern.compile("(?i)((?:bearer|token)\\s+)[A-Za-z0-9._~+/=-]{8,}");
     private static final Pattern BASIC = Pattern.compile("(?i)(basic\\s+)[A-Za-z0-9+/=]{8,}");
     private static final Pattern ASSIGNMENT = Pattern.compile(
             "(?i)((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|aws_secret_access_key)[=:]\\s*)"
@@ -25,6 +26,13 @@ public final class Redaction {
     private static final Pattern OPTION = Pattern.compile(
             "(?i)((?<![\\w-])--?(?:password|passwd|pass|secret|client-secret|token|auth-token|api-key|apikey"
                     + "|access-key|secret-key)\\s+)[^\\s\"'&|;-][^\\s\"'&|;]{2,}");
+    /** A password, secret or token option whose value is quoted: {@code --password 'x'}, {@code password="x"}. */
+    private static final Pattern QUOTED = Pattern.compile(
+            "(?i)((?<![\\w-])-{0,2}(?:password|passwd|pass|pwd|secret|client-secret|token|auth-token|api[_-]?key"
+                    + "|access[_-]?key)(?:\\s+|\\s*[=:]\\s*)([\"']))[^\"'\\s][^\"']*(?=\\2)");
+
+    private static final Pattern COOKIE =
+            Pattern.compile("(?i)((?:cookie:\\s*|(?<![\\w-])(?:-b|--cookie)\\s+[\"']?)[^=;\\s\"']+=)[^;\\s\"']+");
     private static final Pattern USER_PASSWORD =
             Pattern.compile("((?<![\\w-])(?:-u|--user)(?:\\s+|=)[^\\s:\"']+:)[^\\s\"']+");
     // A scheme starts where no scheme character stands before it: tried from inside a long run of
@@ -47,6 +55,8 @@ public final class Redaction {
         masked = BASIC.matcher(masked).replaceAll("$1" + MASK);
         masked = ASSIGNMENT.matcher(masked).replaceAll("$1" + MASK);
         masked = OPTION.matcher(masked).replaceAll("$1" + MASK);
+        masked = QUOTED.matcher(masked).replaceAll("$1" + MASK);
+        masked = COOKIE.matcher(masked).replaceAll("$1" + MASK);
         masked = USER_PASSWORD.matcher(masked).replaceAll("$1" + MASK);
         masked = URL_PASSWORD.matcher(masked).replaceAll("$1" + MASK + "@");
         masked = MYSQL_PASSWORD.matcher(masked).replaceAll("$1" + MASK);

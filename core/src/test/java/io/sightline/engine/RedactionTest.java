@@ -25,6 +25,12 @@ class RedactionTest {
             mysql -uroot -p'Quotedpw9999' db                   | mysql -uroot -p'<redacted>' db
             redis-cli -h cache -a Redispw5555 keys *           | redis-cli -h cache -a <redacted> keys *
             docker login -u bob -p Dockpw8888 registry.io      | docker login -u bob -p <redacted> registry.io
+            psql --password 'Quoted3pw' -h db                  | psql --password '<redacted>' -h db
+            psql --password="Quoted5pw" -h db                  | psql --password="<redacted>" -h db
+            app password: 'Quoted6pw'                          | app password: '<redacted>'
+            curl -H "Authorization: token ghp_0123456789ab" x  | curl -H "Authorization: token <redacted>" x
+            curl -s -b "session=Cookie22val" http://x          | curl -s -b "session=<redacted>" http://x
+            curl -H 'Cookie: sid=Cookie23val; theme=dark' x    | curl -H 'Cookie: sid=<redacted>; theme=dark' x
             """)
     void masksTheCredentialAndKeepsWhatItBelongsTo(String command, String expected) {
         assertThat(Redaction.mask(command.strip())).isEqualTo(expected.strip());
