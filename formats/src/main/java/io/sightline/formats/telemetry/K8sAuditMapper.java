@@ -53,7 +53,7 @@ public final class K8sAuditMapper {
                 Fields.requiredText(record, "auditID"),
                 SharedValues.shared(Fields.requiredText(record, "stage")),
                 user,
-                sharedList(Fields.texts(record, "sourceIPs")),
+                sharedList(sourceIps(record)),
                 SharedValues.shared(Fields.text(record, "userAgent").orElse("")),
                 SharedValues.shared(Fields.requiredText(record, "verb")),
                 SharedValues.shared(Fields.requiredText(record, "requestURI")),
@@ -61,8 +61,26 @@ public final class K8sAuditMapper {
                 sharedText(Fields.text(record, "objectRef.subresource")),
                 sharedText(Fields.text(record, "objectRef.namespace")),
                 sharedText(Fields.text(record, "objectRef.name")),
-                (int) Fields.number(record, "responseStatus.code").orElse(0),
+                status(record),
                 tokenPod(record, user).map(pod -> SharedValues.shared(PodKey.class, pod)));
+    }
+
+    /** {@code sourceIPs}, a list of addresses; a lone string is the sender's slip, not no address. */
+    private static List<String> sourceIps(JsonNode record) throws RecordException {
+        JsonNode ips = Fields.at(record, "sourceIPs");
+        if (!ips.isMissingNode() && !ips.isNull() && !ips.isArray()) {
+            throw RecordException.invalid("sourceIPs", "a list of addresses", ips);
+        }
+        return Fields.texts(record, "sourceIPs");
+    }
+
+    /** The HTTP status of the response, 0 when the event has none (a call still in progress). */
+    private static int status(JsonNode record) throws RecordException {
+        long code = Fields.number(record, "responseStatus.code").orElse(0);
+        if (code < 0 || code > 999) {
+            throw RecordException.invalid("responseStatus.code", "an HTTP status", code);
+        }
+        return (int) code;
     }
 
     private static Optional<String> sharedText(Optional<String> text) {

@@ -201,6 +201,31 @@ class TelemetryReaderTest {
     }
 
     @Test
+    void anAuditEventWithSourceIpsNotAListOrAStatusNoServerSendsIsSkippedAndNamed() throws IOException {
+        ObjectNode lone = (ObjectNode) JSON.readTree(auditEvent);
+        lone.put("sourceIPs", "10.0.1.167");
+        ObjectNode huge = (ObjectNode) JSON.readTree(auditEvent);
+        ((ObjectNode) huge.path("responseStatus")).put("code", 4_294_967_496L);
+
+        TelemetryFiles.Read read =
+                read(auditEvent + "\n" + JSON.writeValueAsString(lone) + "\n" + JSON.writeValueAsString(huge) + "\n");
+
+        // Before, the lone address was dropped without a word, and the status wrapped to 200.
+        assertThat(read.summary().accepted()).isEqualTo(1);
+        assertThat(read.summary().skipped())
+                .extracting(SkippedRecord::line, SkippedRecord::reason)
+                .containsExactly(
+                        tuple(
+                                2,
+                                "k8s-audit event: field sourceIPs: expected a list of addresses,"
+                                        + " got '\"10.0.1.167\"'; record skipped"),
+                        tuple(
+                                3,
+                                "k8s-audit event: field responseStatus.code: expected an HTTP status,"
+                                        + " got '4294967496'; record skipped"));
+    }
+
+    @Test
     void recordItsFormatRejectsIsSkippedWithTheMissingField() throws IOException {
         ObjectNode exec = (ObjectNode) JSON.readTree(tetragonExec);
         ((ObjectNode) exec.path("process_exec").path("process")).remove("exec_id");
