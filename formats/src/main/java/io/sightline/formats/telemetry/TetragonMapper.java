@@ -277,6 +277,12 @@ public final class TetragonMapper {
     /** {@code which} is the field the process came from, {@code process} or {@code parent}, as errors name it. */
     private static ProcessRef process(TetragonRecord record, Process described, String which) throws RecordException {
         Process fields = described == null ? new Process() : described;
+        if (fields.execId instanceof String id) {
+            ProcessRef known = DescribedProcesses.known(id, record.nodeName, fields);
+            if (known != null) {
+                return known;
+            }
+        }
         String host = SharedValues.shared(TetragonRecord.requiredText(record.nodeName, "node_name"));
         String execId = TetragonRecord.requiredText(fields.execId, which + ".exec_id");
         long pid = TetragonRecord.requiredNumber(fields.pid, which + ".pid");
@@ -290,7 +296,9 @@ public final class TetragonMapper {
                 Optional.of(execId),
                 container(fields),
                 TetragonRecord.number(fields.uid, which + ".uid"));
-        return SharedValues.shared(ProcessRef.class, process);
+        ProcessRef shared = SharedValues.shared(ProcessRef.class, process);
+        DescribedProcesses.remember(execId, record.nodeName, fields, shared);
+        return shared;
     }
 
     /**

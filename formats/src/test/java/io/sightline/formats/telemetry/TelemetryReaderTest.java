@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sightline.event.ApiCall;
 import io.sightline.event.Detection;
 import io.sightline.event.ProcessExec;
+import io.sightline.event.ProcessRef;
 import io.sightline.event.SkippedRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -223,6 +224,22 @@ class TelemetryReaderTest {
                                 3,
                                 "k8s-audit event: field responseStatus.code: expected an HTTP status,"
                                         + " got '4294967496'; record skipped"));
+    }
+
+    @Test
+    void aProcessDescribedAgainIsTheSameOneAndADescriptionThatChangedIsBuiltAnew() throws IOException {
+        ObjectNode changed = (ObjectNode) JSON.readTree(tetragonExec);
+        ((ObjectNode) changed.path("process_exec").path("process")).put("arguments", "--changed");
+
+        TelemetryFiles.Read read =
+                read(tetragonExec + "\n" + tetragonExec + "\n" + JSON.writeValueAsString(changed) + "\n");
+
+        ProcessRef first = read.at(1, ProcessExec.class).process();
+        assertThat(read.at(2, ProcessExec.class).process()).isSameAs(first);
+        ProcessRef third = read.at(3, ProcessExec.class).process();
+        assertThat(third.arguments()).isEqualTo("--changed");
+        assertThat(third.execId()).isEqualTo(first.execId());
+        assertThat(third.startTime()).isEqualTo(first.startTime());
     }
 
     @Test
