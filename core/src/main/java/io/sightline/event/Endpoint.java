@@ -12,8 +12,9 @@ public record Endpoint(String address, int port) {
         }
     }
 
+    /** {@code 10.0.1.5:8080}, and an IPv6 address in brackets, {@code [fd00::a7]:36334}, as in a URL. */
     @Override
     public String toString() {
-        return address + ":" + port;
+        return address.indexOf(':') >= 0 ? "[" + address + "]:" + port : address + ":" + port;
     }
 }
