@@ -179,8 +179,7 @@ public final class TetragonMapper {
             throws RecordException {
         String address = TetragonRecord.text(addressValue)
                 .orElseThrow(() -> RecordException.missing("sock_arg." + addressField));
-        // The tree mapper named the port by its own name here, not by its path; kept as it was.
-        OptionalLong port = TetragonRecord.number(portValue, portField);
+        OptionalLong port = TetragonRecord.number(portValue, "sock_arg." + portField);
         if (port.isEmpty()) {
             throw RecordException.missing("sock_arg." + portField);
         }
