@@ -21,7 +21,7 @@ final class CommandLabels {
      * that starts there can show, and one longer than this is unheard of. Masking all of a
      * command line of megabytes (an attacker's choice) would stall the engine.
      */
-    static final int MASKED = 4096;
+    private static final int MASKED = 4096;
 
     private final Map<String, String> labels = new HashMap<>();
 
@@ -36,13 +36,25 @@ final class CommandLabels {
             if (labels.size() == CAPACITY) {
                 labels.clear();
             }
-            label = shorten(Redaction.mask(command.length() > MASKED ? command.substring(0, MASKED) : command));
+            label = masked(command, LONGEST);
             labels.put(command, label);
         }
         return label;
     }
 
+    /**
+     * A command as a trail shows it: credentials masked in its first {@link #MASKED} characters,
+     * cut to {@code longest} with an ellipsis.
+     */
+    static String masked(String command, int longest) {
+        return shorten(Redaction.mask(command.length() > MASKED ? command.substring(0, MASKED) : command), longest);
+    }
+
     private static String shorten(String text) {
-        return text.length() > LONGEST ? text.substring(0, LONGEST - 3) + "..." : text;
+        return shorten(text, LONGEST);
+    }
+
+    private static String shorten(String text, int longest) {
+        return text.length() > longest ? text.substring(0, longest - 3) + "..." : text;
     }
 }

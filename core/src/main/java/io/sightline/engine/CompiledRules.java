@@ -194,9 +194,7 @@ final class CompiledRules {
 
     /** A command as a trail shows it: credentials masked, at most 120 characters. */
     private static String shown(String command) {
-        String masked = Redaction.mask(
-                command.length() > CommandLabels.MASKED ? command.substring(0, CommandLabels.MASKED) : command);
-        return masked.length() > 120 ? masked.substring(0, 117) + "..." : masked;
+        return CommandLabels.masked(command, 120);
     }
 
     private Expression expression(String regex) {

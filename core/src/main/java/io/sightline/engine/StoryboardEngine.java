@@ -254,7 +254,7 @@ public final class StoryboardEngine {
     private void onExit(ProcessExit exit) {
         ProcessNode node = onProcessRecord(exit);
         if (node.exitNanos == 0) {
-            node.exitNanos = nanos(exit.time());
+            node.exitNanos = EventNanos.of(exit.time());
             exitsByAge.addLast(node);
         }
     }
@@ -524,10 +524,6 @@ public final class StoryboardEngine {
         node.children.forEach(child -> child.parent = null);
     }
 
-    private static long nanos(Instant time) {
-        return EventNanos.of(time);
-    }
-
     public long eventsSeen() {
         return eventsSeen;
     }
@@ -541,7 +537,7 @@ public final class StoryboardEngine {
     }
 
     private void noteLateness(RuntimeEvent event, int fileId) {
-        long time = nanos(event.time());
+        long time = EventNanos.of(event.time());
         advanceClock(event, time, fileId);
         long newest = newestByFile[fileId];
         long counted = Math.min(time, newestNanos);
@@ -652,7 +648,7 @@ public final class StoryboardEngine {
         long quietSince = newestNanos - config.closeAfter().toNanos();
         List<Trail> open = new ArrayList<>();
         for (Trail root : liveTrails()) {
-            if (root.lastSeen == null || nanos(root.lastSeen) < quietSince) {
+            if (root.lastSeen == null || EventNanos.of(root.lastSeen) < quietSince) {
                 close(root);
             } else {
                 open.add(root);
@@ -675,7 +671,7 @@ public final class StoryboardEngine {
         Set<SourceRecord> closing = new java.util.HashSet<>();
         Map<SourceRecord, String> crowded = new HashMap<>();
         for (Storyboard alerts : snapshot().build(List.of(), looseDetections, new TrailSnapshots(), List.of())) {
-            if (nanos(alerts.lastSeen()) < quietSince) {
+            if (EventNanos.of(alerts.lastSeen()) < quietSince) {
                 closing.addAll(alerts.records());
                 skeletons.add(new Skeleton(
                         alerts.withClosedAt(clockInstant()),
@@ -871,7 +867,7 @@ public final class StoryboardEngine {
         if (event.parent().isPresent()) {
             ProcessRef ref = event.parent().get();
             ProcessNode parent = upsert(ref);
-            parent.lastSeenNanos = Math.max(parent.lastSeenNanos, nanos(event.time()));
+            parent.lastSeenNanos = Math.max(parent.lastSeenNanos, EventNanos.of(event.time()));
             node.parentByPid = !ref.startKnown();
             link(node, parent);
         }
@@ -1590,7 +1586,7 @@ public final class StoryboardEngine {
 
     private void addRecord(ProcessNode node, SourceRecord record, Instant time) {
         node.addRecord(ref(record));
-        node.lastSeenNanos = Math.max(node.lastSeenNanos, nanos(time));
+        node.lastSeenNanos = Math.max(node.lastSeenNanos, EventNanos.of(time));
         if (node.tainted) {
             Trail root = node.trail();
             root.records.add(record);
@@ -1606,7 +1602,7 @@ public final class StoryboardEngine {
         ProcessNode node = recentRefs[slot] == ref ? recentNodes[slot] : null;
         boolean created = false;
         if (node == null || node.evicted) {
-            ProcessKey key = new ProcessKey(hostNames.canonical(ref.host()), ref.pid(), nanos(ref.startTime()));
+            ProcessKey key = new ProcessKey(hostNames.canonical(ref.host()), ref.pid(), EventNanos.of(ref.startTime()));
             node = nodes.get(key);
             if (node == null) {
                 node = newNode(key, ref.startTime());
