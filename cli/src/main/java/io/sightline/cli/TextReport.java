@@ -9,6 +9,7 @@ import io.sightline.formats.report.NoiseFigure;
 import io.sightline.rank.PackageFix;
 import io.sightline.rank.RankedImage;
 import io.sightline.storyboard.Storyboard;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
@@ -27,7 +28,7 @@ final class TextReport {
 
     /** The report, every control character from the telemetry escaped (see {@link TerminalText}). */
     static void write(AnalysisResult analysis, PrintStream out) {
-        java.io.ByteArrayOutputStream report = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream report = new ByteArrayOutputStream();
         PrintStream text = new PrintStream(report, false, StandardCharsets.UTF_8);
         writeStoryboards(analysis.storyboards(), text);
         writeImages(analysis.images(), text);
