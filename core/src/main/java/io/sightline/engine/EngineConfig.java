@@ -16,10 +16,11 @@ import java.time.Duration;
  *     as late; late records are still stitched, and counted so the operator sees the delay
  * @param commonPattern how often a (parent → child) spawn must have been seen in this run before a
  *     trail that began with it counts as routine for that workload and is lowered one level
- * @param retention how long, in event time, the engine keeps what no storyboard touches: flows,
- *     API calls and exited processes older than this behind the newest event are forgotten, so
- *     memory stays bounded on an endless stream; a link that needs them (a process tainted
- *     later, a connection matched later) must arrive within it
+ * @param retention how long, in event time, a process off every trail keeps its connects (one
+ *     per remote end once they are behind the {@link #linkHorizon()}), so that a process that
+ *     joins a trail later brings the addresses it dialled; older ones are forgotten, so memory
+ *     stays bounded on an endless stream. Repeated runs on a trail fold once their exit is this
+ *     far behind
  * @param rarity how the sightings of a pattern in history and in this run make it routine or new
  * @param closeAfter how long, in event time, a storyboard's trail may see no new record before the
  *     storyboard closes: the engine keeps its last snapshot and a compact skeleton, and releases the
@@ -85,6 +86,18 @@ public record EngineConfig(
                 DEFAULTS.rarity(),
                 DEFAULTS.closeAfter(),
                 DEFAULTS.closedKeptFor());
+    }
+
+    /**
+     * How long, in event time, the engine keeps what only a record still to come can link to: an
+     * accept waiting for the connect of the other host, an API call waiting for the connection of
+     * its caller, an exited process off every trail waiting for a late record about it. A record
+     * may come {@code lateness} behind and its other end {@code clockSkew} apart, so the horizon is
+     * their sum, within the retention. Behind it, what no storyboard touches is forgotten.
+     */
+    public Duration linkHorizon() {
+        Duration horizon = lateness.plus(clockSkew);
+        return horizon.compareTo(retention) < 0 ? horizon : retention;
     }
 
     /** These settings, with storyboards closing after {@code closeAfter} and kept {@code closedKeptFor} closed. */

@@ -25,8 +25,13 @@ final class Flow {
     Flow nextSameClient;
     /** In the engine's index of flows by client end; see {@code StoryboardEngine.indexConnect}. */
     boolean indexed;
-    /** Behind the retention: never indexed again. */
+    /** Behind the link horizon: never indexed again. */
     boolean expired;
+    /**
+     * Later connects of the process to the same remote end, dropped behind the link horizon while
+     * this one was kept (see {@link ProcessNode#settle}); a trail's step counts them.
+     */
+    int repeats;
 
     Flow(ProcessNode node, NetworkFlow flow, Address localAddress, Address remoteAddress) {
         this.node = node;

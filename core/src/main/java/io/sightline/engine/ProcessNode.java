@@ -17,6 +17,8 @@ final class ProcessNode {
 
     private static final long[] NO_RECORDS = new long[0];
     private static final int RECORDS_KEPT_UNTAINTED = 256;
+    /** The newest kept connects a settling connect is compared with (see {@link #settle}). */
+    private static final int SETTLED_COMPARED = 32;
 
     final ProcessKey key;
     String executable = "";
@@ -35,7 +37,11 @@ final class ProcessNode {
     private long[] records = NO_RECORDS;
     private int recordCount;
     private long recordsAdded;
+    /** Flows not yet behind the engine's link horizon, in arrival order; while tainted, every flow. */
     private java.util.ArrayDeque<Flow> flows;
+    /** Connects behind the link horizon, one per remote end, oldest first; off every trail only. */
+    private java.util.ArrayDeque<Flow> settled;
+
     String execId;
     long exitNanos;
     /** The newest event time of a record about this process or naming it as a parent. */
@@ -111,7 +117,7 @@ final class ProcessNode {
     }
 
     boolean hasFlows() {
-        return flows != null && !flows.isEmpty();
+        return (flows != null && !flows.isEmpty()) || (settled != null && !settled.isEmpty());
     }
 
     void addFlow(Flow flow) {
@@ -121,15 +127,52 @@ final class ProcessNode {
         flows.addLast(flow);
     }
 
-    /** Forgets the oldest flow once the engine's retention has passed it. */
-    void dropOldestFlow(Flow flow) {
-        if (flows != null && flows.peekFirst() == flow) {
-            flows.pollFirst();
+    /**
+     * Moves a flow of a process off every trail behind the link horizon, where nothing matches
+     * it to the other end any more: an accept is dropped, and a connect is kept (until the
+     * retention) only when none of the {@link #SETTLED_COMPARED} connects kept before it went to
+     * the same remote end, as a repeat adds no causality (the kept one counts it). Returns whether
+     * it was kept.
+     */
+    boolean settle(Flow flow) {
+        boolean held = flows != null
+                && (flows.peekFirst() == flow ? flows.pollFirst() != null : flows.removeFirstOccurrence(flow));
+        if (!held || flow.inbound) {
+            return false;
+        }
+        if (settled == null) {
+            settled = new java.util.ArrayDeque<>(2);
+        }
+        long remote = flow.remoteKey();
+        java.util.Iterator<Flow> newestFirst = settled.descendingIterator();
+        for (int i = 0; i < SETTLED_COMPARED && newestFirst.hasNext(); i++) {
+            Flow kept = newestFirst.next();
+            if (kept.remoteKey() == remote) {
+                kept.repeats++;
+                return false;
+            }
+        }
+        settled.addLast(flow);
+        return true;
+    }
+
+    /** Forgets the kept connects older than {@code cutoff}, handing each to {@code dropped}. */
+    void dropSettledBefore(long cutoff, java.util.function.Consumer<Flow> dropped) {
+        while (settled != null && !settled.isEmpty() && settled.peekFirst().nanos() < cutoff) {
+            dropped.accept(settled.pollFirst());
         }
     }
 
+    /** The kept connects behind the link horizon, then the recent flows. */
     List<Flow> flows() {
-        return flows == null ? List.of() : List.copyOf(flows);
+        if (settled == null || settled.isEmpty()) {
+            return flows == null ? List.of() : List.copyOf(flows);
+        }
+        List<Flow> all = new ArrayList<>(settled);
+        if (flows != null) {
+            all.addAll(flows);
+        }
+        return all;
     }
 
     /** The executable's file name; kept until the executable changes, as the rules ask for it on every exec. */

@@ -150,6 +150,9 @@ public final class StoryboardEngine {
     private final Map<String, ArrayDeque<Flow>> flowsToExternal = new HashMap<>();
     private final ArrayDeque<Flow> flowsByAge = new ArrayDeque<>();
     private final ArrayDeque<ProcessNode> exitsByAge = new ArrayDeque<>();
+    /** Exited processes on a trail, behind the link horizon, waiting for the retention to fold. */
+    private final ArrayDeque<ProcessNode> foldsByAge = new ArrayDeque<>();
+
     private final ArrayDeque<KeptApiCall> apiCallsByAge = new ArrayDeque<>();
     private long newestNanos = Long.MIN_VALUE;
     private long aheadNanos = Long.MIN_VALUE;
@@ -260,27 +263,78 @@ public final class StoryboardEngine {
     }
 
     /**
-     * Drops, oldest first, the flows, API calls and exited processes that are further behind the
-     * newest event than the retention and that no trail holds. Each is dropped once, so the cost
+     * Drops, oldest first, what no trail holds once it is behind the link horizon or the
+     * retention (see {@link EngineConfig#linkHorizon()}). Each item is handled once, so the cost
      * is constant per event on average. The queues are looked at once per {@link
-     * #FORGET_EVERY_NANOS} of event time, not per event: what is held lives that much longer at most,
-     * and an event spares three reads of queue heads that are rarely due.
+     * #FORGET_EVERY_NANOS} of event time, not per event: what is held lives that much longer at
+     * most, and an event spares reads of queue heads that are rarely due.
      */
     private void forgetWhatRetentionHasPassed() {
         if (newestNanos < nextForgetNanos) {
             return;
         }
         nextForgetNanos = newestNanos + FORGET_EVERY_NANOS;
+        long horizon = newestNanos - config.linkHorizon().toNanos();
         long cutoff = newestNanos - config.retention().toNanos();
-        while (!flowsByAge.isEmpty() && flowsByAge.peekFirst().nanos() < cutoff) {
-            Flow flow = flowsByAge.pollFirst();
-            flow.expired = true;
-            unindex(flow);
-            if (!flow.node.tainted) {
-                flow.node.dropOldestFlow(flow);
+
+        // Exits first, so that the flows of a process forgotten now are dropped, not kept.
+        forgetExitedProcesses(horizon);
+
+        settleFlows(horizon);
+
+        forgetApiCalls(horizon);
+
+        while (!foldsByAge.isEmpty() && foldsByAge.peekFirst().exitNanos < cutoff) {
+            ProcessNode node = foldsByAge.pollFirst();
+            if (node.tainted && !node.evicted) {
+                foldRepeat(node, cutoff);
             }
         }
-        while (!apiCallsByAge.isEmpty() && apiCallsByAge.peekFirst().nanos < cutoff) {
+        if (newestNanos >= nextIdleSweepNanos) {
+            forgetIdleProcesses(newestNanos - config.retention().toNanos() * IDLE_RETENTIONS, cutoff);
+            nextIdleSweepNanos = newestNanos + config.retention().toNanos();
+        }
+    }
+
+    /**
+     * An exited process off every trail is forgotten once its exit is behind the link horizon,
+     * unless processes it started are still held: then it goes with the last of them (see {@link
+     * #forget}), so that a trail seeded later at a child still starts where the child came from.
+     * One on a trail waits for the retention, to fold.
+     */
+    private void forgetExitedProcesses(long horizon) {
+        while (!exitsByAge.isEmpty() && exitsByAge.peekFirst().exitNanos < horizon) {
+            ProcessNode node = exitsByAge.pollFirst();
+            if (node.evicted) {
+                continue;
+            }
+            if (node.trail == null && node.children.isEmpty()) {
+                evict(node);
+            } else if (node.tainted) {
+                foldsByAge.addLast(node);
+            }
+        }
+    }
+
+    /**
+     * Flows behind the link horizon leave the indexes that match a connect to its accept; off every
+     * trail an accept is dropped and a connect is kept only when it went somewhere new (see {@link
+     * ProcessNode#settle}). A trail's process keeps its flows for the trail.
+     */
+    private void settleFlows(long horizon) {
+        while (!flowsByAge.isEmpty() && flowsByAge.peekFirst().nanos() < horizon) {
+            Flow flow = flowsByAge.pollFirst();
+            flow.expired = true;
+            unindexClient(flow);
+            ProcessNode node = flow.node;
+            if (node.tainted || node.evicted || !node.settle(flow)) {
+                unindexExternal(flow);
+            }
+        }
+    }
+
+    private void forgetApiCalls(long horizon) {
+        while (!apiCallsByAge.isEmpty() && apiCallsByAge.peekFirst().nanos < horizon) {
             KeptApiCall call = apiCallsByAge.pollFirst();
             List<String> sourceIps = call.sourceIps;
             for (int i = 0; i < sourceIps.size(); i++) {
@@ -294,39 +348,29 @@ public final class StoryboardEngine {
                 }
             }
         }
-        while (!exitsByAge.isEmpty() && exitsByAge.peekFirst().exitNanos < cutoff) {
-            ProcessNode node = exitsByAge.pollFirst();
-            if (node.trail == null && !node.evicted) {
-                evict(node);
-            } else if (node.tainted && !node.evicted) {
-                foldRepeat(node, cutoff);
-            }
-        }
-        if (newestNanos >= nextIdleSweepNanos) {
-            forgetIdleProcesses(newestNanos - config.retention().toNanos() * IDLE_RETENTIONS);
-            nextIdleSweepNanos = newestNanos + config.retention().toNanos();
-        }
     }
 
     /**
      * Forgets the processes off every trail that no record has named since {@code cutoff}: their
      * exit was lost, or they are daemons that went quiet. A record naming one again makes it
      * anew (Tetragon and Falco describe the process and its parent in every record). One pass
-     * over the nodes per retention of event time, so the cost per event stays constant on average.
+     * over the nodes per retention of event time, so the cost per event stays constant on average;
+     * the same pass drops the connects the others kept from before {@code retained}.
      */
-    private void forgetIdleProcesses(long cutoff) {
+    private void forgetIdleProcesses(long cutoff, long retained) {
         List<ProcessNode> idle = new ArrayList<>();
         for (ProcessNode node : nodes.values()) {
             if (node.trail == null && node.lastSeenNanos < cutoff) {
                 idle.add(node);
+            } else if (!node.tainted) {
+                node.dropSettledBefore(retained, this::unindexExternal);
             }
         }
         idle.forEach(this::evict);
     }
 
-    private void unindex(Flow flow) {
+    private void unindexClient(Flow flow) {
         if (!flow.indexed) {
-            unindexExternal(flow);
             return;
         }
         flow.indexed = false;
@@ -347,7 +391,6 @@ public final class StoryboardEngine {
                 }
             }
         }
-        unindexExternal(flow);
     }
 
     private void unindexExternal(Flow flow) {
@@ -493,11 +536,16 @@ public final class StoryboardEngine {
     }
 
     private void evict(ProcessNode node) {
-        evictedProcesses++;
-        forget(node);
+        for (ProcessNode next = node; next != null; next = forget(next)) {
+            evictedProcesses++;
+        }
     }
 
-    private void forget(ProcessNode node) {
+    /**
+     * Drops the process from every index and from its parent; returns the parent when it exited off
+     * every trail behind the link horizon and was kept only for this, its last child, else null.
+     */
+    private ProcessNode forget(ProcessNode node) {
         if (node.standsFor != null && node.trail != null) {
             node.trail().repeats.remove(node.standsFor, node);
         }
@@ -518,10 +566,19 @@ public final class StoryboardEngine {
         if (node.execId != null) {
             nodesByExecId.remove(node.execId, node);
         }
-        if (node.parent != null) {
-            node.parent.children.remove(node);
-        }
+        node.dropSettledBefore(Long.MAX_VALUE, this::unindexExternal);
         node.children.forEach(child -> child.parent = null);
+        ProcessNode parent = node.parent;
+        if (parent == null) {
+            return null;
+        }
+        parent.children.remove(node);
+        boolean waited = parent.children.isEmpty()
+                && parent.trail == null
+                && !parent.evicted
+                && parent.exitNanos != 0
+                && parent.exitNanos < newestNanos - config.linkHorizon().toNanos();
+        return waited ? parent : null;
     }
 
     public long eventsSeen() {
@@ -773,17 +830,20 @@ public final class StoryboardEngine {
      * the ordinary retention then forgets. Drops the trail from every index that names it.
      */
     private void release(Trail root) {
-        long retained = newestNanos - config.retention().toNanos();
+        long horizon = newestNanos - config.linkHorizon().toNanos();
         for (ProcessNode member : root.members()) {
             member.drawing = null;
             if (member.evicted) {
                 continue;
             }
             if (member.tainted) {
-                forget(member);
+                ProcessNode waited = forget(member);
+                if (waited != null) {
+                    evict(waited);
+                }
             } else {
                 member.trail = null;
-                if (member.exitNanos != 0 && member.exitNanos < retained) {
+                if (member.exitNanos != 0 && member.exitNanos < horizon && member.children.isEmpty()) {
                     evict(member);
                 }
             }
@@ -1196,7 +1256,7 @@ public final class StoryboardEngine {
         } else if (!external) {
             text = linkInternalFlow(node, flow, text);
         }
-        step(trail.root(), flow.time(), node, text);
+        step(trail.root(), flow.time(), node, text, 1 + flow.repeats);
         pullInEarlierCallers(trail.root(), remote);
     }
 
@@ -1215,6 +1275,7 @@ public final class StoryboardEngine {
             if (member.tainted) {
                 continue;
             }
+            member.dropSettledBefore(newestNanos - config.retention().toNanos(), this::unindexExternal);
             for (Flow earlier : member.flows()) {
                 if (!earlier.inbound
                         && earlier.remoteAddress.text.equals(address)
@@ -1224,7 +1285,8 @@ public final class StoryboardEngine {
                             root,
                             earlier.time(),
                             member,
-                            member.name() + " connects to " + earlier.remote() + " (an address the trail uses)");
+                            member.name() + " connects to " + earlier.remote() + " (an address the trail uses)",
+                            1 + earlier.repeats);
                 }
             }
         }
@@ -1290,7 +1352,7 @@ public final class StoryboardEngine {
         ArrayDeque<ProcessNode> candidates = loginProcessesByHost.get(host);
         if (candidates != null) {
             for (ProcessNode candidate : candidates) {
-                if (pending.opened(candidate)) {
+                if (!candidate.evicted && pending.opened(candidate)) {
                     candidates.remove(candidate);
                     openSession(pending, candidate);
                     return;
@@ -1437,7 +1499,8 @@ public final class StoryboardEngine {
                         root.root(),
                         flow.time(),
                         flow.node,
-                        flow.node.name() + " connects to " + flow.remote() + " (attacker address)");
+                        flow.node.name() + " connects to " + flow.remote() + " (attacker address)",
+                        1 + flow.repeats);
             }
         }
     }
@@ -1576,6 +1639,7 @@ public final class StoryboardEngine {
                 classifyExec(node, node.start);
             }
             execSessionAbove(node).ifPresent(session -> addExecSession(node.trail(), session));
+            node.dropSettledBefore(newestNanos - config.retention().toNanos(), this::unindexExternal);
             for (Flow flow : node.flows()) {
                 indexConnect(flow);
                 onTaintedFlow(node, flow);
@@ -1758,12 +1822,16 @@ public final class StoryboardEngine {
     private record HostPid(String host, long pid) {}
 
     private void step(Trail trail, Instant time, ProcessNode node, String text) {
+        step(trail, time, node, text, 1);
+    }
+
+    private void step(Trail trail, Instant time, ProcessNode node, String text, long times) {
         if (trail == null) {
             return;
         }
         String host = node == null ? "" : node.host();
         String container = node == null ? "" : node.containerId().orElse("");
-        trail.root().steps.add(new Trail.Step(time == null ? Instant.EPOCH : time, host, container, text));
+        trail.root().steps.add(new Trail.Step(time == null ? Instant.EPOCH : time, host, container, text), times);
     }
 
     record ApiWindow(Trail trail, ProcessNode caller, Instant from, Instant to) {

@@ -18,14 +18,19 @@ final class TrailSteps {
     private long count;
 
     void add(Trail.Step step) {
+        add(step, 1);
+    }
+
+    /** A step that happened {@code times} times, at the step's time first. */
+    void add(Trail.Step step, long times) {
         String key = step.host() + "|" + step.container() + "|" + withoutNote(step.text());
         Group group = groups.get(key);
         if (group == null) {
-            groups.put(key, new Group(step, count, 1));
+            groups.put(key, new Group(step, count, times));
         } else {
-            group.add(step, count, 1);
+            group.add(step, count, times);
         }
-        count++;
+        count += times;
     }
 
     /** The other trail's steps, as if they had come after this trail's. */

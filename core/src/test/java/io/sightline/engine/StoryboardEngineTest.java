@@ -326,7 +326,7 @@ class StoryboardEngineTest {
     }
 
     @Test
-    void processesNoTrailHoldsAreForgottenAfterTheRetention() {
+    void processesNoTrailHoldsAreForgottenOnceTheirExitIsBehindTheLinkHorizon() {
         StoryboardEngine engine = new StoryboardEngine(inventory(), ImageRisk.NONE, EngineConfig.DEFAULTS);
         engine.accept(events.accept(java, 1, "10.0.1.10:8080", "10.0.0.5:40000"));
         engine.accept(events.exec(sh, java));
@@ -341,9 +341,11 @@ class StoryboardEngineTest {
             engine.accept(events.exit(job, start + 1));
         }
 
-        // A retention of 5 minutes keeps the jobs of the last 300 s (about 84) and the trail.
-        assertThat(engine.evictedProcesses()).isGreaterThan(900);
-        assertThat(engine.processCount()).isLessThan(100);
+        // The newest event is the last job's exit at 3617.4 s; the link horizon (30 s of lateness
+        // and 5 s of skew) keeps the jobs that exited after 3582.4 s (jobs 990 to 999), the shim
+        // that starts them, and the trail's java and sh.
+        assertThat(engine.evictedProcesses()).isEqualTo(990);
+        assertThat(engine.processCount()).isEqualTo(13);
         Storyboard attack = engine.storyboards().getFirst();
         assertThat(attack.records()).hasSize(3);
         assertThat(attack.trail()).anyMatch(step -> step.text().contains("203.0.113.9:4444"));
@@ -366,8 +368,9 @@ class StoryboardEngineTest {
         ProcessRef child = process(NODE_1, 901, 7_217.5, "/bin/tar", "-czf /tmp/b.tgz /srv", ORDERS);
         engine.accept(events.exec(child, lostExit));
 
-        // The jobs of the last 300 s (84) and the shim that starts them; the backup is gone.
-        assertThat(keptBeforeRestart).isEqualTo(85);
+        // The jobs that exited within the link horizon (35 s) of the last exit at 7217.4 s (jobs 1990
+        // to 1999) and the shim that starts them; the backup is gone.
+        assertThat(keptBeforeRestart).isEqualTo(11);
         // A record naming the forgotten process makes it anew, with its child.
         assertThat(engine.processCount()).isEqualTo(keptBeforeRestart + 2);
     }
