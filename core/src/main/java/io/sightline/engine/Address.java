@@ -1,17 +1,23 @@
 package io.sightline.engine;
 
 /**
- * A network address as the engine keeps it: one instance per address text, numbered in the order
- * first seen, so that an address and a port fit in one long (see {@link Flow#key}).
+ * A network address as the engine keeps it: one instance per address text while it is in use,
+ * numbered in the order first seen (a number is never given twice), so that an address and a
+ * port fit in one long (see {@link Flow#key}).
  */
 final class Address {
 
-    final String text;
-    final int number;
+    /** Numbers stay below this, so that a number and a 16-bit port fit in a positive long. */
+    static final long NUMBERS = 1L << 47;
 
-    Address(String text, int number) {
-        if (number < 1) {
-            throw new IllegalArgumentException("address number must be 1 or more, got " + number);
+    final String text;
+    final long number;
+    /** The engine's clock when a flow last named this address; what the engine forgets it by. */
+    long lastUsedNanos;
+
+    Address(String text, long number) {
+        if (number < 1 || number >= NUMBERS) {
+            throw new IllegalArgumentException("address number must be 1 to 2^47 - 1, got " + number);
         }
         this.text = text;
         this.number = number;

@@ -47,7 +47,7 @@ final class Flow {
 
     /** An address and a port in one long, never 0: the address's number above the 16 bits of the port. */
     static long key(Address address, int port) {
-        return ((long) address.number << 16) | port;
+        return (address.number << 16) | port;
     }
 
     Instant time() {

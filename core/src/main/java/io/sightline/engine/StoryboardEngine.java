@@ -161,7 +161,16 @@ public final class StoryboardEngine {
     private final List<SourceRecord> aheadRecords = new ArrayList<>();
     private long evictedProcesses;
     private long foldedProcesses;
+    /**
+     * Flow addresses by text. One that no flow named for a retention is forgotten by the sweep that
+     * forgets idle processes, and gets a new number if it comes back: an endless stream of
+     * addresses (pods come and go) would otherwise grow this without bound. A flow still indexed
+     * that old (dated ahead by more than the retention, see {@link #advanceClock}) then no
+     * longer matches a flow that named the address anew.
+     */
     private final Map<String, Address> addresses = new HashMap<>();
+
+    private long addressesNumbered;
     private final Map<String, Integer> fileIds = new HashMap<>();
     private final List<String> fileNames = new ArrayList<>();
     private final Map<String, List<Trail>> trailsByAttackerAddress = new HashMap<>();
@@ -355,7 +364,8 @@ public final class StoryboardEngine {
      * exit was lost, or they are daemons that went quiet. A record naming one again makes it
      * anew (Tetragon and Falco describe the process and its parent in every record). One pass
      * over the nodes per retention of event time, so the cost per event stays constant on average;
-     * the same pass drops the connects the others kept from before {@code retained}.
+     * the same pass drops the connects the others kept from before {@code retained}, and the
+     * addresses no flow named since then.
      */
     private void forgetIdleProcesses(long cutoff, long retained) {
         List<ProcessNode> idle = new ArrayList<>();
@@ -367,6 +377,7 @@ public final class StoryboardEngine {
             }
         }
         idle.forEach(this::evict);
+        addresses.values().removeIf(address -> address.lastUsedNanos < retained);
     }
 
     private void unindexClient(Flow flow) {
@@ -1581,10 +1592,16 @@ public final class StoryboardEngine {
     private Address intern(String text) {
         Address address = addresses.get(text);
         if (address == null) {
-            address = new Address(text, addresses.size() + 1);
+            address = new Address(text, ++addressesNumbered);
             addresses.put(text, address);
         }
+        address.lastUsedNanos = newestNanos;
         return address;
+    }
+
+    /** The addresses interned now: those a flow named within the last one or two retentions. */
+    int addressesKept() {
+        return addresses.size();
     }
 
     private Trail newTrail() {

@@ -101,6 +101,21 @@ class LinkHorizonStoriesTest {
         assertThat(engine.evictedProcesses()).isEqualTo(3);
     }
 
+    @Test
+    void addressesNoFlowNamedForARetentionAreForgottenOnAnEndlessStream() {
+        ProcessRef agent = process("node-1", 300, -10, "/usr/bin/agent", "", Optional.empty());
+        for (int i = 0; i < 20_000; i++) {
+            String remote = "192.0." + (i / 250) + "." + (i % 250) + ":443";
+            feed(events.connect(agent, i * 0.36, "10.0.1.10:" + (20_000 + i), remote));
+        }
+
+        // Two hours, a new address every 0.36 s. The sweep, once per retention (300 s), forgets
+        // the addresses no flow named for a retention, so those kept were named within the last
+        // one or two retentions (833 to 1,667 of them), beside the local address every flow
+        // names. Without it the engine would hold all 20,001.
+        assertThat(engine.addressesKept()).isBetween(834, 1_668);
+    }
+
     /** A short job on another node, an exec and an exit 0.1 s later: what moves the clock. */
     private void job(double seconds) {
         ProcessRef job = process("node-2", 10_000 + jobs++, seconds, "/bin/date", "", Optional.empty());
