@@ -297,15 +297,20 @@ public final class TelemetryReader {
     private record NotJson(int line, String text, String problem) implements Decoded {}
 
     private static List<Decoded> decodeLine(String file, int number, String text) {
-        Optional<TetragonRecord> tetragon = streamedTetragon(text);
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        Optional<TetragonRecord> tetragon = streamedTetragon(utf8);
         if (tetragon.isPresent()) {
             return List.of(decode(TETRAGON, file, number, source -> TetragonMapper.map(tetragon.get(), source)));
         }
         JsonNode value;
         try {
-            value = LINE_JSON.readTree(text);
+            // From the bytes, which Jackson reads faster than the characters (a tenth of the
+            // Kubernetes audit lines' cost).
+            value = LINE_JSON.readTree(utf8);
         } catch (JsonProcessingException e) {
             return List.of(new NotJson(number, text, describe(e)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a line held in memory failed", e);
         }
         List<Located> located = recordsOnLine(number, value);
         List<Decoded> decoded = new ArrayList<>(located.size());
@@ -320,8 +325,8 @@ public final class TelemetryReader {
      * tree was most of the cost of a line). Empty for any other line, and for one that is not valid JSON:
      * the tree read then words the JSON error as it does for every format.
      */
-    private static Optional<TetragonRecord> streamedTetragon(String text) {
-        try (JsonParser parser = STREAMED_LINES.createParser(text.getBytes(StandardCharsets.UTF_8))) {
+    private static Optional<TetragonRecord> streamedTetragon(byte[] utf8) {
+        try (JsonParser parser = STREAMED_LINES.createParser(utf8)) {
             return TetragonMapper.readLine(parser);
         } catch (IOException notJson) {
             return Optional.empty();
