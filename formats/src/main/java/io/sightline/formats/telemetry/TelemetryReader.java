@@ -266,17 +266,20 @@ public final class TelemetryReader {
     }
 
     private static void readLines(Path path, Run run) throws IOException {
+        if (run.rawSink.isEmpty() && ParallelLines.THREADS > 1) {
+            try (InputStream in = Files.newInputStream(path)) {
+                new ParallelLines(run).read(new ByteLines(in));
+            }
+            run.finish();
+            return;
+        }
         try (BufferedReader reader = open(path)) {
-            if (run.rawSink.isEmpty() && ParallelLines.THREADS > 1) {
-                new ParallelLines(run).read(reader);
-            } else {
-                int number = 0;
-                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    number++;
-                    String text = number == 1 ? stripByteOrderMark(line) : line;
-                    if (!text.isBlank()) {
-                        run.line(number, text);
-                    }
+            int number = 0;
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                number++;
+                String text = number == 1 ? stripByteOrderMark(line) : line;
+                if (!text.isBlank()) {
+                    run.line(number, text);
                 }
             }
         }
@@ -297,7 +300,19 @@ public final class TelemetryReader {
     private record NotJson(int line, String text, String problem) implements Decoded {}
 
     private static List<Decoded> decodeLine(String file, int number, String text) {
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        return decodeLine(file, number, text.getBytes(StandardCharsets.UTF_8), text);
+    }
+
+    /**
+     * A line as read from the file's bytes. Jackson refuses malformed UTF-8 in bytes, so such a
+     * line is read again as characters (below), which hold U+FFFD for each bad byte, as every
+     * other read does.
+     */
+    private static List<Decoded> decodeLine(String file, int number, byte[] utf8) {
+        return decodeLine(file, number, utf8, null);
+    }
+
+    private static List<Decoded> decodeLine(String file, int number, byte[] utf8, String text) {
         Optional<TetragonRecord> tetragon = streamedTetragon(utf8);
         if (tetragon.isPresent()) {
             return List.of(decode(TETRAGON, file, number, source -> TetragonMapper.map(tetragon.get(), source)));
@@ -307,10 +322,14 @@ public final class TelemetryReader {
             // From the bytes, which Jackson reads faster than the characters (a tenth of the
             // Kubernetes audit lines' cost).
             value = LINE_JSON.readTree(utf8);
-        } catch (JsonProcessingException e) {
-            return List.of(new NotJson(number, text, describe(e)));
         } catch (IOException e) {
-            throw new UncheckedIOException("reading a line held in memory failed", e);
+            // Broken JSON, worded as the characters' reader words it, or malformed UTF-8.
+            String line = text != null ? text : new String(utf8, StandardCharsets.UTF_8);
+            try {
+                value = LINE_JSON.readTree(line);
+            } catch (JsonProcessingException asCharacters) {
+                return List.of(new NotJson(number, line, describe(asCharacters)));
+            }
         }
         List<Located> located = recordsOnLine(number, value);
         List<Decoded> decoded = new ArrayList<>(located.size());
@@ -413,24 +432,22 @@ public final class TelemetryReader {
             this.run = run;
         }
 
-        void read(BufferedReader reader) throws IOException {
-            int number = 0;
+        void read(ByteLines lines) throws IOException {
             int[] numbers = new int[CHUNK];
-            String[] texts = new String[CHUNK];
+            byte[][] texts = new byte[CHUNK][];
             int filled = 0;
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                number++;
-                String text = number == 1 ? stripByteOrderMark(line) : line;
-                if (text.isBlank()) {
+            for (byte[] line = lines.next(); line != null; line = lines.next()) {
+                byte[] text = lines.number() == 1 ? stripByteOrderMark(line) : line;
+                if (blank(text)) {
                     continue;
                 }
-                numbers[filled] = number;
+                numbers[filled] = lines.number();
                 texts[filled] = text;
                 filled++;
                 if (filled == CHUNK) {
                     submit(numbers, texts, filled);
                     numbers = new int[CHUNK];
-                    texts = new String[CHUNK];
+                    texts = new byte[CHUNK][];
                     filled = 0;
                 }
             }
@@ -440,7 +457,26 @@ public final class TelemetryReader {
             }
         }
 
-        private void submit(int[] numbers, String[] texts, int count) {
+        /** {@link String#isBlank} of the line's text, without decoding it unless it holds more than ASCII. */
+        private static boolean blank(byte[] line) {
+            boolean ascii = true;
+            for (byte b : line) {
+                if (b < 0) {
+                    ascii = false;
+                } else if (!Character.isWhitespace(b)) {
+                    return false;
+                }
+            }
+            return ascii || new String(line, StandardCharsets.UTF_8).isBlank();
+        }
+
+        private static byte[] stripByteOrderMark(byte[] line) {
+            boolean mark =
+                    line.length >= 3 && line[0] == (byte) 0xEF && line[1] == (byte) 0xBB && line[2] == (byte) 0xBF;
+            return mark ? java.util.Arrays.copyOfRange(line, 3, line.length) : line;
+        }
+
+        private void submit(int[] numbers, byte[][] texts, int count) {
             if (count == 0) {
                 return;
             }

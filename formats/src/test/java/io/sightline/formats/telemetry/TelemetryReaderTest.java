@@ -162,6 +162,52 @@ class TelemetryReaderTest {
     }
 
     @Test
+    void malformedUtf8InsideARecordBecomesTheReplacementCharacterAndTheRecordIsRead() throws IOException {
+        // The lines are decoded from their bytes, but malformed UTF-8 must read as a read of the
+        // characters gives it, each bad byte U+FFFD: a byte no sequence starts with (0xFF), and an
+        // overlong form of '/' (0xC0 0xAF), which a lenient decoder turns into '/' and so into
+        // another path.
+        byte[] exec = tetragonExec.getBytes(StandardCharsets.UTF_8);
+        Path path = folder.resolve("broken-utf8.jsonl");
+        byte[] newline = "\n".getBytes(StandardCharsets.UTF_8);
+        Files.write(
+                path,
+                concat(
+                        exec,
+                        newline,
+                        inserted(exec, "\"binary\":\"/usr/bin/", (byte) 0xFF),
+                        newline,
+                        inserted(inserted(exec, "\"binary\":\"/usr/bin", (byte) 0xAF), "\"binary\":\"/usr/bin", (byte)
+                                0xC0)));
+
+        TelemetryFiles.Read read = TelemetryFiles.read(path, "telemetry/broken-utf8.jsonl");
+
+        assertThat(read.summary().accepted()).isEqualTo(3);
+        assertThat(read.at(2, ProcessExec.class).process().executable()).isEqualTo("/usr/bin/\uFFFDnetserver");
+        assertThat(read.at(3, ProcessExec.class).process().executable()).isEqualTo("/usr/bin\uFFFD\uFFFD/netserver");
+    }
+
+    /** The line with {@code inserted} placed right after the first {@code after}. */
+    private static byte[] inserted(byte[] line, String after, byte inserted) {
+        int at = new String(line, StandardCharsets.UTF_8).indexOf(after);
+        assertThat(at).as("where to insert").isNotNegative();
+        at += after.length();
+        byte[] broken = new byte[line.length + 1];
+        System.arraycopy(line, 0, broken, 0, at);
+        broken[at] = inserted;
+        System.arraycopy(line, at, broken, at + 1, line.length - at);
+        return broken;
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            all.writeBytes(part);
+        }
+        return all.toByteArray();
+    }
+
+    @Test
     void tetragonEventThatIsNoObjectIsSkippedAndNamed() throws IOException {
         TelemetryFiles.Read read = read(tetragonExec + "\n{\"process_exec\":[],\"node_name\":\"n1\"}\n"
                 + "{\"process_kprobe\":[]}\n{\"process_exit\":\"x\"}\n" + tetragonExec + "\n");

@@ -1,0 +1,80 @@
+package io.sightline.formats.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The byte lines must be cut exactly as {@link LineFeedReader} and {@code readLine} cut the characters. */
+class ByteLinesTest {
+
+    private static final String TEXT = "a\rb\nc\r\nd\r\re\r";
+
+    @Test
+    void linesEndAtLineFeedsAndCrLfPairsOnlyAsTheCharacterReaderCutsThem() throws IOException {
+        assertThat(lines(stream(TEXT))).containsExactly("1:a b", "2:c", "3:d  e ");
+    }
+
+    @Test
+    void aCarriageReturnAtTheEndOfOneReadIsJudgedByTheByteThatComesNext() throws IOException {
+        assertThat(lines(new OneByteAtATime(TEXT.getBytes(StandardCharsets.UTF_8))))
+                .containsExactly("1:a b", "2:c", "3:d  e ");
+    }
+
+    @Test
+    void emptyLinesAreCountedAndAFinalLineFeedEndsTheLastLine() throws IOException {
+        assertThat(lines(stream("x\n\n\r\ny\n"))).containsExactly("1:x", "2:", "3:", "4:y");
+        assertThat(lines(stream(""))).isEmpty();
+    }
+
+    @Test
+    void aLineLongerThanTheBufferComesWholeAndItsCrLfSpansTwoReads() throws IOException {
+        String longLine = "{\"v\":\"" + "é".repeat(50_000) + "\"}";
+        List<String> lines = lines(stream(longLine + "\r\nnext"));
+
+        assertThat(lines).containsExactly("1:" + longLine, "2:next");
+    }
+
+    private static List<String> lines(InputStream in) throws IOException {
+        ByteLines lines = new ByteLines(in);
+        List<String> read = new ArrayList<>();
+        for (byte[] line = lines.next(); line != null; line = lines.next()) {
+            read.add(lines.number() + ":" + new String(line, StandardCharsets.UTF_8));
+        }
+        return read;
+    }
+
+    private static InputStream stream(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A source that hands out one byte per read, so that every CR ends a read. */
+    private static final class OneByteAtATime extends InputStream {
+
+        private final byte[] bytes;
+        private int next;
+
+        OneByteAtATime(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int read() {
+            return next == bytes.length ? -1 : bytes[next++] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            if (next == bytes.length) {
+                return -1;
+            }
+            buffer[offset] = bytes[next++];
+            return 1;
+        }
+    }
+}
