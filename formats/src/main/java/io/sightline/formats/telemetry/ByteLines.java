@@ -2,6 +2,9 @@ package io.sightline.formats.telemetry;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -15,6 +18,9 @@ import java.util.Arrays;
 final class ByteLines {
 
     private static final int BLOCK = 1 << 16;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LINE_FEEDS = 0x0A0A0A0A0A0A0A0AL;
+    private static final long CARRIAGE_RETURNS = 0x0D0D0D0D0D0D0D0DL;
 
     private final InputStream in;
     private byte[] buffer = new byte[BLOCK];
@@ -22,6 +28,8 @@ final class ByteLines {
     private int end;
     private boolean exhausted;
     private int number;
+    /** A carriage return was seen since the last line was taken, so it may hold one to blank. */
+    private boolean carriageReturn;
 
     ByteLines(InputStream in) {
         this.in = in;
@@ -31,13 +39,12 @@ final class ByteLines {
     byte[] next() throws IOException {
         int scanned = start;
         while (true) {
-            for (int i = scanned; i < end; i++) {
-                if (buffer[i] == '\n') {
-                    int last = i > start && buffer[i - 1] == '\r' ? i - 1 : i;
-                    byte[] line = take(last);
-                    start = i + 1;
-                    return line;
-                }
+            int feed = lineFeed(scanned);
+            if (feed >= 0) {
+                int last = feed > start && buffer[feed - 1] == '\r' ? feed - 1 : feed;
+                byte[] line = take(last);
+                start = feed + 1;
+                return line;
             }
             if (exhausted) {
                 return start < end ? take(end) : null;
@@ -48,6 +55,39 @@ final class ByteLines {
         }
     }
 
+    /**
+     * The first line feed from {@code from}, or -1, noting whether a carriage return came before
+     * it. Eight bytes at a time: a byte equal to the sought one is a zero byte of the word xor a
+     * repeat of it, and {@code (x - 0x01..) & ~x & 0x80..} marks the lowest zero byte (bytes above
+     * it may be marked falsely, which the lowest mark is never).
+     */
+    private int lineFeed(int from) {
+        int i = from;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            long word = (long) LONGS.get(buffer, i);
+            long feeds = zeroBytes(word ^ LINE_FEEDS);
+            if (zeroBytes(word ^ CARRIAGE_RETURNS) != 0) {
+                carriageReturn = true;
+            }
+            if (feeds != 0) {
+                return i + (Long.numberOfTrailingZeros(feeds) >>> 3);
+            }
+        }
+        for (; i < end; i++) {
+            if (buffer[i] == '\n') {
+                return i;
+            }
+            if (buffer[i] == '\r') {
+                carriageReturn = true;
+            }
+        }
+        return -1;
+    }
+
+    private static long zeroBytes(long x) {
+        return (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+    }
+
     /** The number of the line {@link #next} gave last, from 1. */
     int number() {
         return number;
@@ -55,10 +95,13 @@ final class ByteLines {
 
     private byte[] take(int to) {
         byte[] line = Arrays.copyOfRange(buffer, start, to);
-        for (int i = 0; i < line.length; i++) {
-            if (line[i] == '\r') {
-                line[i] = ' ';
+        if (carriageReturn) {
+            for (int i = 0; i < line.length; i++) {
+                if (line[i] == '\r') {
+                    line[i] = ' ';
+                }
             }
+            carriageReturn = false;
         }
         start = to;
         number++;

@@ -27,6 +27,12 @@ class ByteLinesTest {
     }
 
     @Test
+    void aCarriageReturnIsFoundWhereverItFallsInTheEightBytesReadAtATime() throws IOException {
+        assertThat(lines(stream("ab\ncd\ref\n0123456789\n0123456\r9\r\nxyz\r")))
+                .containsExactly("1:ab", "2:cd ef", "3:0123456789", "4:0123456 9", "5:xyz ");
+    }
+
+    @Test
     void emptyLinesAreCountedAndAFinalLineFeedEndsTheLastLine() throws IOException {
         assertThat(lines(stream("x\n\n\r\ny\n"))).containsExactly("1:x", "2:", "3:", "4:y");
         assertThat(lines(stream(""))).isEmpty();
