@@ -62,7 +62,8 @@ public final class Bench {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("sightline-bench: " + e.getMessage());
-            System.err.println("usage: sightline-bench DIR [--repeat N] [--only tokenise|end-to-end|engine]"
+            System.err.println("usage: sightline-bench DIR [--repeat N] [--only tokenise|end-to-end|engine|retained]"
+                    + " [--histogram CLASSES]"
                     + " [--soak EVENTS [--soak-attack CLOSE_AFTER]] [--paced EVENTS_PER_SECOND]"
                     + "   (DIR: a scenario folder)");
             System.exit(2);
@@ -110,6 +111,8 @@ public final class Bench {
         if (options.runs("engine")) {
             System.out.println("3. engine only, decoded events, one thread:");
             engineOnly();
+        }
+        if (options.runs("engine") || options.runs("retained")) {
             retainedWhenStreamed();
         }
     }
@@ -271,6 +274,7 @@ public final class Bench {
         int processes = engine[0].processCount();
         int storyboards = engine[0].storyboards().size();
         long with = usedHeapAfterGc();
+        ClassHistogram withEngine = options.histogram() > 0 ? ClassHistogram.take() : null;
         engine[0] = null;
         long without = usedHeapAfterGc();
         System.out.printf(
@@ -282,6 +286,9 @@ public final class Bench {
                 (double) (with - without) / events,
                 processes,
                 storyboards);
+        if (withEngine != null) {
+            ClassHistogram.print(withEngine.largestGrowthSince(ClassHistogram.take(), options.histogram()), events);
+        }
     }
 
     private StoryboardEngine newEngine() {
@@ -378,7 +385,8 @@ public final class Bench {
             Optional<String> only,
             long soakEvents,
             Optional<Duration> soakAttackCloseAfter,
-            long pacedRate) {
+            long pacedRate,
+            int histogram) {
 
         /** The options, or an exception saying which argument is wrong and what was expected. */
         static Options parse(String[] args) {
@@ -393,6 +401,7 @@ public final class Bench {
             long soak = 0;
             Optional<Duration> soakAttack = Optional.empty();
             long paced = 0;
+            int histogram = 0;
             for (int i = 1; i < args.length; i += 2) {
                 if (i + 1 == args.length) {
                     throw new IllegalArgumentException(args[i] + " needs a value");
@@ -404,13 +413,14 @@ public final class Bench {
                     case "--soak" -> soak = positive(args[i], value);
                     case "--soak-attack" -> soakAttack = Optional.of(duration(value));
                     case "--paced" -> paced = positive(args[i], value);
+                    case "--histogram" -> histogram = (int) Math.min(positive(args[i], value), 1000);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
             if (soakAttack.isPresent() && soak == 0) {
                 throw new IllegalArgumentException("--soak-attack needs --soak EVENTS");
             }
-            return new Options(repeat, only, soak, soakAttack, paced);
+            return new Options(repeat, only, soak, soakAttack, paced, histogram);
         }
 
         private static long positive(String option, String value) {
@@ -427,9 +437,9 @@ public final class Bench {
         }
 
         private static String part(String value) {
-            if (!List.of("tokenise", "end-to-end", "engine").contains(value)) {
+            if (!List.of("tokenise", "end-to-end", "engine", "retained").contains(value)) {
                 throw new IllegalArgumentException(
-                        "--only expects tokenise, end-to-end or engine, got '" + value + "'");
+                        "--only expects tokenise, end-to-end, engine or retained, got '" + value + "'");
             }
             return value;
         }
