@@ -2,11 +2,9 @@ package io.sightline.formats.telemetry;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -84,15 +82,6 @@ public final class TelemetryReader {
     /** For one line: {@code {"a":1} x} is a broken line, not a record. */
     private static final ObjectMapper LINE_JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
-
-    /**
-     * For a line read as a Tetragon record straight from its tokens. Its JSON errors are never
-     * shown (the tree read of the same line words them), so it keeps no source for them; and it
-     * reads the line's UTF-8 bytes, which Jackson tokenises faster than the line's characters.
-     */
-    private static final JsonFactory STREAMED_LINES = JsonFactory.builder()
-            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();
 
     /** For a document read value by value, where the next value is no trailing garbage. */
@@ -345,11 +334,7 @@ public final class TelemetryReader {
      * the tree read then words the JSON error as it does for every format.
      */
     private static Optional<TetragonRecord> streamedTetragon(byte[] utf8) {
-        try (JsonParser parser = STREAMED_LINES.createParser(utf8)) {
-            return TetragonMapper.readLine(parser);
-        } catch (IOException notJson) {
-            return Optional.empty();
-        }
+        return TetragonMapper.readLine(utf8);
     }
 
     private static Decoded decode(String file, Located located) {

@@ -1,8 +1,9 @@
 package io.sightline.formats.telemetry;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import com.alibaba.fastjson2.JSONException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.asset.ContainerId;
 import io.sightline.asset.PodKey;
 import io.sightline.event.ContainerContext;
@@ -22,7 +23,6 @@ import io.sightline.formats.telemetry.TetragonRecord.FileArgument;
 import io.sightline.formats.telemetry.TetragonRecord.Pod;
 import io.sightline.formats.telemetry.TetragonRecord.Process;
 import io.sightline.formats.telemetry.TetragonRecord.Sock;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Iterator;
@@ -41,14 +41,18 @@ import java.util.OptionalLong;
  * <p>The 2022 layout's {@code process_connect} (removed from Tetragon since; see the O'Reilly
  * report samples) still names a real outbound connection, so it maps to an outbound flow too.
  *
- * <p>A record is decoded from tokens into a {@link TetragonRecord} without building a tree: a JSON
- * Lines line straight from its text ({@link #readLine}), a record already parsed by walking its
- * tree's tokens. Both give the same events and the same errors.
+ * <p>A record is decoded into a {@link TetragonRecord} without building a tree: a JSON Lines line
+ * straight from its bytes ({@link #readLine}), a record already parsed (a JSON array's element, a
+ * line that held more than one record) from its tree written back to bytes. Both give the same
+ * events and the same errors.
  */
 public final class TetragonMapper {
 
     /** {@code MAY_WRITE} and {@code MAY_APPEND} in the mask of {@code security_file_permission}. */
     private static final long WRITE_MASK = 0x2 | 0x8;
+
+    /** Writes a tree back to the bytes {@link TetragonRecord} reads. */
+    private static final ObjectMapper TREE_TEXT = new ObjectMapper();
 
     private TetragonMapper() {}
 
@@ -66,33 +70,45 @@ public final class TetragonMapper {
     }
 
     public static List<RuntimeEvent> map(JsonNode record, SourceRecord source) throws RecordException {
-        try (JsonParser tokens = record.traverse()) {
-            if (tokens.nextToken() != JsonToken.START_OBJECT) {
-                throw new RecordException("tetragon: no process_* event field");
-            }
-            return map(TetragonRecord.read(tokens), source);
-        } catch (IOException e) {
-            throw new UncheckedIOException("walking a parsed JSON tree failed: " + e.getMessage(), e);
+        if (!record.isObject()) {
+            throw new RecordException("tetragon: no process_* event field");
+        }
+        byte[] json;
+        try {
+            json = TREE_TEXT.writeValueAsBytes(record);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("writing a parsed JSON tree failed: " + e.getMessage(), e);
+        }
+        try (JsonCursor cursor = new JsonCursor(json)) {
+            return map(TetragonRecord.read(cursor), source);
+        } catch (JSONException e) {
+            throw new IllegalStateException("reading back a parsed JSON tree failed: " + e.getMessage(), e);
         }
     }
 
     /**
-     * The record on one JSON Lines line, read from {@code parser} over the line's text, when the
-     * line is one Tetragon record laid out as Tetragon writes it: an object whose first field is a
-     * {@code process_*} event. Empty for anything else, and for a line that is not valid JSON: the
-     * caller reads those as a tree, which also words the JSON error.
+     * The record on one JSON Lines line, read from the line's UTF-8 bytes, when the line is one
+     * Tetragon record laid out as Tetragon writes it: an object whose first field is a {@code
+     * process_*} event. Empty for anything else, and for a line that is not valid JSON: the caller
+     * reads those as a tree, which also words the JSON error.
      */
-    static Optional<TetragonRecord> readLine(JsonParser parser) throws IOException {
-        if (parser.nextToken() != JsonToken.START_OBJECT
-                || parser.nextToken() != JsonToken.FIELD_NAME
-                || !parser.currentName().startsWith("process_")) {
+    static Optional<TetragonRecord> readLine(byte[] utf8) {
+        try (JsonCursor json = new JsonCursor(utf8)) {
+            if (!json.enterObject()) {
+                return Optional.empty();
+            }
+            String first = json.firstName();
+            if (first == null || !first.startsWith("process_")) {
+                return Optional.empty();
+            }
+            TetragonRecord record = TetragonRecord.readFields(json, first);
+            if (!json.atEnd()) {
+                return Optional.empty();
+            }
+            return record.event().isPresent() ? Optional.of(record) : Optional.empty();
+        } catch (JSONException | ArithmeticException | IllegalArgumentException notJson) {
             return Optional.empty();
         }
-        TetragonRecord record = TetragonRecord.readFields(parser);
-        if (parser.nextToken() != null) {
-            return Optional.empty();
-        }
-        return record.event().isPresent() ? Optional.of(record) : Optional.empty();
     }
 
     static List<RuntimeEvent> map(TetragonRecord record, SourceRecord source) throws RecordException {

@@ -1,0 +1,124 @@
+package io.sightline.formats.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.alibaba.fastjson2.JSONException;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JsonCursorTest {
+
+    @Test
+    void scalarsReadAsJacksonsTreeWouldHoldThem() {
+        List<Object> values = new ArrayList<>();
+        try (JsonCursor json =
+                cursor("{\"a\":\"x\",\"b\":12,\"c\":null,\"d\":1.5,\"e\":true,\"f\":99999999999999999999,\"g\":-7}")) {
+            json.enterObject();
+            for (String name = json.firstName(); name != null; name = json.nextName()) {
+                values.add(json.scalar());
+            }
+            assertThat(json.atEnd()).isTrue();
+        }
+
+        assertThat(values)
+                .containsExactly(
+                        "x",
+                        12L,
+                        null,
+                        DoubleNode.valueOf(1.5),
+                        BooleanNode.TRUE,
+                        BigIntegerNode.valueOf(new BigInteger("99999999999999999999")),
+                        -7L);
+    }
+
+    @Test
+    void arraysInArraysAndEmptyOnesAfterACommaAreWellFormed() {
+        // fastjson2's own comma flag still says "comma" on entering [2,3] and [] here.
+        try (JsonCursor json = cursor("{\"a\":[[1],[2,3]],\"b\":[],\"c\":{\"d\":[]}}")) {
+            json.enterObject();
+            assertThat(json.firstName()).isEqualTo("a");
+            assertThat(json.enterArray()).isTrue();
+            assertThat(json.arrayEnds(true)).isFalse();
+            json.skip();
+            assertThat(json.arrayEnds(false)).isFalse();
+            json.skip();
+            assertThat(json.arrayEnds(false)).isTrue();
+            assertThat(json.nextName()).isEqualTo("b");
+            assertThat(json.enterArray()).isTrue();
+            assertThat(json.arrayEnds(true)).isTrue();
+            assertThat(json.nextName()).isEqualTo("c");
+            json.enterObject();
+            assertThat(json.firstName()).isEqualTo("d");
+            json.skip();
+            assertThat(json.nextName()).isNull();
+            assertThat(json.nextName()).isNull();
+            assertThat(json.atEnd()).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{\"a\":1 \"b\":2}",
+                "{\"a\":1,}",
+                "{\"a\":{\"x\":1} \"b\":2}",
+                "{'a':1}",
+                "{\"a\":'x'}",
+                "{\"z\":'x',\"a\":1}"
+            })
+    void whatJsonDoesNotAllowIsRefusedWhereFastjsonWouldTakeIt(String text) {
+        assertThatThrownBy(() -> readAll(text)).isInstanceOf(JSONException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[1 2]", "[1,2,]"})
+    void anArrayWithAMissingOrTrailingCommaIsRefused(String array) {
+        assertThatThrownBy(() -> {
+                    try (JsonCursor json = cursor(array)) {
+                        json.enterArray();
+                        for (boolean first = true; !json.arrayEnds(first); first = false) {
+                            json.skip();
+                        }
+                    }
+                })
+                .isInstanceOf(JSONException.class);
+    }
+
+    @Test
+    void malformedUtf8IsRefusedAndWellFormedTextReadsAsWritten() {
+        byte[] malformed = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '(', '"', '}'};
+        assertThatThrownBy(() -> new JsonCursor(malformed)).isInstanceOf(JSONException.class);
+
+        try (JsonCursor json = cursor("{\"a\":\"caf\u00e9 \u00fcber \u2603\"}")) {
+            json.enterObject();
+            json.firstName();
+            assertThat(json.scalar()).isEqualTo("caf\u00e9 \u00fcber \u2603");
+        }
+    }
+
+    private static void readAll(String text) {
+        try (JsonCursor json = cursor(text)) {
+            json.enterObject();
+            for (String name = json.firstName(); name != null; name = json.nextName()) {
+                if (name.equals("z")) {
+                    json.skip();
+                } else {
+                    json.scalar();
+                }
+            }
+        }
+    }
+
+    private static JsonCursor cursor(String text) {
+        return new JsonCursor(text.getBytes(StandardCharsets.UTF_8));
+    }
+}
