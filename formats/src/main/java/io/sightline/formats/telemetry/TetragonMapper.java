@@ -82,7 +82,8 @@ public final class TetragonMapper {
         try (JsonCursor cursor = new JsonCursor(json)) {
             return map(TetragonRecord.read(cursor), source);
         } catch (JSONException e) {
-            throw new IllegalStateException("reading back a parsed JSON tree failed: " + e.getMessage(), e);
+            throw new RecordException(
+                    "tetragon: the record could not be read back from its JSON tree: " + e.getMessage());
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -73,6 +74,27 @@ class TetragonDecoderTest {
         assertThat(reasonOn(read, 77)).startsWith("not valid JSON: Trailing token (of type START_OBJECT)");
         assertThat(read.at(81, ProcessExec.class).process().pid()).isEqualTo(13);
         assertThat(read.summary().skipped()).extracting(SkippedRecord::file).containsOnly("tetragon.jsonl");
+    }
+
+    @Test
+    void aRecordReadFromATreeKeepsWhatTheLineSaidNonAsciiAndLoneSurrogatesIncluded(@TempDir Path folder)
+            throws IOException {
+        // A JSON array is read as a tree, and each element written back for the record reader.
+        String exec = "{\"process_exec\":{\"process\":{\"exec_id\":\"ZQ==\",\"pid\":%d,"
+                + "\"start_time\":\"2024-11-09T13:17:33Z\",\"binary\":\"/bin/echo\","
+                + "\"arguments\":\"%s\"}},\"node_name\":\"n\",\"time\":\"2024-11-09T13:18:00Z\"}";
+        Path file = folder.resolve("tetragon.json");
+        Files.writeString(
+                file,
+                "[" + exec.formatted(7, "caf\u00e9 \u2603") + "," + exec.formatted(8, "half \\ud800 pair") + "]\n",
+                StandardCharsets.UTF_8);
+
+        TelemetryFiles.Read read = TelemetryFiles.read(file, "tetragon.json");
+
+        assertThat(read.events())
+                .filteredOn(ProcessExec.class::isInstance)
+                .map(event -> ((ProcessExec) event).process().arguments())
+                .containsExactly("caf\u00e9 \u2603", "half \ud800 pair");
     }
 
     @Test
