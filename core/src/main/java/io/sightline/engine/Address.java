@@ -12,6 +12,8 @@ final class Address {
 
     final String text;
     final long number;
+    /** Whether the address is a public IPv4 one ({@link Behaviours#isPublicAddress}), worked out once. */
+    final boolean isPublic;
     /** The engine's clock when a flow last named this address; what the engine forgets it by. */
     long lastUsedNanos;
 
@@ -21,6 +23,7 @@ final class Address {
         }
         this.text = text;
         this.number = number;
+        this.isPublic = Behaviours.isPublicAddress(text);
     }
 
     @Override

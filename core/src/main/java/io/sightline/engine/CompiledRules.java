@@ -155,7 +155,7 @@ final class CompiledRules {
     }
 
     Optional<Rule> connectSeed(ProcessNode node, Flow flow) {
-        boolean isPublic = Behaviours.isPublicAddress(flow.remoteAddress.text);
+        boolean isPublic = flow.remoteAddress.isPublic;
         for (ConnectRule rule : connectSeeds) {
             if (rule.matches(node, flow, isPublic)) {
                 return Optional.of(rule.rule());
@@ -165,7 +165,7 @@ final class CompiledRules {
     }
 
     List<Match> connectTags(ProcessNode node, Flow flow) {
-        boolean isPublic = Behaviours.isPublicAddress(flow.remoteAddress.text);
+        boolean isPublic = flow.remoteAddress.isPublic;
         List<Match> matches = new ArrayList<>(1);
         for (ConnectRule rule : connectTags) {
             if (rule.matches(node, flow, isPublic)) {

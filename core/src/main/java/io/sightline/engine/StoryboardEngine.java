@@ -969,7 +969,7 @@ public final class StoryboardEngine {
         }
 
         String remote = flow.remoteAddress.text;
-        if (Behaviours.isPublicAddress(remote)) {
+        if (flow.remoteAddress.isPublic) {
             ArrayDeque<Flow> external = flowsToExternal.computeIfAbsent(remote, k -> new ArrayDeque<>(2));
             if (external.size() == FLOWS_KEPT_PER_EXTERNAL_ADDRESS) {
                 external.pollFirst();
@@ -1248,7 +1248,7 @@ public final class StoryboardEngine {
         }
         String remote = flow.remoteAddress.text;
         List<CompiledRules.Match> matches = rules.connectTags(node, flow);
-        boolean external = Behaviours.isPublicAddress(remote);
+        boolean external = flow.remoteAddress.isPublic;
         if (external || rules.isMetadataAddress(remote)) {
             trail.root().links.add(new Trail.Link(node.key, remote, "connected"));
         }
