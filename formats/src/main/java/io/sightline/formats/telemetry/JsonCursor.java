@@ -3,10 +3,17 @@ package io.sightline.formats.telemetry;
 import com.alibaba.fastjson2.JSONException;
 import com.alibaba.fastjson2.JSONFactory;
 import com.alibaba.fastjson2.JSONReader;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
@@ -38,18 +45,19 @@ import java.nio.charset.StandardCharsets;
  */
 final class JsonCursor implements AutoCloseable {
 
-    /** Builds the node of an object or array where a scalar belongs. */
-    private static final ObjectMapper VALUES = new ObjectMapper();
+    /** Objects and arrays a line may open and still be read here; Jackson's depth limit is 1,000. */
+    static final int MAX_OPENINGS = 1000;
+
+    private static final long LOW_SEVEN = 0x7F7F7F7F7F7F7F7FL;
+    private static final long BRACKETS = 0x5B5B5B5B5B5B5B5BL;
+    private static final long BRACES = 0x7B7B7B7B7B7B7B7BL;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final JSONReader reader;
     private final byte[] utf8;
 
-    JsonCursor(byte[] utf8) {
-        if (!isAscii(utf8)) {
-            requireUtf8(utf8);
-        }
+    private JsonCursor(byte[] utf8) {
         this.utf8 = utf8;
         this.reader = JSONReader.of(
                 utf8,
@@ -57,6 +65,43 @@ final class JsonCursor implements AutoCloseable {
                 utf8.length,
                 StandardCharsets.UTF_8,
                 JSONFactory.createReadContext(JSONReader.Feature.DisableSingleQuote));
+    }
+
+    /**
+     * A cursor over a line as a file gave it. Refused (a {@link JSONException}): malformed UTF-8,
+     * and a line that opens more than {@link #MAX_OPENINGS} objects and arrays. fastjson2 skips
+     * a value by recursion with no bound on its depth, so a line nested a few thousand deep would
+     * overflow the stack; Jackson's tree read, which takes refused lines, stops at 1,000 levels
+     * with an error. Counting the brackets, strings included, bounds the depth from above.
+     */
+    static JsonCursor ofLine(byte[] utf8) {
+        int i = 0;
+        long highBits = 0;
+        int openings = 0;
+        for (; i + Long.BYTES <= utf8.length; i += Long.BYTES) {
+            long word = (long) LONGS.get(utf8, i);
+            highBits |= word;
+            openings += Long.bitCount(zeroBytes(word ^ BRACKETS)) + Long.bitCount(zeroBytes(word ^ BRACES));
+        }
+        for (; i < utf8.length; i++) {
+            highBits |= utf8[i];
+            openings += utf8[i] == '[' || utf8[i] == '{' ? 1 : 0;
+        }
+        if (openings > MAX_OPENINGS) {
+            throw new JSONException("more than " + MAX_OPENINGS + " objects and arrays on one line");
+        }
+        if ((highBits & 0x8080808080808080L) != 0) {
+            requireUtf8(utf8);
+        }
+        return new JsonCursor(utf8);
+    }
+
+    /**
+     * A cursor over what Jackson wrote from a tree it read: valid UTF-8, nested no deeper than
+     * Jackson reads (1,000 levels).
+     */
+    static JsonCursor ofTree(byte[] utf8) {
+        return new JsonCursor(utf8);
     }
 
     /** Enters the object the cursor stands on; false, and nothing read, when it stands on something else. */
@@ -140,8 +185,44 @@ final class JsonCursor implements AutoCloseable {
                 default -> DoubleNode.valueOf(number.doubleValue());
             };
         }
-        if (reader.isObject() || reader.isArray()) {
-            return VALUES.valueToTree(reader.readAny());
+        return node();
+    }
+
+    /** The value the cursor stands on as Jackson's tree reader would build it. */
+    JsonNode node() {
+        if (reader.nextIfNull()) {
+            return NullNode.getInstance();
+        }
+        if (reader.isString()) {
+            refuseSingleQuote();
+            return TextNode.valueOf(reader.readString());
+        }
+        if (reader.isNumber()) {
+            return switch (reader.readNumber()) {
+                case Integer value -> IntNode.valueOf(value);
+                case Short value -> IntNode.valueOf(value);
+                case Byte value -> IntNode.valueOf(value);
+                case Long value ->
+                    value == value.intValue() ? IntNode.valueOf(value.intValue()) : LongNode.valueOf(value);
+                case BigInteger value -> BigIntegerNode.valueOf(value);
+                case Number value -> DoubleNode.valueOf(value.doubleValue());
+            };
+        }
+        if (reader.isObject()) {
+            reader.nextIfObjectStart();
+            ObjectNode object = JsonNodeFactory.instance.objectNode();
+            for (String name = firstName(); name != null; name = nextName()) {
+                object.set(name, node());
+            }
+            return object;
+        }
+        if (reader.isArray()) {
+            reader.nextIfArrayStart();
+            ArrayNode array = JsonNodeFactory.instance.arrayNode();
+            for (boolean first = true; !arrayEnds(first); first = false) {
+                array.add(node());
+            }
+            return array;
         }
         return BooleanNode.valueOf(reader.readBoolValue());
     }
@@ -187,19 +268,9 @@ final class JsonCursor implements AutoCloseable {
         return false;
     }
 
-    private static boolean isAscii(byte[] bytes) {
-        int i = 0;
-        for (; i + Long.BYTES <= bytes.length; i += Long.BYTES) {
-            if (((long) LONGS.get(bytes, i) & 0x8080808080808080L) != 0) {
-                return false;
-            }
-        }
-        for (; i < bytes.length; i++) {
-            if (bytes[i] < 0) {
-                return false;
-            }
-        }
-        return true;
+    /** A high bit set exactly in each byte of {@code x} that is zero. */
+    private static long zeroBytes(long x) {
+        return ~(((x & LOW_SEVEN) + LOW_SEVEN) | x | LOW_SEVEN);
     }
 
     private static void requireUtf8(byte[] bytes) {

@@ -79,7 +79,7 @@ public final class TetragonMapper {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("writing a parsed JSON tree failed: " + e.getMessage(), e);
         }
-        try (JsonCursor cursor = new JsonCursor(json)) {
+        try (JsonCursor cursor = JsonCursor.ofTree(json)) {
             return map(TetragonRecord.read(cursor), source);
         } catch (JSONException e) {
             throw new RecordException(
@@ -94,7 +94,7 @@ public final class TetragonMapper {
      * reads those as a tree, which also words the JSON error.
      */
     static Optional<TetragonRecord> readLine(byte[] utf8) {
-        try (JsonCursor json = new JsonCursor(utf8)) {
+        try (JsonCursor json = JsonCursor.ofLine(utf8)) {
             if (!json.enterObject()) {
                 return Optional.empty();
             }

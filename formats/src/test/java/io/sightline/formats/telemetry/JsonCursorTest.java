@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.alibaba.fastjson2.JSONException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
@@ -96,13 +97,43 @@ class JsonCursorTest {
     @Test
     void malformedUtf8IsRefusedAndWellFormedTextReadsAsWritten() {
         byte[] malformed = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '(', '"', '}'};
-        assertThatThrownBy(() -> new JsonCursor(malformed)).isInstanceOf(JSONException.class);
+        assertThatThrownBy(() -> JsonCursor.ofLine(malformed)).isInstanceOf(JSONException.class);
 
         try (JsonCursor json = cursor("{\"a\":\"caf\u00e9 \u00fcber \u2603\"}")) {
             json.enterObject();
             json.firstName();
             assertThat(json.scalar()).isEqualTo("caf\u00e9 \u00fcber \u2603");
         }
+    }
+
+    @Test
+    void anObjectWhereAScalarBelongsIsTheTreeJacksonBuildsOfIt() throws Exception {
+        String value = "{\"b\":[1,\"x\",true,null,1.5,4294967296,-3],\"c\":{}}";
+        try (JsonCursor json = cursor("{\"a\":" + value + "}")) {
+            json.enterObject();
+            json.firstName();
+
+            assertThat(json.scalar()).isEqualTo(new ObjectMapper().readTree(value));
+        }
+    }
+
+    @Test
+    void aLineOpeningMoreObjectsAndArraysThanJacksonNestsIsRefusedBeforeReading() {
+        String thousand = "{\"a\":" + "[".repeat(999) + "]".repeat(999) + "}";
+        String deeper = "{\"a\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        // Brackets inside strings count too: the bound is on the bytes, which is what keeps it cheap.
+        String quoted = "{\"a\":\"" + "{".repeat(1000) + "\"}";
+
+        try (JsonCursor json = cursor(thousand)) {
+            json.enterObject();
+            json.firstName();
+            json.skip();
+            assertThat(json.nextName()).isNull();
+        }
+        assertThatThrownBy(() -> cursor(deeper))
+                .isInstanceOf(JSONException.class)
+                .hasMessageContaining("1000");
+        assertThatThrownBy(() -> cursor(quoted)).isInstanceOf(JSONException.class);
     }
 
     private static void readAll(String text) {
@@ -119,6 +150,6 @@ class JsonCursorTest {
     }
 
     private static JsonCursor cursor(String text) {
-        return new JsonCursor(text.getBytes(StandardCharsets.UTF_8));
+        return JsonCursor.ofLine(text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -98,6 +98,21 @@ class TetragonDecoderTest {
     }
 
     @Test
+    void aLineNestedDeeperThanJacksonReadsIsSkippedAndTheLinesAroundItKept(@TempDir Path folder) throws IOException {
+        String good = Files.readAllLines(edgeCases()).get(74);
+        String deep =
+                "{\"process_exec\":{\"x\":" + "[".repeat(100_000) + "]".repeat(100_000) + "},\"node_name\":\"a\"}";
+        Path file = folder.resolve("tetragon.jsonl");
+        Files.writeString(file, good + "\n" + deep + "\n" + good + "\n", StandardCharsets.UTF_8);
+
+        TelemetryFiles.Read read = TelemetryFiles.read(file, "tetragon.jsonl");
+
+        assertThat(reasonOn(read, 2)).startsWith("not valid JSON: ").contains("nesting depth");
+        assertThat(read.at(1, ProcessExec.class).process().pid()).isEqualTo(12);
+        assertThat(read.at(3, ProcessExec.class).process().pid()).isEqualTo(12);
+    }
+
+    @Test
     void aRecordMissingAFieldIsSkippedNamingTheField() {
         TelemetryFiles.Read read = TelemetryFiles.read(edgeCases(), "tetragon.jsonl");
 
