@@ -91,6 +91,7 @@ public final class TelemetryReader {
     private static final Pattern YAML_KEY = Pattern.compile("[A-Za-z_][\\w .-]*:(\\s.*)?");
 
     private static final String TETRAGON = "tetragon";
+    private static final String K8S_AUDIT = "k8s-audit";
 
     private static final Instant CLOCK_EARLIEST = Instant.ofEpochSecond(Long.MIN_VALUE / 1_000_000_000L + 1);
     private static final Instant CLOCK_LATEST = Instant.ofEpochSecond(Long.MAX_VALUE / 1_000_000_000L - 1);
@@ -98,7 +99,7 @@ public final class TelemetryReader {
     private static final List<Format> FORMATS = List.of(
             new Format(TETRAGON, TetragonMapper::accepts, TetragonMapper::map),
             new Format("falco", FalcoMapper::accepts, FalcoMapper::map),
-            new Format("k8s-audit", K8sAuditMapper::accepts, K8sAuditMapper::map),
+            new Format(K8S_AUDIT, K8sAuditMapper::accepts, K8sAuditMapper::map),
             new Format("guardduty", GuardDutyMapper::accepts, GuardDutyMapper::map),
             new Format("auoms", AuomsMapper::accepts, AuomsMapper::map),
             new Format("sysmon-linux", SysmonLinuxMapper::accepts, SysmonLinuxMapper::map),
@@ -305,6 +306,10 @@ public final class TelemetryReader {
         Optional<TetragonRecord> tetragon = streamedTetragon(utf8);
         if (tetragon.isPresent()) {
             return List.of(decode(TETRAGON, file, number, source -> TetragonMapper.map(tetragon.get(), source)));
+        }
+        Optional<JsonNode> audit = K8sAuditMapper.readLine(utf8);
+        if (audit.isPresent()) {
+            return List.of(decode(K8S_AUDIT, file, number, source -> K8sAuditMapper.map(audit.get(), source)));
         }
         JsonNode value;
         try {
