@@ -26,20 +26,22 @@ import java.nio.charset.StandardCharsets;
 /**
  * fastjson2's reader over one JSON document in UTF-8, held to what Jackson (which reads every
  * other line) accepts where it would change what a record says. fastjson2 is lenient where JSON
- * is not, and the lines it accepts never reach Jackson, so this cursor rejects, with a {@link
- * JSONException}:
+ * is not, and the lines it accepts never reach Jackson, so this cursor refuses, with a {@link
+ * JSONException} (the caller then reads the line as a tree, which words the error):
  *
  * <ul>
- *   <li>malformed UTF-8 (fastjson2 decodes some of it into other characters);
+ *   <li>malformed UTF-8, a control character, a backslash that starts no JSON escape, a line
+ *       over 16 MB or opening over 1,000 objects and arrays (see {@link #ofLine});
  *   <li>a missing comma between two fields or elements, or one before a closing brace or bracket
  *       (fastjson2 takes both; its own comma flag is stale after entering an object or an array,
  *       so the byte before the next token is looked at instead);
- *   <li>a name in single quotes, and a string in single quotes where a value is read or skipped.
+ *   <li>a name in single quotes, and a string in single quotes where a value is read or skipped;
+ *   <li>a number read that JSON does not write ({@code +4}, {@code 04}, {@code 4.}) or that is
+ *       longer than Jackson reads.
  * </ul>
  *
- * <p>Left as fastjson2 has them, as they change no value Sightline reads: a number with a leading
- * zero ({@code 01} reads as 1), a control character left unescaped inside a string, and single
- * quotes inside a skipped object or array.
+ * <p>Left as fastjson2 has them, as they change no value Sightline reads: single quotes, odd
+ * numbers and comments inside an object or array that is skipped.
  *
  * <p>One per document, on one thread.
  */
@@ -48,7 +50,16 @@ final class JsonCursor implements AutoCloseable {
     /** Objects and arrays a line may open and still be read here; Jackson's depth limit is 1,000. */
     static final int MAX_OPENINGS = 1000;
 
+    /** Longer lines go to the tree, which holds one string to 20 M characters. */
+    static final int MAX_LINE = 16 << 20;
+
+    /** Jackson reads a number of at most 1,000 characters. */
+    private static final int MAX_NUMBER = 1000;
+
     private static final long LOW_SEVEN = 0x7F7F7F7F7F7F7F7FL;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long SPACES = 0x2020202020202020L;
+    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
     private static final long BRACKETS = 0x5B5B5B5B5B5B5B5BL;
     private static final long BRACES = 0x7B7B7B7B7B7B7B7BL;
 
@@ -68,29 +79,50 @@ final class JsonCursor implements AutoCloseable {
     }
 
     /**
-     * A cursor over a line as a file gave it. Refused (a {@link JSONException}): malformed UTF-8,
-     * and a line that opens more than {@link #MAX_OPENINGS} objects and arrays. fastjson2 skips
-     * a value by recursion with no bound on its depth, so a line nested a few thousand deep would
-     * overflow the stack; Jackson's tree read, which takes refused lines, stops at 1,000 levels
-     * with an error. Counting the brackets, strings included, bounds the depth from above.
+     * A cursor over a line as a file gave it. Refused (a {@link JSONException}), for the tree read
+     * to word: malformed UTF-8; a byte below 0x20 (a control character, which JSON allows only
+     * escaped inside a string; tabs between tokens are legal but rare enough to leave to the
+     * tree); a backslash that starts no JSON escape ({@code \x41}, {@code \'}, which fastjson2
+     * reads as characters); a line over {@link #MAX_LINE} bytes (Jackson's limit on one string is
+     * 20 M characters); and a line that opens more than {@link #MAX_OPENINGS} objects and arrays.
+     * fastjson2 skips a value by recursion with no bound on its depth, so a line nested a few
+     * thousand deep would overflow the stack; Jackson's tree read stops at 1,000 levels with an
+     * error. Counting the brackets, strings included, bounds the depth from above. One pass of
+     * eight bytes at a time; the escapes are looked at only on a line that has a backslash.
      */
     static JsonCursor ofLine(byte[] utf8) {
+        if (utf8.length > MAX_LINE) {
+            throw new JSONException("a line of more than " + MAX_LINE + " bytes");
+        }
         int i = 0;
         long highBits = 0;
+        long controls = 0;
+        long backslashes = 0;
         int openings = 0;
         for (; i + Long.BYTES <= utf8.length; i += Long.BYTES) {
             long word = (long) LONGS.get(utf8, i);
             highBits |= word;
+            controls |= (word - SPACES) & ~word;
+            backslashes |= zeroBytes(word ^ BACKSLASHES);
             openings += Long.bitCount(zeroBytes(word ^ BRACKETS)) + Long.bitCount(zeroBytes(word ^ BRACES));
         }
         for (; i < utf8.length; i++) {
-            highBits |= utf8[i];
-            openings += utf8[i] == '[' || utf8[i] == '{' ? 1 : 0;
+            byte b = utf8[i];
+            highBits |= b;
+            controls |= b >= 0 && b < ' ' ? HIGH_BITS : 0;
+            backslashes |= b == '\\' ? HIGH_BITS : 0;
+            openings += b == '[' || b == '{' ? 1 : 0;
         }
         if (openings > MAX_OPENINGS) {
             throw new JSONException("more than " + MAX_OPENINGS + " objects and arrays on one line");
         }
-        if ((highBits & 0x8080808080808080L) != 0) {
+        if ((controls & HIGH_BITS) != 0) {
+            throw new JSONException("a control character on the line");
+        }
+        if ((backslashes & HIGH_BITS) != 0) {
+            requireEscapes(utf8);
+        }
+        if ((highBits & HIGH_BITS) != 0) {
             requireUtf8(utf8);
         }
         return new JsonCursor(utf8);
@@ -175,6 +207,7 @@ final class JsonCursor implements AutoCloseable {
             return reader.readString();
         }
         if (reader.isNumber()) {
+            requireJsonNumber();
             Number number = reader.readNumber();
             return switch (number) {
                 case Long value -> value;
@@ -198,6 +231,7 @@ final class JsonCursor implements AutoCloseable {
             return TextNode.valueOf(reader.readString());
         }
         if (reader.isNumber()) {
+            requireJsonNumber();
             return switch (reader.readNumber()) {
                 case Integer value -> IntNode.valueOf(value);
                 case Short value -> IntNode.valueOf(value);
@@ -271,6 +305,74 @@ final class JsonCursor implements AutoCloseable {
     /** A high bit set exactly in each byte of {@code x} that is zero. */
     private static long zeroBytes(long x) {
         return ~(((x & LOW_SEVEN) + LOW_SEVEN) | x | LOW_SEVEN);
+    }
+
+    /** Every backslash starts an escape JSON has: {@code \" \\ \/ \b \f \n \r \t} or {@code \\u} and four hex digits. */
+    private static void requireEscapes(byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] != '\\') {
+                continue;
+            }
+            byte escaped = i + 1 < bytes.length ? bytes[i + 1] : 0;
+            switch (escaped) {
+                case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> i++;
+                case 'u' -> {
+                    for (int digit = i + 2; digit < i + 6; digit++) {
+                        if (digit >= bytes.length || Character.digit(bytes[digit], 16) < 0) {
+                            throw new JSONException("a \\u escape without four hex digits");
+                        }
+                    }
+                    i += 5;
+                }
+                default -> throw new JSONException("a backslash that starts no JSON escape");
+            }
+        }
+    }
+
+    /**
+     * The number the reader stands on is written as JSON writes numbers: {@code -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?},
+     * at most {@link #MAX_NUMBER} characters. fastjson2 also reads {@code +4}, {@code 04} and {@code 4.}.
+     */
+    private void requireJsonNumber() {
+        int i = reader.getOffset() - 1;
+        int start = i;
+        if (i < utf8.length && utf8[i] == '-') {
+            i++;
+        }
+        int digits = digits(i);
+        if (digits == 0 || (utf8[i] == '0' && digits > 1)) {
+            throw new JSONException("a number JSON does not write");
+        }
+        i += digits;
+        if (i < utf8.length && utf8[i] == '.') {
+            int fraction = digits(i + 1);
+            if (fraction == 0) {
+                throw new JSONException("a number JSON does not write");
+            }
+            i += 1 + fraction;
+        }
+        if (i < utf8.length && (utf8[i] == 'e' || utf8[i] == 'E')) {
+            i++;
+            if (i < utf8.length && (utf8[i] == '+' || utf8[i] == '-')) {
+                i++;
+            }
+            int exponent = digits(i);
+            if (exponent == 0) {
+                throw new JSONException("a number JSON does not write");
+            }
+            i += exponent;
+        }
+        if (i - start > MAX_NUMBER) {
+            throw new JSONException("a number of more than " + MAX_NUMBER + " characters");
+        }
+    }
+
+    private int digits(int from) {
+        int i = from;
+        while (i < utf8.length && utf8[i] >= '0' && utf8[i] <= '9') {
+            i++;
+        }
+        return i - from;
     }
 
     private static void requireUtf8(byte[] bytes) {

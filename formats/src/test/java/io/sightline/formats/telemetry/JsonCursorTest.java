@@ -74,10 +74,43 @@ class JsonCursorTest {
                 "{\"a\":{\"x\":1} \"b\":2}",
                 "{'a':1}",
                 "{\"a\":'x'}",
-                "{\"z\":'x',\"a\":1}"
+                "{\"z\":'x',\"a\":1}",
+                "{\"a\":\"\\x41\"}",
+                "{\"a\":\"it\\'s\"}",
+                "{\"a\":\"\\u12G4\"}",
+                "{\"a\":\"tab\there\"}",
+                "{\"a\":\"nul\u0000here\"}",
+                "{\"a\":+4}",
+                "{\"a\":04}",
+                "{\"a\":4.}",
+                "{\"a\":-}",
+                "{\"a\":1e}"
             })
     void whatJsonDoesNotAllowIsRefusedWhereFastjsonWouldTakeIt(String text) {
         assertThatThrownBy(() -> readAll(text)).isInstanceOf(JSONException.class);
+    }
+
+    @Test
+    void theEscapesAndNumbersJsonWritesReadAsWritten() {
+        List<Object> values = new ArrayList<>();
+        try (JsonCursor json =
+                cursor("{\"a\":\"q\\\" b\\\\ s\\/ \\u00e9\\n\",\"b\":-0,\"c\":0,\"d\":1e5,\"e\":-2.50E-1," + "\"f\":"
+                        + "9".repeat(1000) + "}")) {
+            json.enterObject();
+            for (String name = json.firstName(); name != null; name = json.nextName()) {
+                values.add(json.scalar());
+            }
+        }
+
+        assertThat(values)
+                .containsExactly(
+                        "q\" b\\ s/ \u00e9\n",
+                        0L,
+                        0L,
+                        DoubleNode.valueOf(1e5),
+                        DoubleNode.valueOf(-0.25),
+                        BigIntegerNode.valueOf(new BigInteger("9".repeat(1000))));
+        assertThatThrownBy(() -> readAll("{\"a\":" + "9".repeat(1001) + "}")).isInstanceOf(JSONException.class);
     }
 
     @ParameterizedTest
