@@ -60,7 +60,8 @@ final class JsonCursor implements AutoCloseable {
     private static final long HIGH_BITS = 0x8080808080808080L;
     private static final long SPACES = 0x2020202020202020L;
     private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
-    private static final long BRACKETS = 0x5B5B5B5B5B5B5B5BL;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long CASE_BITS = 0x2020202020202020L;
     private static final long BRACES = 0x7B7B7B7B7B7B7B7BL;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -103,8 +104,10 @@ final class JsonCursor implements AutoCloseable {
             long word = (long) LONGS.get(utf8, i);
             highBits |= word;
             controls |= (word - SPACES) & ~word;
-            backslashes |= zeroBytes(word ^ BACKSLASHES);
-            openings += Long.bitCount(zeroBytes(word ^ BRACKETS)) + Long.bitCount(zeroBytes(word ^ BRACES));
+            long notBackslash = word ^ BACKSLASHES;
+            backslashes |= (notBackslash - ONES) & ~notBackslash;
+            // '[' and '{' differ in bit 0x20 alone, so both become '{' with it set.
+            openings += Long.bitCount(zeroBytes((word | CASE_BITS) ^ BRACES));
         }
         for (; i < utf8.length; i++) {
             byte b = utf8[i];
@@ -309,24 +312,40 @@ final class JsonCursor implements AutoCloseable {
 
     /** Every backslash starts an escape JSON has: {@code \" \\ \/ \b \f \n \r \t} or {@code \\u} and four hex digits. */
     private static void requireEscapes(byte[] bytes) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] != '\\') {
-                continue;
-            }
+        for (int i = nextBackslash(bytes, 0); i >= 0; i = nextBackslash(bytes, i)) {
             byte escaped = i + 1 < bytes.length ? bytes[i + 1] : 0;
             switch (escaped) {
-                case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> i++;
+                case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> i += 2;
                 case 'u' -> {
                     for (int digit = i + 2; digit < i + 6; digit++) {
                         if (digit >= bytes.length || Character.digit(bytes[digit], 16) < 0) {
                             throw new JSONException("a \\u escape without four hex digits");
                         }
                     }
-                    i += 5;
+                    i += 6;
                 }
                 default -> throw new JSONException("a backslash that starts no JSON escape");
             }
         }
+    }
+
+    /** The first backslash at or after {@code from}, or -1; eight bytes at a time. */
+    private static int nextBackslash(byte[] bytes, int from) {
+        int i = from;
+        for (; i + Long.BYTES <= bytes.length; i += Long.BYTES) {
+            long notBackslash = (long) LONGS.get(bytes, i) ^ BACKSLASHES;
+            long found = (notBackslash - ONES) & ~notBackslash & HIGH_BITS;
+            if (found != 0) {
+                // The lowest mark is always a backslash; marks above it may be false.
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < bytes.length; i++) {
+            if (bytes[i] == '\\') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
