@@ -45,7 +45,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>One per document, on one thread.
  */
-final class JsonCursor implements AutoCloseable {
+final class JsonCursor implements JsonValues {
 
     /** Objects and arrays a line may open and still be read here; Jackson's depth limit is 1,000. */
     static final int MAX_OPENINGS = 1000;
@@ -140,16 +140,19 @@ final class JsonCursor implements AutoCloseable {
     }
 
     /** Enters the object the cursor stands on; false, and nothing read, when it stands on something else. */
-    boolean enterObject() {
+    @Override
+    public boolean enterObject() {
         return reader.nextIfObjectStart();
     }
 
-    boolean atObject() {
+    @Override
+    public boolean atObject() {
         return reader.isObject();
     }
 
     /** The first field's name of the object just entered, or null when it is empty (and then left). */
-    String firstName() {
+    @Override
+    public String firstName() {
         if (reader.nextIfObjectEnd()) {
             return null;
         }
@@ -157,7 +160,8 @@ final class JsonCursor implements AutoCloseable {
     }
 
     /** The next field's name, or null at the end of the object (which is then left). */
-    String nextName() {
+    @Override
+    public String nextName() {
         boolean comma = previousByteIsComma();
         if (reader.nextIfObjectEnd()) {
             if (comma) {
@@ -172,12 +176,14 @@ final class JsonCursor implements AutoCloseable {
     }
 
     /** Enters the array the cursor stands on; false, and nothing read, when it stands on something else. */
-    boolean enterArray() {
+    @Override
+    public boolean enterArray() {
         return reader.nextIfArrayStart();
     }
 
     /** Whether the array ends here (and is then left); {@code first}: no element was read yet. */
-    boolean arrayEnds(boolean first) {
+    @Override
+    public boolean arrayEnds(boolean first) {
         boolean comma = !first && previousByteIsComma();
         if (reader.nextIfArrayEnd()) {
             if (comma) {
@@ -191,7 +197,8 @@ final class JsonCursor implements AutoCloseable {
         return false;
     }
 
-    void skip() {
+    @Override
+    public void skip() {
         refuseSingleQuote();
         reader.skipValue();
     }
@@ -201,7 +208,8 @@ final class JsonCursor implements AutoCloseable {
      * null for JSON null, or else the {@link com.fasterxml.jackson.databind.JsonNode} Jackson's tree
      * reader builds (a boolean, a fraction as a double, a larger integer, an object or array).
      */
-    Object scalar() {
+    @Override
+    public Object scalar() {
         if (reader.nextIfNull()) {
             return null;
         }
@@ -265,7 +273,8 @@ final class JsonCursor implements AutoCloseable {
     }
 
     /** Whether nothing but white space follows. */
-    boolean atEnd() {
+    @Override
+    public boolean atEnd() {
         return reader.isEnd();
     }
 

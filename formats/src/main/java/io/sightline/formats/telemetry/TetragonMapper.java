@@ -1,9 +1,7 @@
 package io.sightline.formats.telemetry;
 
 import com.alibaba.fastjson2.JSONException;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.asset.ContainerId;
 import io.sightline.asset.PodKey;
 import io.sightline.event.ContainerContext;
@@ -23,7 +21,6 @@ import io.sightline.formats.telemetry.TetragonRecord.FileArgument;
 import io.sightline.formats.telemetry.TetragonRecord.Pod;
 import io.sightline.formats.telemetry.TetragonRecord.Process;
 import io.sightline.formats.telemetry.TetragonRecord.Sock;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
@@ -42,17 +39,14 @@ import java.util.OptionalLong;
  * report samples) still names a real outbound connection, so it maps to an outbound flow too.
  *
  * <p>A record is decoded into a {@link TetragonRecord} without building a tree: a JSON Lines line
- * straight from its bytes ({@link #readLine}), a record already parsed (a JSON array's element, a
- * line that held more than one record) from its tree written back to bytes. Both give the same
- * events and the same errors.
+ * straight from its bytes ({@link #readLine}, {@link JsonCursor}), a record already parsed (a JSON
+ * array's element, a record the server received) by walking its tree's tokens ({@link
+ * TreeTokens}). Both give the same events and the same errors.
  */
 public final class TetragonMapper {
 
     /** {@code MAY_WRITE} and {@code MAY_APPEND} in the mask of {@code security_file_permission}. */
     private static final long WRITE_MASK = 0x2 | 0x8;
-
-    /** Writes a tree back to the bytes {@link TetragonRecord} reads. */
-    private static final ObjectMapper TREE_TEXT = new ObjectMapper();
 
     private TetragonMapper() {}
 
@@ -73,17 +67,8 @@ public final class TetragonMapper {
         if (!record.isObject()) {
             throw new RecordException("tetragon: no process_* event field");
         }
-        byte[] json;
-        try {
-            json = TREE_TEXT.writeValueAsBytes(record);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("writing a parsed JSON tree failed: " + e.getMessage(), e);
-        }
-        try (JsonCursor cursor = JsonCursor.ofTree(json)) {
-            return map(TetragonRecord.read(cursor), source);
-        } catch (JSONException e) {
-            throw new RecordException(
-                    "tetragon: the record could not be read back from its JSON tree: " + e.getMessage());
+        try (TreeTokens tokens = new TreeTokens(record)) {
+            return map(TetragonRecord.read(tokens), source);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.sightline.formats.telemetry;
 
-import com.alibaba.fastjson2.JSONException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sightline.formats.Fields;
 import io.sightline.formats.RecordException;
@@ -15,7 +14,7 @@ import java.util.OptionalLong;
 
 /**
  * The fields of one Tetragon export record that {@link TetragonMapper} reads, taken from the
- * record's JSON with fastjson2's reader ({@link JsonCursor}) without building a tree: every other field is skipped
+ * record's JSON ({@link JsonValues}: a line's bytes with fastjson2, or a tree already built) without building a tree: every other field is skipped
  * value by value. fastjson2 because this is the one record format read millions of times a run,
  * and its reader tokenises these lines about twice as fast as Jackson's streaming parser here
  * (the benchmark's tokenise-only figures).
@@ -41,16 +40,16 @@ final class TetragonRecord {
     private TetragonRecord() {}
 
     /** Reads the object the cursor stands on, up to its end. */
-    static TetragonRecord read(JsonCursor json) {
+    static TetragonRecord read(JsonValues json) {
         if (!json.enterObject()) {
-            throw new JSONException("expected an object");
+            throw new IllegalArgumentException("expected an object");
         }
         String first = json.firstName();
         return first == null ? new TetragonRecord() : readFields(json, first);
     }
 
     /** Reads the rest of an object whose field {@code first} was just read. */
-    static TetragonRecord readFields(JsonCursor json, String first) {
+    static TetragonRecord readFields(JsonValues json, String first) {
         TetragonRecord record = new TetragonRecord();
         for (String name = first; name != null; name = json.nextName()) {
             switch (name) {
@@ -91,7 +90,7 @@ final class TetragonRecord {
         List<Argument> args = List.of();
         Sock returnedSock;
 
-        static Event read(JsonCursor json) {
+        static Event read(JsonValues json) {
             Event event = new Event();
             for (String name = firstName(json); name != null; name = json.nextName()) {
                 switch (name) {
@@ -112,7 +111,7 @@ final class TetragonRecord {
         }
 
         /** {@code return.sock_arg}, when {@code return} is an object that holds one. */
-        private static Sock returned(JsonCursor json) {
+        private static Sock returned(JsonValues json) {
             Sock sock = null;
             for (String name = firstName(json); name != null; name = json.nextName()) {
                 if (name.equals("sock_arg")) {
@@ -136,7 +135,7 @@ final class TetragonRecord {
         Object docker;
         Pod pod;
 
-        static Process read(JsonCursor json) {
+        static Process read(JsonValues json) {
             Process process = new Process();
             for (String name = firstName(json); name != null; name = json.nextName()) {
                 switch (name) {
@@ -164,7 +163,7 @@ final class TetragonRecord {
         Object imageId;
         Object imageName;
 
-        static Pod read(JsonCursor json) {
+        static Pod read(JsonValues json) {
             Pod pod = new Pod();
             for (String field = firstName(json); field != null; field = json.nextName()) {
                 switch (field) {
@@ -177,7 +176,7 @@ final class TetragonRecord {
             return pod;
         }
 
-        private void readContainer(JsonCursor json) {
+        private void readContainer(JsonValues json) {
             containerId = null;
             containerName = null;
             imageId = null;
@@ -196,7 +195,7 @@ final class TetragonRecord {
             }
         }
 
-        private void readImage(JsonCursor json) {
+        private void readImage(JsonValues json) {
             imageId = null;
             imageName = null;
             if (!json.atObject()) {
@@ -223,7 +222,7 @@ final class TetragonRecord {
         FileArgument file;
         Object intArg;
 
-        static List<Argument> readAll(JsonCursor json) {
+        static List<Argument> readAll(JsonValues json) {
             if (json.enterArray()) {
                 List<Argument> arguments = new ArrayList<>(4);
                 for (boolean first = true; !json.arrayEnds(first); first = false) {
@@ -242,7 +241,7 @@ final class TetragonRecord {
             return List.of();
         }
 
-        private static void addElement(JsonCursor json, List<Argument> into) {
+        private static void addElement(JsonValues json, List<Argument> into) {
             if (json.atObject()) {
                 into.add(read(json));
             } else {
@@ -250,7 +249,7 @@ final class TetragonRecord {
             }
         }
 
-        private static Argument read(JsonCursor json) {
+        private static Argument read(JsonValues json) {
             Argument argument = new Argument();
             for (String name = firstName(json); name != null; name = json.nextName()) {
                 switch (name) {
@@ -282,7 +281,7 @@ final class TetragonRecord {
         Object daddr;
         Object dport;
 
-        static Sock read(JsonCursor json) {
+        static Sock read(JsonValues json) {
             Sock sock = new Sock();
             for (String name = firstName(json); name != null; name = json.nextName()) {
                 switch (name) {
@@ -301,7 +300,7 @@ final class TetragonRecord {
     static final class FileArgument {
         Object path;
 
-        static FileArgument read(JsonCursor json) {
+        static FileArgument read(JsonValues json) {
             FileArgument file = new FileArgument();
             for (String name = firstName(json); name != null; name = json.nextName()) {
                 if (name.equals("path")) {
@@ -378,13 +377,13 @@ final class TetragonRecord {
     }
 
     /** Enters the object the cursor stands on; its first field's name, or null when it is empty. */
-    private static String firstName(JsonCursor json) {
+    private static String firstName(JsonValues json) {
         json.enterObject();
         return json.firstName();
     }
 
     /** Skips a value that is not the object a field should hold; the field is then absent. */
-    private static <T> T skip(JsonCursor json) {
+    private static <T> T skip(JsonValues json) {
         json.skip();
         return null;
     }

@@ -2,9 +2,13 @@ package io.sightline.formats.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.event.ProcessExec;
 import io.sightline.event.RuntimeEvent;
 import io.sightline.event.SkippedRecord;
+import io.sightline.event.SourceRecord;
+import io.sightline.formats.RecordException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +19,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +62,43 @@ class TetragonDecoderTest {
         String golden = resource("/tetragon/golden/" + name + ".txt");
 
         assertThat(render(TelemetryFiles.read(path, name))).isEqualTo(golden);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tetragonFiles")
+    void aLineReadFromItsBytesGivesWhatItsTreeGives(String name, Path path) throws IOException {
+        ObjectMapper trees = new ObjectMapper();
+        int compared = 0;
+
+        for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+            Optional<TetragonRecord> fromBytes = TetragonMapper.readLine(line.getBytes(StandardCharsets.UTF_8));
+            if (fromBytes.isEmpty()) {
+                continue;
+            }
+            assertThat(mapped(fromBytes.get())).as(line).isEqualTo(mappedTree(trees.readTree(line)));
+            compared++;
+        }
+
+        // The corpus's files hold records written across lines; the scenarios' and edge cases' are JSON Lines.
+        if (!name.startsWith("corpus-")) {
+            assertThat(compared).isPositive();
+        }
+    }
+
+    private static String mapped(TetragonRecord record) {
+        try {
+            return TetragonMapper.map(record, new SourceRecord("t", 1)).toString();
+        } catch (RecordException e) {
+            return "error: " + e.getMessage();
+        }
+    }
+
+    private static String mappedTree(JsonNode record) {
+        try {
+            return TetragonMapper.map(record, new SourceRecord("t", 1)).toString();
+        } catch (RecordException e) {
+            return "error: " + e.getMessage();
+        }
     }
 
     @Test
