@@ -33,11 +33,7 @@ final class TreeTokens implements JsonValues {
 
     @Override
     public boolean enterObject() {
-        if (token != JsonToken.START_OBJECT) {
-            return false;
-        }
-        token = next();
-        return true;
+        return passing(JsonToken.START_OBJECT);
     }
 
     @Override
@@ -58,16 +54,17 @@ final class TreeTokens implements JsonValues {
 
     @Override
     public boolean enterArray() {
-        if (token != JsonToken.START_ARRAY) {
-            return false;
-        }
-        token = next();
-        return true;
+        return passing(JsonToken.START_ARRAY);
     }
 
     @Override
     public boolean arrayEnds(boolean first) {
-        if (token != JsonToken.END_ARRAY) {
+        return passing(JsonToken.END_ARRAY);
+    }
+
+    /** Whether the cursor stands on {@code expected}, which it then passes. */
+    private boolean passing(JsonToken expected) {
+        if (token != expected) {
             return false;
         }
         token = next();
