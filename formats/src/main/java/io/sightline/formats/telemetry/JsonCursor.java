@@ -53,6 +53,9 @@ final class JsonCursor implements JsonValues {
     /** Longer lines go to the tree, which holds one string to 20 M characters. */
     static final int MAX_LINE = 16 << 20;
 
+    /** Jackson reads a field name of at most 50,000 characters. */
+    private static final int MAX_NAME = 50_000;
+
     /** Jackson reads a number of at most 1,000 characters. */
     private static final int MAX_NUMBER = 1000;
 
@@ -68,6 +71,8 @@ final class JsonCursor implements JsonValues {
 
     private final JSONReader reader;
     private final byte[] utf8;
+    /** Where the object closed last ended, for {@link #atEnd}; -1 before any. */
+    private int lastClosed = -1;
 
     private JsonCursor(byte[] utf8) {
         this.utf8 = utf8;
@@ -131,17 +136,10 @@ final class JsonCursor implements JsonValues {
         return new JsonCursor(utf8);
     }
 
-    /**
-     * A cursor over what Jackson wrote from a tree it read: valid UTF-8, nested no deeper than
-     * Jackson reads (1,000 levels).
-     */
-    static JsonCursor ofTree(byte[] utf8) {
-        return new JsonCursor(utf8);
-    }
-
     /** Enters the object the cursor stands on; false, and nothing read, when it stands on something else. */
     @Override
     public boolean enterObject() {
+        refuseCommentBefore();
         return reader.nextIfObjectStart();
     }
 
@@ -153,23 +151,26 @@ final class JsonCursor implements JsonValues {
     /** The first field's name of the object just entered, or null when it is empty (and then left). */
     @Override
     public String firstName() {
-        if (reader.nextIfObjectEnd()) {
-            return null;
+        if (previousByte() != '{') {
+            throw new JSONException("a comment after an opening brace");
         }
-        return name();
+        return closesObject() ? null : name();
     }
 
     /** The next field's name, or null at the end of the object (which is then left). */
     @Override
     public String nextName() {
-        boolean comma = previousByteIsComma();
-        if (reader.nextIfObjectEnd()) {
-            if (comma) {
+        int previous = previousByte();
+        if (previous == '/') {
+            throw new JSONException("a comment between two fields");
+        }
+        if (closesObject()) {
+            if (previous == ',') {
                 throw new JSONException("a comma before the end of an object");
             }
             return null;
         }
-        if (!comma) {
+        if (previous != ',') {
             throw new JSONException("expected a comma between two fields");
         }
         return name();
@@ -178,29 +179,55 @@ final class JsonCursor implements JsonValues {
     /** Enters the array the cursor stands on; false, and nothing read, when it stands on something else. */
     @Override
     public boolean enterArray() {
+        refuseCommentBefore();
         return reader.nextIfArrayStart();
     }
 
     /** Whether the array ends here (and is then left); {@code first}: no element was read yet. */
     @Override
     public boolean arrayEnds(boolean first) {
-        boolean comma = !first && previousByteIsComma();
+        int previous = previousByte();
+        if (previous != (first ? '[' : ',') && (first || previous == '/')) {
+            throw new JSONException("a comment inside an array");
+        }
         if (reader.nextIfArrayEnd()) {
-            if (comma) {
+            if (previous == ',') {
                 throw new JSONException("a comma before the end of an array");
             }
             return true;
         }
-        if (!first && !comma) {
+        if (!first && previous != ',') {
             throw new JSONException("expected a comma between two elements");
         }
         return false;
     }
 
+    /**
+     * Skips the value the cursor stands on, held to the same rules as a value read: fastjson2's
+     * own skip takes numbers, quotes and comments JSON does not, and would take them in a record
+     * Jackson refuses whole. Recursion is bounded by the line's count of brackets (see {@link
+     * #ofLine}).
+     */
     @Override
     public void skip() {
-        refuseSingleQuote();
-        reader.skipValue();
+        refuseCommentBefore();
+        if (reader.isObject()) {
+            reader.nextIfObjectStart();
+            for (String name = firstName(); name != null; name = nextName()) {
+                skip();
+            }
+        } else if (reader.isArray()) {
+            reader.nextIfArrayStart();
+            for (boolean first = true; !arrayEnds(first); first = false) {
+                skip();
+            }
+        } else {
+            if (reader.isNumber()) {
+                numberEnd();
+            }
+            refuseSingleQuote();
+            reader.skipValue();
+        }
     }
 
     /**
@@ -210,6 +237,7 @@ final class JsonCursor implements JsonValues {
      */
     @Override
     public Object scalar() {
+        refuseCommentBefore();
         if (reader.nextIfNull()) {
             return null;
         }
@@ -218,15 +246,10 @@ final class JsonCursor implements JsonValues {
             return reader.readString();
         }
         if (reader.isNumber()) {
-            requireJsonNumber();
-            Number number = reader.readNumber();
-            return switch (number) {
-                case Long value -> value;
-                case Integer value -> Long.valueOf(value);
-                case Short value -> Long.valueOf(value);
-                case Byte value -> Long.valueOf(value);
-                case BigInteger value -> BigIntegerNode.valueOf(value);
-                default -> DoubleNode.valueOf(number.doubleValue());
+            return switch (number()) {
+                case IntNode node -> Long.valueOf(node.intValue());
+                case LongNode node -> node.longValue();
+                case JsonNode node -> node;
             };
         }
         return node();
@@ -234,6 +257,7 @@ final class JsonCursor implements JsonValues {
 
     /** The value the cursor stands on as Jackson's tree reader would build it. */
     JsonNode node() {
+        refuseCommentBefore();
         if (reader.nextIfNull()) {
             return NullNode.getInstance();
         }
@@ -242,16 +266,7 @@ final class JsonCursor implements JsonValues {
             return TextNode.valueOf(reader.readString());
         }
         if (reader.isNumber()) {
-            requireJsonNumber();
-            return switch (reader.readNumber()) {
-                case Integer value -> IntNode.valueOf(value);
-                case Short value -> IntNode.valueOf(value);
-                case Byte value -> IntNode.valueOf(value);
-                case Long value ->
-                    value == value.intValue() ? IntNode.valueOf(value.intValue()) : LongNode.valueOf(value);
-                case BigInteger value -> BigIntegerNode.valueOf(value);
-                case Number value -> DoubleNode.valueOf(value.doubleValue());
-            };
+            return number();
         }
         if (reader.isObject()) {
             reader.nextIfObjectStart();
@@ -272,10 +287,39 @@ final class JsonCursor implements JsonValues {
         return BooleanNode.valueOf(reader.readBoolValue());
     }
 
-    /** Whether nothing but white space follows. */
+    /**
+     * The number the cursor stands on, as Jackson's tree holds it: an int or long node when it is
+     * an integer that fits, a big integer node when it does not, else a double parsed from the
+     * text as written (fastjson2 reads {@code -0.0} as 0).
+     */
+    private JsonNode number() {
+        int start = reader.getOffset() - 1;
+        int end = numberEnd();
+        for (int i = start; i < end; i++) {
+            if (utf8[i] == '.' || utf8[i] == 'e' || utf8[i] == 'E') {
+                reader.skipValue();
+                return DoubleNode.valueOf(
+                        Double.parseDouble(new String(utf8, start, end - start, StandardCharsets.ISO_8859_1)));
+            }
+        }
+        return switch (reader.readNumber()) {
+            case Integer value -> IntNode.valueOf(value);
+            case Short value -> IntNode.valueOf(value);
+            case Byte value -> IntNode.valueOf(value);
+            case Long value -> value == value.intValue() ? IntNode.valueOf(value.intValue()) : LongNode.valueOf(value);
+            case BigInteger value -> BigIntegerNode.valueOf(value);
+            case Number value -> DoubleNode.valueOf(value.doubleValue());
+        };
+    }
+
+    /** Whether nothing but white space follows the last object closed (fastjson2 would also pass comments). */
     @Override
     public boolean atEnd() {
-        return reader.isEnd();
+        int last = utf8.length - 1;
+        while (last >= 0 && utf8[last] == ' ') {
+            last--;
+        }
+        return reader.isEnd() && last == lastClosed;
     }
 
     @Override
@@ -291,7 +335,26 @@ final class JsonCursor implements JsonValues {
         if (name == null) {
             throw new JSONException("expected a field name or the end of an object");
         }
+        if (name.length() > MAX_NAME) {
+            throw new JSONException("a field name of more than " + MAX_NAME + " characters");
+        }
         return name;
+    }
+
+    /** Whether the object ends here, which is then left; notes where, for {@link #atEnd}. */
+    private boolean closesObject() {
+        int at = reader.getOffset() - 1;
+        if (!reader.nextIfObjectEnd()) {
+            return false;
+        }
+        lastClosed = at;
+        return true;
+    }
+
+    private void refuseCommentBefore() {
+        if (previousByte() == '/') {
+            throw new JSONException("a comment before a value");
+        }
     }
 
     private void refuseSingleQuote() {
@@ -301,17 +364,17 @@ final class JsonCursor implements JsonValues {
     }
 
     /**
-     * Whether a comma comes between the token the reader stands on (at {@code getOffset() - 1})
-     * and the value before it, white space aside.
+     * The byte before the token the reader stands on (at {@code getOffset() - 1}), spaces aside,
+     * or -1 at the start: fastjson2 passes commas and comments without saying which it passed, so
+     * the bytes tell. A block comment ends in '/'; a line comment runs to the end of the line.
      */
-    private boolean previousByteIsComma() {
+    private int previousByte() {
         for (int i = reader.getOffset() - 2; i >= 0; i--) {
-            byte b = utf8[i];
-            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
-                return b == ',';
+            if (utf8[i] != ' ') {
+                return utf8[i];
             }
         }
-        return false;
+        return -1;
     }
 
     /** A high bit set exactly in each byte of {@code x} that is zero. */
@@ -361,7 +424,7 @@ final class JsonCursor implements JsonValues {
      * The number the reader stands on is written as JSON writes numbers: {@code -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?},
      * at most {@link #MAX_NUMBER} characters. fastjson2 also reads {@code +4}, {@code 04} and {@code 4.}.
      */
-    private void requireJsonNumber() {
+    private int numberEnd() {
         int i = reader.getOffset() - 1;
         int start = i;
         if (i < utf8.length && utf8[i] == '-') {
@@ -393,6 +456,7 @@ final class JsonCursor implements JsonValues {
         if (i - start > MAX_NUMBER) {
             throw new JSONException("a number of more than " + MAX_NUMBER + " characters");
         }
+        return i;
     }
 
     private int digits(int from) {

@@ -84,7 +84,19 @@ class JsonCursorTest {
                 "{\"a\":04}",
                 "{\"a\":4.}",
                 "{\"a\":-}",
-                "{\"a\":1e}"
+                "{\"a\":1e}",
+                "/*c*/{\"a\":1}",
+                "{/*c*/\"a\":1}",
+                "{\"a\":/*c*/1}",
+                "{\"a\":1/*c*/}",
+                "{\"a\":1,/*c*/\"b\":2}",
+                "{\"a\":1} //c",
+                "{\"a\":1}/*c*/",
+                "{\"z\":{\"a\":007},\"a\":1}",
+                "{\"z\":{\"a\":+7}}",
+                "{\"z\":{/*c*/}}",
+                "{\"z\":[1,/*c*/2]}",
+                "{\"z\":{\"a\":'x'}}"
             })
     void whatJsonDoesNotAllowIsRefusedWhereFastjsonWouldTakeIt(String text) {
         assertThatThrownBy(() -> readAll(text)).isInstanceOf(JSONException.class);
@@ -111,6 +123,23 @@ class JsonCursorTest {
                         DoubleNode.valueOf(-0.25),
                         BigIntegerNode.valueOf(new BigInteger("9".repeat(1000))));
         assertThatThrownBy(() -> readAll("{\"a\":" + "9".repeat(1001) + "}")).isInstanceOf(JSONException.class);
+    }
+
+    @Test
+    void aNegativeZeroKeepsItsSignAndANameLongerThanJacksonReadsIsRefused() {
+        try (JsonCursor json = cursor("{\"a\":-0.0,\"b\":-0e0,\"c\":-0}")) {
+            json.enterObject();
+            json.firstName();
+            assertThat(json.scalar()).isEqualTo(DoubleNode.valueOf(-0.0));
+            json.nextName();
+            assertThat(json.scalar()).isEqualTo(DoubleNode.valueOf(-0.0));
+            json.nextName();
+            assertThat(json.scalar()).isEqualTo(0L);
+        }
+
+        assertThatThrownBy(() -> readAll("{\"" + "n".repeat(50_001) + "\":1}")).isInstanceOf(JSONException.class);
+        assertThatThrownBy(() -> readAll("{\"z\":{\"" + "n".repeat(50_001) + "\":1}}"))
+                .isInstanceOf(JSONException.class);
     }
 
     @ParameterizedTest
@@ -178,6 +207,10 @@ class JsonCursorTest {
                 } else {
                     json.scalar();
                 }
+            }
+            if (!json.atEnd()) {
+                // What the readers of lines do with a record followed by anything but spaces.
+                throw new JSONException("more after the record");
             }
         }
     }
