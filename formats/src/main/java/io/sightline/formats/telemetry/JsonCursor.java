@@ -25,23 +25,24 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * fastjson2's reader over one JSON document in UTF-8, held to what Jackson (which reads every
- * other line) accepts where it would change what a record says. fastjson2 is lenient where JSON
- * is not, and the lines it accepts never reach Jackson, so this cursor refuses, with a {@link
- * JSONException} (the caller then reads the line as a tree, which words the error):
+ * other line) accepts. fastjson2 is lenient where JSON is not, and a line it accepts never reaches
+ * Jackson, so this cursor refuses, with a {@link JSONException} (the caller then reads the line
+ * as a tree, which words the error), in values read and skipped alike:
  *
  * <ul>
  *   <li>malformed UTF-8, a control character, a backslash that starts no JSON escape, a line
  *       over 16 MB or opening over 1,000 objects and arrays (see {@link #ofLine});
- *   <li>a missing comma between two fields or elements, or one before a closing brace or bracket
- *       (fastjson2 takes both; its own comma flag is stale after entering an object or an array,
- *       so the byte before the next token is looked at instead);
- *   <li>a name in single quotes, and a string in single quotes where a value is read or skipped;
- *   <li>a number read that JSON does not write ({@code +4}, {@code 04}, {@code 4.}) or that is
- *       longer than Jackson reads.
+ *   <li>a missing comma between two fields or elements, or one before a closing brace or
+ *       bracket, and a comment anywhere: fastjson2 passes commas and comments without saying
+ *       which (its comma flag is stale after entering an object or an array), so the byte before
+ *       each token is looked at instead;
+ *   <li>a name or a string in single quotes, a name longer than Jackson reads;
+ *   <li>a number JSON does not write ({@code +4}, {@code 04}, {@code 4.}) or longer than Jackson
+ *       reads.
  * </ul>
  *
- * <p>Left as fastjson2 has them, as they change no value Sightline reads: single quotes, odd
- * numbers and comments inside an object or array that is skipped.
+ * <p>Fractions are parsed from their text, as Jackson does, so {@code -0.0} keeps its sign. What
+ * differs from a tree read is the wording of an error, which the tree read gives.
  *
  * <p>One per document, on one thread.
  */
