@@ -1,5 +1,7 @@
 package io.sightline.formats;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * A record that does not have the shape its format requires. The message names the field and
  * what was expected; the caller adds the file and line and skips the record.
@@ -17,6 +19,14 @@ public final class RecordException extends Exception {
     }
 
     public static RecordException invalid(String field, String expected, Object got) {
-        return new RecordException("field " + field + ": expected " + expected + ", got '" + got + "'");
+        return new RecordException("field " + field + ": expected " + expected + ", got '" + shown(got) + "'");
+    }
+
+    /**
+     * A number as its text: Jackson writes a number node that JSON cannot hold ({@code 1e400},
+     * read as infinity) as a quoted string, which would read as if the record held a string.
+     */
+    private static Object shown(Object got) {
+        return got instanceof JsonNode node && node.isNumber() ? node.asText() : got;
     }
 }

@@ -155,6 +155,24 @@ class TetragonDecoderTest {
     }
 
     @Test
+    void aNumberTooLargeForADoubleIsNamedAsTheNumberItIs(@TempDir Path folder) throws IOException {
+        Path file = folder.resolve("tetragon.jsonl");
+        Files.writeString(
+                file,
+                "{\"process_exec\":{\"process\":{\"exec_id\":\"eA==\",\"pid\":1e400,\"binary\":\"/bin/x\","
+                        + "\"start_time\":\"2024-11-09T13:17:33Z\"}},\"node_name\":\"n\","
+                        + "\"time\":\"2024-11-09T13:18:00Z\"}\n",
+                StandardCharsets.UTF_8);
+
+        TelemetryFiles.Read read = TelemetryFiles.read(file, "tetragon.jsonl");
+
+        // Jackson writes an infinite double node as the string "Infinity", quotes and all.
+        assertThat(reasonOn(read, 1))
+                .isEqualTo(
+                        "tetragon process_exec: field process.pid: expected a number, got 'Infinity'; record skipped");
+    }
+
+    @Test
     void aRecordMissingAFieldIsSkippedNamingTheField() {
         TelemetryFiles.Read read = TelemetryFiles.read(edgeCases(), "tetragon.jsonl");
 
