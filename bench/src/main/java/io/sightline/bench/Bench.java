@@ -162,6 +162,7 @@ public final class Bench {
     private Measure overLines(Consumer<String> work) {
         long started = System.nanoTime();
         long cpuStarted = processCpuNanos();
+        long allocatedBefore = allocatedBytes();
         long count = 0;
         for (Path file : telemetry) {
             try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -173,17 +174,23 @@ public final class Bench {
                 throw new UncheckedIOException(e);
             }
         }
-        return new Measure(count, System.nanoTime() - started, processCpuNanos() - cpuStarted);
+        return new Measure(
+                count, System.nanoTime() - started, processCpuNanos() - cpuStarted, allocatedBytes() - allocatedBefore);
     }
 
     private Measure decodeOnly() {
         long[] count = {0};
         long started = System.nanoTime();
         long cpuStarted = processCpuNanos();
+        long allocatedBefore = allocatedBytes();
         for (Path file : telemetry) {
             TelemetryReader.read(file, folder.relativize(file).toString(), event -> count[0]++);
         }
-        return new Measure(count[0], System.nanoTime() - started, processCpuNanos() - cpuStarted);
+        return new Measure(
+                count[0],
+                System.nanoTime() - started,
+                processCpuNanos() - cpuStarted,
+                allocatedBytes() - allocatedBefore);
     }
 
     /**
@@ -196,9 +203,14 @@ public final class Bench {
         telemetryOnly.addDocuments(telemetry);
         long started = System.nanoTime();
         long cpuStarted = processCpuNanos();
+        long allocatedBefore = allocatedBytes();
         telemetryOnly.streamTelemetry(engine::accept);
         engine.storyboards();
-        return new Measure(engine.eventsSeen(), System.nanoTime() - started, processCpuNanos() - cpuStarted);
+        return new Measure(
+                engine.eventsSeen(),
+                System.nanoTime() - started,
+                processCpuNanos() - cpuStarted,
+                allocatedBytes() - allocatedBefore);
     }
 
     private List<RuntimeEvent> decodedEvents() {
@@ -226,7 +238,7 @@ public final class Bench {
                 engine.accept(events.get(i));
             }
             engine.storyboards();
-            Measure measure = new Measure(events.size(), System.nanoTime() - started, 0);
+            Measure measure = new Measure(events.size(), System.nanoTime() - started, 0, 0);
             if (run > 0 && (fastest == null || measure.nanos() < fastest.nanos())) {
                 fastest = measure;
             }
@@ -327,15 +339,33 @@ public final class Bench {
                 ? String.format(
                         Locale.ROOT, ", %,.0f records per CPU-second", measure.count() / (measure.cpuNanos() / 1e9))
                 : "";
+        String allocated = measure.allocated() > 0
+                ? String.format(
+                        Locale.ROOT,
+                        ", %,.0f bytes allocated per record",
+                        (double) measure.allocated() / measure.count())
+                : "";
         System.out.printf(
                 Locale.ROOT,
-                "%s %,12.0f records/s  (%d records in %.2f s%s%s)%n",
+                "%s %,12.0f records/s  (%d records in %.2f s%s%s%s)%n",
                 label,
                 measure.count() / seconds,
                 measure.count(),
                 seconds,
                 throughput,
-                cpu);
+                cpu,
+                allocated);
+    }
+
+    /**
+     * Bytes allocated so far by every thread of the process, live or ended: unlike time, the same
+     * for the same work however busy the machine is. 0 where the JVM does not count it.
+     */
+    private static long allocatedBytes() {
+        return ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+                        && threads.isThreadAllocatedMemoryEnabled()
+                ? threads.getTotalThreadAllocatedBytes()
+                : 0;
     }
 
     /** CPU time of the whole process so far, or 0 where the JVM does not report it. */
@@ -372,8 +402,8 @@ public final class Bench {
         Measure measure() throws Exception;
     }
 
-    /** {@code cpuNanos} is 0 when not measured. */
-    private record Measure(long count, long nanos, long cpuNanos) {}
+    /** {@code cpuNanos} and {@code allocated} (bytes allocated by every thread meanwhile) are 0 when not measured. */
+    private record Measure(long count, long nanos, long cpuNanos, long allocated) {}
 
     /**
      * The command line after DIR: {@code --repeat N}, {@code --only PART}, {@code --soak EVENTS},
