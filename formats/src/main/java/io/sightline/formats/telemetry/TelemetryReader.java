@@ -303,7 +303,9 @@ public final class TelemetryReader {
     }
 
     private static List<Decoded> decodeLine(String file, int number, byte[] utf8, String text) {
-        Optional<TetragonRecord> tetragon = streamedTetragon(utf8);
+        // Tetragon's and the audit log's lines are read without a tree; anything else, and a line
+        // that is not valid JSON, is read as a tree, which also words the JSON error.
+        Optional<TetragonRecord> tetragon = TetragonMapper.readLine(utf8);
         if (tetragon.isPresent()) {
             return List.of(decode(TETRAGON, file, number, source -> TetragonMapper.map(tetragon.get(), source)));
         }
@@ -331,15 +333,6 @@ public final class TelemetryReader {
             decoded.add(decode(file, record));
         }
         return decoded;
-    }
-
-    /**
-     * A line laid out as Tetragon writes its records, read from its tokens without a tree (the
-     * tree was most of the cost of a line). Empty for any other line, and for one that is not valid JSON:
-     * the tree read then words the JSON error as it does for every format.
-     */
-    private static Optional<TetragonRecord> streamedTetragon(byte[] utf8) {
-        return TetragonMapper.readLine(utf8);
     }
 
     private static Decoded decode(String file, Located located) {
