@@ -2,9 +2,6 @@ package io.sightline.formats.telemetry;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -18,9 +15,8 @@ import java.util.Arrays;
 final class ByteLines {
 
     private static final int BLOCK = 1 << 16;
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long LINE_FEEDS = 0x0A0A0A0A0A0A0A0AL;
-    private static final long CARRIAGE_RETURNS = 0x0D0D0D0D0D0D0D0DL;
+    private static final long LINE_FEEDS = EightBytes.repeated('\n');
+    private static final long CARRIAGE_RETURNS = EightBytes.repeated('\r');
 
     private final InputStream in;
     private byte[] buffer = new byte[BLOCK];
@@ -57,20 +53,18 @@ final class ByteLines {
 
     /**
      * The first line feed from {@code from}, or -1, noting whether a carriage return came before
-     * it. Eight bytes at a time: a byte equal to the sought one is a zero byte of the word xor a
-     * repeat of it, and {@code (x - 0x01..) & ~x & 0x80..} marks the lowest zero byte (bytes above
-     * it may be marked falsely, which the lowest mark is never).
+     * it. Eight bytes at a time (see {@link EightBytes}).
      */
     private int lineFeed(int from) {
         int i = from;
         for (; i + Long.BYTES <= end; i += Long.BYTES) {
-            long word = (long) LONGS.get(buffer, i);
-            long feeds = zeroBytes(word ^ LINE_FEEDS);
-            if (zeroBytes(word ^ CARRIAGE_RETURNS) != 0) {
+            long word = EightBytes.at(buffer, i);
+            long feeds = EightBytes.firstZeroByte(word ^ LINE_FEEDS);
+            if (EightBytes.firstZeroByte(word ^ CARRIAGE_RETURNS) != 0) {
                 carriageReturn = true;
             }
             if (feeds != 0) {
-                return i + (Long.numberOfTrailingZeros(feeds) >>> 3);
+                return EightBytes.firstMarked(i, feeds);
             }
         }
         for (; i < end; i++) {
@@ -82,10 +76,6 @@ final class ByteLines {
             }
         }
         return -1;
-    }
-
-    private static long zeroBytes(long x) {
-        return (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
     }
 
     /** The number of the line {@link #next} gave last, from 1. */

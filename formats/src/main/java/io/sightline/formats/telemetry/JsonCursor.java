@@ -14,11 +14,8 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -60,15 +57,10 @@ final class JsonCursor implements JsonValues {
     /** Jackson reads a number of at most 1,000 characters. */
     private static final int MAX_NUMBER = 1000;
 
-    private static final long LOW_SEVEN = 0x7F7F7F7F7F7F7F7FL;
-    private static final long HIGH_BITS = 0x8080808080808080L;
-    private static final long SPACES = 0x2020202020202020L;
-    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
-    private static final long ONES = 0x0101010101010101L;
-    private static final long CASE_BITS = 0x2020202020202020L;
-    private static final long BRACES = 0x7B7B7B7B7B7B7B7BL;
-
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = EightBytes.HIGH_BITS;
+    private static final long BACKSLASHES = EightBytes.repeated('\\');
+    private static final long CASE_BITS = EightBytes.repeated(0x20);
+    private static final long BRACES = EightBytes.repeated('{');
 
     private final JSONReader reader;
     private final byte[] utf8;
@@ -107,13 +99,12 @@ final class JsonCursor implements JsonValues {
         long backslashes = 0;
         int openings = 0;
         for (; i + Long.BYTES <= utf8.length; i += Long.BYTES) {
-            long word = (long) LONGS.get(utf8, i);
+            long word = EightBytes.at(utf8, i);
             highBits |= word;
-            controls |= (word - SPACES) & ~word;
-            long notBackslash = word ^ BACKSLASHES;
-            backslashes |= (notBackslash - ONES) & ~notBackslash;
+            controls |= EightBytes.byteBelow(word, ' ');
+            backslashes |= EightBytes.firstZeroByte(word ^ BACKSLASHES);
             // '[' and '{' differ in bit 0x20 alone, so both become '{' with it set.
-            openings += Long.bitCount(zeroBytes((word | CASE_BITS) ^ BRACES));
+            openings += Long.bitCount(EightBytes.zeroBytes((word | CASE_BITS) ^ BRACES));
         }
         for (; i < utf8.length; i++) {
             byte b = utf8[i];
@@ -378,11 +369,6 @@ final class JsonCursor implements JsonValues {
         return -1;
     }
 
-    /** A high bit set exactly in each byte of {@code x} that is zero. */
-    private static long zeroBytes(long x) {
-        return ~(((x & LOW_SEVEN) + LOW_SEVEN) | x | LOW_SEVEN);
-    }
-
     /** Every backslash starts an escape JSON has: {@code \" \\ \/ \b \f \n \r \t} or {@code \\u} and four hex digits. */
     private static void requireEscapes(byte[] bytes) {
         for (int i = nextBackslash(bytes, 0); i >= 0; i = nextBackslash(bytes, i)) {
@@ -406,11 +392,9 @@ final class JsonCursor implements JsonValues {
     private static int nextBackslash(byte[] bytes, int from) {
         int i = from;
         for (; i + Long.BYTES <= bytes.length; i += Long.BYTES) {
-            long notBackslash = (long) LONGS.get(bytes, i) ^ BACKSLASHES;
-            long found = (notBackslash - ONES) & ~notBackslash & HIGH_BITS;
+            long found = EightBytes.firstZeroByte(EightBytes.at(bytes, i) ^ BACKSLASHES);
             if (found != 0) {
-                // The lowest mark is always a backslash; marks above it may be false.
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+                return EightBytes.firstMarked(i, found);
             }
         }
         for (; i < bytes.length; i++) {
