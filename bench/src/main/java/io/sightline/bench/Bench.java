@@ -160,9 +160,7 @@ public final class Bench {
     }
 
     private Measure overLines(Consumer<String> work) {
-        long started = System.nanoTime();
-        long cpuStarted = processCpuNanos();
-        long allocatedBefore = allocatedBytes();
+        Started started = Started.now();
         long count = 0;
         for (Path file : telemetry) {
             try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -174,23 +172,16 @@ public final class Bench {
                 throw new UncheckedIOException(e);
             }
         }
-        return new Measure(
-                count, System.nanoTime() - started, processCpuNanos() - cpuStarted, allocatedBytes() - allocatedBefore);
+        return started.measure(count);
     }
 
     private Measure decodeOnly() {
         long[] count = {0};
-        long started = System.nanoTime();
-        long cpuStarted = processCpuNanos();
-        long allocatedBefore = allocatedBytes();
+        Started started = Started.now();
         for (Path file : telemetry) {
             TelemetryReader.read(file, folder.relativize(file).toString(), event -> count[0]++);
         }
-        return new Measure(
-                count[0],
-                System.nanoTime() - started,
-                processCpuNanos() - cpuStarted,
-                allocatedBytes() - allocatedBefore);
+        return started.measure(count[0]);
     }
 
     /**
@@ -201,16 +192,10 @@ public final class Bench {
         StoryboardEngine engine = newEngine();
         InputLoader telemetryOnly = new InputLoader(folder);
         telemetryOnly.addDocuments(telemetry);
-        long started = System.nanoTime();
-        long cpuStarted = processCpuNanos();
-        long allocatedBefore = allocatedBytes();
+        Started started = Started.now();
         telemetryOnly.streamTelemetry(engine::accept);
         engine.storyboards();
-        return new Measure(
-                engine.eventsSeen(),
-                System.nanoTime() - started,
-                processCpuNanos() - cpuStarted,
-                allocatedBytes() - allocatedBefore);
+        return started.measure(engine.eventsSeen());
     }
 
     private List<RuntimeEvent> decodedEvents() {
@@ -404,6 +389,19 @@ public final class Bench {
 
     /** {@code cpuNanos} and {@code allocated} (bytes allocated by every thread meanwhile) are 0 when not measured. */
     private record Measure(long count, long nanos, long cpuNanos, long allocated) {}
+
+    /** Where the clocks and the allocation count stood when a measured run started. */
+    private record Started(long nanos, long cpuNanos, long allocated) {
+
+        static Started now() {
+            return new Started(System.nanoTime(), processCpuNanos(), allocatedBytes());
+        }
+
+        Measure measure(long count) {
+            return new Measure(
+                    count, System.nanoTime() - nanos, processCpuNanos() - cpuNanos, allocatedBytes() - allocated);
+        }
+    }
 
     /**
      * The command line after DIR: {@code --repeat N}, {@code --only PART}, {@code --soak EVENTS},
