@@ -28,7 +28,11 @@ import java.nio.charset.StandardCharsets;
  *
  * <ul>
  *   <li>malformed UTF-8, a control character, a backslash that starts no JSON escape, a line
- *       over 16 MB or opening over 1,000 objects and arrays (see {@link #ofLine});
+ *       over 16 MB (see {@link #ofLine});
+ *   <li>objects and arrays nested more than 1,000 deep, where Jackson stops: fastjson2 skips a
+ *       value by recursion with no bound on its depth, so a line nested a few thousand deep
+ *       would overflow the stack. Objects and arrays are entered here, never by fastjson2, and
+ *       counted;
  *   <li>a missing comma between two fields or elements, or one before a closing brace or
  *       bracket, and a comment anywhere: fastjson2 passes commas and comments without saying
  *       which (its comma flag is stale after entering an object or an array), so the byte before
@@ -45,8 +49,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class JsonCursor implements JsonValues {
 
-    /** Objects and arrays a line may open and still be read here; Jackson's depth limit is 1,000. */
-    static final int MAX_OPENINGS = 1000;
+    /** Jackson's limit on how deep objects and arrays nest. */
+    static final int MAX_DEPTH = 1000;
 
     /** Longer lines go to the tree, which holds one string to 20 M characters. */
     static final int MAX_LINE = 16 << 20;
@@ -59,13 +63,13 @@ final class JsonCursor implements JsonValues {
 
     private static final long HIGH_BITS = EightBytes.HIGH_BITS;
     private static final long BACKSLASHES = EightBytes.repeated('\\');
-    private static final long CASE_BITS = EightBytes.repeated(0x20);
-    private static final long BRACES = EightBytes.repeated('{');
 
     private final JSONReader reader;
     private final byte[] utf8;
     /** Where the object closed last ended, for {@link #atEnd}; -1 before any. */
     private int lastClosed = -1;
+    /** The objects and arrays entered and not yet left. */
+    private int depth;
 
     private JsonCursor(byte[] utf8) {
         this.utf8 = utf8;
@@ -83,11 +87,8 @@ final class JsonCursor implements JsonValues {
      * escaped inside a string; tabs between tokens are legal but rare enough to leave to the
      * tree); a backslash that starts no JSON escape ({@code \x41}, {@code \'}, which fastjson2
      * reads as characters); a line over {@link #MAX_LINE} bytes (Jackson's limit on one string is
-     * 20 M characters); and a line that opens more than {@link #MAX_OPENINGS} objects and arrays.
-     * fastjson2 skips a value by recursion with no bound on its depth, so a line nested a few
-     * thousand deep would overflow the stack; Jackson's tree read stops at 1,000 levels with an
-     * error. Counting the brackets, strings included, bounds the depth from above. One pass of
-     * eight bytes at a time; the escapes are looked at only on a line that has a backslash.
+     * 20 M characters). One pass of eight bytes at a time; the escapes are looked at only on a
+     * line that has a backslash.
      */
     static JsonCursor ofLine(byte[] utf8) {
         if (utf8.length > MAX_LINE) {
@@ -97,24 +98,17 @@ final class JsonCursor implements JsonValues {
         long highBits = 0;
         long controls = 0;
         long backslashes = 0;
-        int openings = 0;
         for (; i + Long.BYTES <= utf8.length; i += Long.BYTES) {
             long word = EightBytes.at(utf8, i);
             highBits |= word;
             controls |= EightBytes.byteBelow(word, ' ');
             backslashes |= EightBytes.firstZeroByte(word ^ BACKSLASHES);
-            // '[' and '{' differ in bit 0x20 alone, so both become '{' with it set.
-            openings += Long.bitCount(EightBytes.zeroBytes((word | CASE_BITS) ^ BRACES));
         }
         for (; i < utf8.length; i++) {
             byte b = utf8[i];
             highBits |= b;
             controls |= b >= 0 && b < ' ' ? HIGH_BITS : 0;
             backslashes |= b == '\\' ? HIGH_BITS : 0;
-            openings += b == '[' || b == '{' ? 1 : 0;
-        }
-        if (openings > MAX_OPENINGS) {
-            throw new JSONException("more than " + MAX_OPENINGS + " objects and arrays on one line");
         }
         if ((controls & HIGH_BITS) != 0) {
             throw new JSONException("a control character on the line");
@@ -132,7 +126,7 @@ final class JsonCursor implements JsonValues {
     @Override
     public boolean enterObject() {
         refuseCommentBefore();
-        return reader.nextIfObjectStart();
+        return entered(reader.nextIfObjectStart());
     }
 
     @Override
@@ -172,7 +166,7 @@ final class JsonCursor implements JsonValues {
     @Override
     public boolean enterArray() {
         refuseCommentBefore();
-        return reader.nextIfArrayStart();
+        return entered(reader.nextIfArrayStart());
     }
 
     /** Whether the array ends here (and is then left); {@code first}: no element was read yet. */
@@ -183,6 +177,7 @@ final class JsonCursor implements JsonValues {
             throw new JSONException("a comment inside an array");
         }
         if (reader.nextIfArrayEnd()) {
+            depth--;
             if (previous == ',') {
                 throw new JSONException("a comma before the end of an array");
             }
@@ -197,19 +192,18 @@ final class JsonCursor implements JsonValues {
     /**
      * Skips the value the cursor stands on, held to the same rules as a value read: fastjson2's
      * own skip takes numbers, quotes and comments JSON does not, and would take them in a record
-     * Jackson refuses whole. Recursion is bounded by the line's count of brackets (see {@link
-     * #ofLine}).
+     * Jackson refuses whole. Recursion stops at {@link #MAX_DEPTH}.
      */
     @Override
     public void skip() {
         refuseCommentBefore();
         if (reader.isObject()) {
-            reader.nextIfObjectStart();
+            entered(reader.nextIfObjectStart());
             for (String name = firstName(); name != null; name = nextName()) {
                 skip();
             }
         } else if (reader.isArray()) {
-            reader.nextIfArrayStart();
+            entered(reader.nextIfArrayStart());
             for (boolean first = true; !arrayEnds(first); first = false) {
                 skip();
             }
@@ -261,7 +255,7 @@ final class JsonCursor implements JsonValues {
             return number();
         }
         if (reader.isObject()) {
-            reader.nextIfObjectStart();
+            entered(reader.nextIfObjectStart());
             ObjectNode object = JsonNodeFactory.instance.objectNode();
             for (String name = firstName(); name != null; name = nextName()) {
                 object.set(name, node());
@@ -269,7 +263,7 @@ final class JsonCursor implements JsonValues {
             return object;
         }
         if (reader.isArray()) {
-            reader.nextIfArrayStart();
+            entered(reader.nextIfArrayStart());
             ArrayNode array = JsonNodeFactory.instance.arrayNode();
             for (boolean first = true; !arrayEnds(first); first = false) {
                 array.add(node());
@@ -340,7 +334,16 @@ final class JsonCursor implements JsonValues {
             return false;
         }
         lastClosed = at;
+        depth--;
         return true;
+    }
+
+    /** Counts an object or array entered, when it was; refuses one nested deeper than Jackson reads. */
+    private boolean entered(boolean entered) {
+        if (entered && ++depth > MAX_DEPTH) {
+            throw new JSONException("objects and arrays nested more than " + MAX_DEPTH + " deep");
+        }
+        return entered;
     }
 
     private void refuseCommentBefore() {

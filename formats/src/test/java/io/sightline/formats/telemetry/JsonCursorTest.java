@@ -180,22 +180,31 @@ class JsonCursorTest {
     }
 
     @Test
-    void aLineOpeningMoreObjectsAndArraysThanJacksonNestsIsRefusedBeforeReading() {
+    void objectsAndArraysNestedDeeperThanJacksonReadsAreRefusedWhereTheyStart() {
+        // Jackson reads 1,000 levels, the outer object counted: this line is as deep as it goes.
         String thousand = "{\"a\":" + "[".repeat(999) + "]".repeat(999) + "}";
-        String deeper = "{\"a\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
-        // Brackets inside strings count too: the bound is on the bytes, which is what keeps it cheap.
-        String quoted = "{\"a\":\"" + "{".repeat(1000) + "\"}";
+        String deeper = "{\"a\":" + "[".repeat(1000) + "]".repeat(1000) + "}";
+        String deepObjects = "{\"a\":" + "{\"b\":".repeat(100_000) + "1" + "}".repeat(100_001);
+        String quoted = "{\"a\":\"" + "{".repeat(5000) + "\"}";
 
-        try (JsonCursor json = cursor(thousand)) {
-            json.enterObject();
-            json.firstName();
-            json.skip();
-            assertThat(json.nextName()).isNull();
+        for (String line : List.of(thousand, quoted)) {
+            try (JsonCursor json = cursor(line)) {
+                json.enterObject();
+                json.firstName();
+                json.skip();
+                assertThat(json.nextName()).isNull();
+            }
         }
-        assertThatThrownBy(() -> cursor(deeper))
-                .isInstanceOf(JSONException.class)
-                .hasMessageContaining("1000");
-        assertThatThrownBy(() -> cursor(quoted)).isInstanceOf(JSONException.class);
+        for (String line : List.of(deeper, deepObjects)) {
+            try (JsonCursor json = cursor(line)) {
+                json.enterObject();
+                json.firstName();
+                assertThatThrownBy(json::skip).isInstanceOf(JSONException.class).hasMessageContaining("1000");
+            }
+            try (JsonCursor json = cursor(line)) {
+                assertThatThrownBy(json::node).isInstanceOf(JSONException.class);
+            }
+        }
     }
 
     private static void readAll(String text) {
