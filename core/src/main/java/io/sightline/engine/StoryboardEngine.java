@@ -733,28 +733,41 @@ public final class StoryboardEngine {
      * older than {@code quietSince}: their snapshot is kept like a trail's, with nothing that
      * reopens it (a later alert of the same rule and scope starts a new one), and their alerts
      * are let go, as are those whose process joined a trail since. Cost: the alerts held, once
-     * per retention of event time.
+     * per retention of event time; only the storyboards that close are built.
      */
     private void closeQuietAlerts(long quietSince) {
         Set<SourceRecord> closing = new java.util.HashSet<>();
         Map<SourceRecord, String> crowded = new HashMap<>();
-        for (Storyboard alerts : snapshot().build(List.of(), looseDetections, new TrailSnapshots(), List.of())) {
-            if (EventNanos.of(alerts.lastSeen()) < quietSince) {
-                closing.addAll(alerts.records());
+        StoryboardSnapshot snapshot = null;
+        for (Map.Entry<String, List<Detection>> group :
+                StoryboardSnapshot.alertGroups(looseDetections).entrySet()) {
+            List<Detection> alerts = group.getValue();
+            if (newestOf(alerts) < quietSince) {
+                snapshot = snapshot == null ? snapshot() : snapshot;
+                Storyboard closed = snapshot.fromDetections(alerts);
+                closing.addAll(closed.records());
                 skeletons.add(new Skeleton(
-                        alerts.withClosedAt(clockInstant()),
+                        closed.withClosedAt(clockInstant()),
                         -1,
                         newestNanos,
                         new Skeleton.Identities(Set.of(), Set.of(), Set.of(), Set.of(), Set.of()),
                         new Skeleton.Ratings(Map.of(), List.of())));
-            } else if (alerts.records().size() > ALERTS_KEPT_PER_GROUP) {
-                alerts.records().forEach(record -> crowded.put(record, alerts.id()));
+            } else if (alerts.size() > ALERTS_KEPT_PER_GROUP) {
+                alerts.forEach(alert -> crowded.put(alert.source(), group.getKey()));
             }
         }
         Set<LooseDetection> dropped = thinOut(crowded);
         looseDetections.removeIf(loose -> closing.contains(loose.detection().source())
                 || loose.node().filter(n -> n.tainted).isPresent()
                 || dropped.contains(loose));
+    }
+
+    private static long newestOf(List<Detection> alerts) {
+        long newest = Long.MIN_VALUE;
+        for (Detection alert : alerts) {
+            newest = Math.max(newest, EventNanos.of(alert.time()));
+        }
+        return newest;
     }
 
     /**

@@ -283,6 +283,19 @@ final class StoryboardSnapshot {
     }
 
     private List<Storyboard> fromLooseDetections(List<StoryboardEngine.LooseDetection> loose) {
+        List<Storyboard> storyboards = new ArrayList<>();
+        for (List<Detection> group : alertGroups(loose).values()) {
+            storyboards.add(fromDetections(group));
+        }
+        return storyboards;
+    }
+
+    /**
+     * The alerts that stand alone, by the storyboard each makes: one per sensor, rule and scope
+     * (the container, else the host), keyed by those and in the order their first alerts came.
+     * Alerts whose process joined a trail since belong to the trail's storyboard instead.
+     */
+    static Map<String, List<Detection>> alertGroups(List<StoryboardEngine.LooseDetection> loose) {
         Map<String, List<Detection>> groups = new LinkedHashMap<>();
         for (StoryboardEngine.LooseDetection item : loose) {
             if (item.node().filter(n -> n.tainted).isPresent()) {
@@ -293,14 +306,11 @@ final class StoryboardSnapshot {
             groups.computeIfAbsent(d.sensor() + "|" + d.rule() + "|" + scope, k -> new ArrayList<>())
                     .add(d);
         }
-        List<Storyboard> storyboards = new ArrayList<>();
-        for (List<Detection> group : groups.values()) {
-            storyboards.add(fromDetections(group));
-        }
-        return storyboards;
+        return groups;
     }
 
-    private Storyboard fromDetections(List<Detection> group) {
+    /** The storyboard of one of the {@link #alertGroups}. */
+    Storyboard fromDetections(List<Detection> group) {
         Detection first = group.getFirst();
         Severity severity = group.stream()
                 .map(Detection::severity)
