@@ -134,19 +134,29 @@ final class Behaviours {
         return Optional.empty();
     }
 
-    /** Public unicast: not private (RFC 1918), loopback, link-local or carrier-grade NAT. */
+    /**
+     * Public unicast IPv4, written as four decimal octets of one to three digits: not private (RFC
+     * 1918), loopback, link-local, carrier-grade NAT, "this network", multicast or reserved.
+     * Anything else, IPv6 and names included, is not. No allocation: it runs once per address the
+     * engine interns.
+     */
     static boolean isPublicAddress(String address) {
         int firstDot = address.indexOf('.');
         int secondDot = firstDot < 0 ? -1 : address.indexOf('.', firstDot + 1);
-        int a = secondDot < 0 ? -1 : octet(address, 0, firstDot);
-        int b = a < 0 ? -1 : octet(address, firstDot + 1, secondDot);
-        if (b < 0) {
-            return isPublicAddressSplit(address);
+        int thirdDot = secondDot < 0 ? -1 : address.indexOf('.', secondDot + 1);
+        if (thirdDot < 0) {
+            return false;
         }
-        return isPublic(a, b) && isPublicAddressSplit(address);
+        int a = octet(address, 0, firstDot);
+        int b = octet(address, firstDot + 1, secondDot);
+        boolean fourOctets = a >= 0
+                && b >= 0
+                && octet(address, secondDot + 1, thirdDot) >= 0
+                && octet(address, thirdDot + 1, address.length()) >= 0;
+        return fourOctets && isPublic(a, b);
     }
 
-    /** The common case without allocating: one to three digits; -1 for anything else. */
+    /** One to three digits that make at most 255; -1 for anything else. */
     private static int octet(String text, int from, int to) {
         if (to - from < 1 || to - from > 3) {
             return -1;
@@ -159,28 +169,12 @@ final class Behaviours {
             }
             value = value * 10 + (c - '0');
         }
-        return value;
+        return value <= 255 ? value : -1;
     }
 
     private static boolean isPublic(int a, int b) {
         boolean privateRange = a == 10 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168);
         boolean special = a == 127 || a == 0 || (a == 169 && b == 254) || (a == 100 && b >= 64 && b <= 127);
         return !privateRange && !special && a < 224;
-    }
-
-    private static boolean isPublicAddressSplit(String address) {
-        String[] parts = address.split("\\.");
-        if (parts.length != 4) {
-            return false;
-        }
-        int a;
-        int b;
-        try {
-            a = Integer.parseInt(parts[0]);
-            b = Integer.parseInt(parts[1]);
-        } catch (NumberFormatException e) {
-            return false;
-        }
-        return isPublic(a, b);
     }
 }
