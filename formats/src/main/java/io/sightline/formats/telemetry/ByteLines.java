@@ -10,109 +10,165 @@ import java.util.Arrays;
  * lone carriage return reads as a space, and the last line needs no ending. The decoders parse
  * JSON from the bytes, which spares decoding every line into characters and encoding it back.
  *
+ * <p>The lines come in blocks: one array holds many whole lines, read into it straight from the
+ * file, and each line is a range of it, so no line is copied on its way to a decoder thread. A
+ * line longer than a block gets a block of its own, as large as it needs.
+ *
  * <p>One per file, on one thread.
  */
 final class ByteLines {
 
-    private static final int BLOCK = 1 << 16;
+    /** What a block holds at least, unless the file ends first. */
+    static final int BLOCK = 1 << 18;
+
     private static final long LINE_FEEDS = EightBytes.repeated('\n');
     private static final long CARRIAGE_RETURNS = EightBytes.repeated('\r');
 
     private final InputStream in;
-    private byte[] buffer = new byte[BLOCK];
-    private int start;
-    private int end;
+    /** The start of a line the last block could not hold whole. */
+    private byte[] tail = new byte[0];
+
+    private int tailLength;
     private boolean exhausted;
+    /** Lines handed out so far. */
     private int number;
-    /** A carriage return was seen since the last line was taken, so it may hold one to blank. */
+    /** Set by {@link #lineFeed}: a carriage return may stand on the line it found. */
     private boolean carriageReturn;
 
     ByteLines(InputStream in) {
         this.in = in;
     }
 
-    /** The next line's bytes, without its ending, or {@code null} after the last. */
-    byte[] next() throws IOException {
-        int scanned = start;
-        while (true) {
-            int feed = lineFeed(scanned);
-            if (feed >= 0) {
-                int last = feed > start && buffer[feed - 1] == '\r' ? feed - 1 : feed;
-                byte[] line = take(last);
-                start = feed + 1;
-                return line;
-            }
-            if (exhausted) {
-                return start < end ? take(end) : null;
-            }
-            scanned = end - start;
-            fill();
-            scanned += start;
-        }
-    }
+    /**
+     * Whole lines of the file, line {@code i} being the bytes from {@code starts[i]} to {@code
+     * ends[i]} (its ending left out, lone carriage returns already spaces), numbered from {@code
+     * firstNumber}.
+     */
+    record Block(byte[] bytes, int[] starts, int[] ends, int count, int firstNumber) {}
 
     /**
-     * The first line feed from {@code from}, or -1, noting whether a carriage return came before
-     * it. Eight bytes at a time (see {@link EightBytes}).
+     * The next block, read into {@code spare} when it is given and large enough (a block handed
+     * out before and done with), else into a new array; {@code null} after the last line.
      */
-    private int lineFeed(int from) {
-        int i = from;
-        for (; i + Long.BYTES <= end; i += Long.BYTES) {
-            long word = EightBytes.at(buffer, i);
-            long feeds = EightBytes.firstZeroByte(word ^ LINE_FEEDS);
-            if (EightBytes.firstZeroByte(word ^ CARRIAGE_RETURNS) != 0) {
-                carriageReturn = true;
+    Block next(byte[] spare) throws IOException {
+        if (exhausted && tailLength == 0) {
+            return null;
+        }
+        int size = Math.max(BLOCK, tailLength * 2);
+        byte[] buffer = spare != null && spare.length >= size ? spare : new byte[size];
+        System.arraycopy(tail, 0, buffer, 0, tailLength);
+        int end = tailLength;
+        tailLength = 0;
+
+        int lastFeed;
+        while (true) {
+            end = fill(buffer, end);
+            lastFeed = lastLineFeed(buffer, end);
+            if (lastFeed >= 0 || exhausted) {
+                break;
             }
-            if (feeds != 0) {
-                return EightBytes.firstMarked(i, feeds);
+            buffer = Arrays.copyOf(buffer, buffer.length * 2);
+        }
+
+        int cut = exhausted ? end : lastFeed + 1;
+        if (cut == 0) {
+            return null;
+        }
+        Block block = cut(buffer, cut);
+        keepTail(buffer, cut, end);
+        return block;
+    }
+
+    /** Reads until the buffer is full or the file ends; the new end. */
+    private int fill(byte[] buffer, int from) throws IOException {
+        int end = from;
+        while (!exhausted && end < buffer.length) {
+            int read = in.read(buffer, end, buffer.length - end);
+            if (read < 0) {
+                exhausted = true;
+            } else {
+                end += read;
             }
         }
-        for (; i < end; i++) {
+        return end;
+    }
+
+    private static int lastLineFeed(byte[] buffer, int end) {
+        for (int i = end - 1; i >= 0; i--) {
             if (buffer[i] == '\n') {
                 return i;
-            }
-            if (buffer[i] == '\r') {
-                carriageReturn = true;
             }
         }
         return -1;
     }
 
-    /** The number of the line {@link #next} gave last, from 1. */
-    int number() {
-        return number;
-    }
-
-    private byte[] take(int to) {
-        byte[] line = Arrays.copyOfRange(buffer, start, to);
-        if (carriageReturn) {
-            for (int i = 0; i < line.length; i++) {
-                if (line[i] == '\r') {
-                    line[i] = ' ';
-                }
+    /** The lines in {@code buffer} up to {@code cut}, the last of which may have no line feed. */
+    private Block cut(byte[] buffer, int cut) {
+        int capacity = 64;
+        int[] starts = new int[capacity];
+        int[] ends = new int[capacity];
+        int count = 0;
+        int firstNumber = number + 1;
+        int start = 0;
+        while (start < cut) {
+            int found = lineFeed(buffer, start, cut);
+            int feed = found < 0 ? cut : found;
+            int last = found >= 0 && feed > start && buffer[feed - 1] == '\r' ? feed - 1 : feed;
+            if (carriageReturn) {
+                blankCarriageReturns(buffer, start, last);
             }
-            carriageReturn = false;
+            if (count == capacity) {
+                capacity *= 2;
+                starts = Arrays.copyOf(starts, capacity);
+                ends = Arrays.copyOf(ends, capacity);
+            }
+            starts[count] = start;
+            ends[count] = last;
+            count++;
+            start = feed + 1;
         }
-        start = to;
-        number++;
-        return line;
+        number += count;
+        return new Block(buffer, starts, ends, count, firstNumber);
     }
 
-    /** Moves the unread bytes to the front, grows the buffer if a line fills it, and reads more. */
-    private void fill() throws IOException {
-        if (start > 0) {
-            System.arraycopy(buffer, start, buffer, 0, end - start);
-            end -= start;
-            start = 0;
+    private void keepTail(byte[] buffer, int from, int end) {
+        tailLength = end - from;
+        if (tail.length < tailLength) {
+            tail = new byte[Math.max(tailLength, tail.length * 2)];
         }
-        if (end == buffer.length) {
-            buffer = Arrays.copyOf(buffer, buffer.length * 2);
+        System.arraycopy(buffer, from, tail, 0, tailLength);
+    }
+
+    /**
+     * The first line feed from {@code from} before {@code to}, or -1, noting in {@link
+     * #carriageReturn} whether a carriage return may stand before it. Eight bytes at a time (see
+     * {@link EightBytes}).
+     */
+    private int lineFeed(byte[] bytes, int from, int to) {
+        carriageReturn = false;
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long word = EightBytes.at(bytes, i);
+            long feeds = EightBytes.firstZeroByte(word ^ LINE_FEEDS);
+            carriageReturn |= EightBytes.firstZeroByte(word ^ CARRIAGE_RETURNS) != 0;
+            if (feeds != 0) {
+                return EightBytes.firstMarked(i, feeds);
+            }
         }
-        int read = in.read(buffer, end, buffer.length - end);
-        if (read < 0) {
-            exhausted = true;
-        } else {
-            end += read;
+        for (; i < to; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+            carriageReturn |= bytes[i] == '\r';
+        }
+        return -1;
+    }
+
+    private static void blankCarriageReturns(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == '\r') {
+                bytes[i] = ' ';
+            }
         }
     }
 }

@@ -66,17 +66,21 @@ final class JsonCursor implements JsonValues {
 
     private final JSONReader reader;
     private final byte[] utf8;
+    private final int start;
+    private final int end;
     /** Where the object closed last ended, for {@link #atEnd}; -1 before any. */
     private int lastClosed = -1;
     /** The objects and arrays entered and not yet left. */
     private int depth;
 
-    private JsonCursor(byte[] utf8) {
-        this.utf8 = utf8;
+    private JsonCursor(LineBytes line) {
+        this.utf8 = line.bytes();
+        this.start = line.from();
+        this.end = line.to();
         this.reader = JSONReader.of(
                 utf8,
-                0,
-                utf8.length,
+                start,
+                end - start,
                 StandardCharsets.UTF_8,
                 JSONFactory.createReadContext(JSONReader.Feature.DisableSingleQuote));
     }
@@ -90,21 +94,23 @@ final class JsonCursor implements JsonValues {
      * 20 M characters). One pass of eight bytes at a time; the escapes are looked at only on a
      * line that has a backslash.
      */
-    static JsonCursor ofLine(byte[] utf8) {
-        if (utf8.length > MAX_LINE) {
+    static JsonCursor ofLine(LineBytes line) {
+        if (line.length() > MAX_LINE) {
             throw new JSONException("a line of more than " + MAX_LINE + " bytes");
         }
-        int i = 0;
+        byte[] utf8 = line.bytes();
+        int end = line.to();
+        int i = line.from();
         long highBits = 0;
         long controls = 0;
         long backslashes = 0;
-        for (; i + Long.BYTES <= utf8.length; i += Long.BYTES) {
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
             long word = EightBytes.at(utf8, i);
             highBits |= word;
             controls |= EightBytes.byteBelow(word, ' ');
             backslashes |= EightBytes.firstZeroByte(word ^ BACKSLASHES);
         }
-        for (; i < utf8.length; i++) {
+        for (; i < end; i++) {
             byte b = utf8[i];
             highBits |= b;
             controls |= b >= 0 && b < ' ' ? HIGH_BITS : 0;
@@ -114,12 +120,12 @@ final class JsonCursor implements JsonValues {
             throw new JSONException("a control character on the line");
         }
         if ((backslashes & HIGH_BITS) != 0) {
-            requireEscapes(utf8);
+            requireEscapes(line);
         }
         if ((highBits & HIGH_BITS) != 0) {
-            requireUtf8(utf8);
+            requireUtf8(line);
         }
-        return new JsonCursor(utf8);
+        return new JsonCursor(line);
     }
 
     /** Enters the object the cursor stands on; false, and nothing read, when it stands on something else. */
@@ -279,13 +285,13 @@ final class JsonCursor implements JsonValues {
      * text as written (fastjson2 reads {@code -0.0} as 0).
      */
     private JsonNode number() {
-        int start = reader.getOffset() - 1;
-        int end = numberEnd();
-        for (int i = start; i < end; i++) {
+        int from = reader.getOffset() - 1;
+        int to = numberEnd();
+        for (int i = from; i < to; i++) {
             if (utf8[i] == '.' || utf8[i] == 'e' || utf8[i] == 'E') {
                 reader.skipValue();
                 return DoubleNode.valueOf(
-                        Double.parseDouble(new String(utf8, start, end - start, StandardCharsets.ISO_8859_1)));
+                        Double.parseDouble(new String(utf8, from, to - from, StandardCharsets.ISO_8859_1)));
             }
         }
         return switch (reader.readNumber()) {
@@ -301,8 +307,8 @@ final class JsonCursor implements JsonValues {
     /** Whether nothing but white space follows the last object closed (fastjson2 would also pass comments). */
     @Override
     public boolean atEnd() {
-        int last = utf8.length - 1;
-        while (last >= 0 && utf8[last] == ' ') {
+        int last = end - 1;
+        while (last >= start && utf8[last] == ' ') {
             last--;
         }
         return reader.isEnd() && last == lastClosed;
@@ -364,7 +370,7 @@ final class JsonCursor implements JsonValues {
      * the bytes tell. A block comment ends in '/'; a line comment runs to the end of the line.
      */
     private int previousByte() {
-        for (int i = reader.getOffset() - 2; i >= 0; i--) {
+        for (int i = reader.getOffset() - 2; i >= start; i--) {
             if (utf8[i] != ' ') {
                 return utf8[i];
             }
@@ -373,14 +379,16 @@ final class JsonCursor implements JsonValues {
     }
 
     /** Every backslash starts an escape JSON has: {@code \" \\ \/ \b \f \n \r \t} or {@code \\u} and four hex digits. */
-    private static void requireEscapes(byte[] bytes) {
-        for (int i = nextBackslash(bytes, 0); i >= 0; i = nextBackslash(bytes, i)) {
-            byte escaped = i + 1 < bytes.length ? bytes[i + 1] : 0;
+    private static void requireEscapes(LineBytes line) {
+        byte[] bytes = line.bytes();
+        int end = line.to();
+        for (int i = nextBackslash(bytes, line.from(), end); i >= 0; i = nextBackslash(bytes, i, end)) {
+            byte escaped = i + 1 < end ? bytes[i + 1] : 0;
             switch (escaped) {
                 case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> i += 2;
                 case 'u' -> {
                     for (int digit = i + 2; digit < i + 6; digit++) {
-                        if (digit >= bytes.length || Character.digit(bytes[digit], 16) < 0) {
+                        if (digit >= end || Character.digit(bytes[digit], 16) < 0) {
                             throw new JSONException("a \\u escape without four hex digits");
                         }
                     }
@@ -391,16 +399,16 @@ final class JsonCursor implements JsonValues {
         }
     }
 
-    /** The first backslash at or after {@code from}, or -1; eight bytes at a time. */
-    private static int nextBackslash(byte[] bytes, int from) {
+    /** The first backslash from {@code from} before {@code end}, or -1; eight bytes at a time. */
+    private static int nextBackslash(byte[] bytes, int from, int end) {
         int i = from;
-        for (; i + Long.BYTES <= bytes.length; i += Long.BYTES) {
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
             long found = EightBytes.firstZeroByte(EightBytes.at(bytes, i) ^ BACKSLASHES);
             if (found != 0) {
                 return EightBytes.firstMarked(i, found);
             }
         }
-        for (; i < bytes.length; i++) {
+        for (; i < end; i++) {
             if (bytes[i] == '\\') {
                 return i;
             }
@@ -414,8 +422,8 @@ final class JsonCursor implements JsonValues {
      */
     private int numberEnd() {
         int i = reader.getOffset() - 1;
-        int start = i;
-        if (i < utf8.length && utf8[i] == '-') {
+        int first = i;
+        if (i < end && utf8[i] == '-') {
             i++;
         }
         int digits = digits(i);
@@ -423,16 +431,16 @@ final class JsonCursor implements JsonValues {
             throw new JSONException("a number JSON does not write");
         }
         i += digits;
-        if (i < utf8.length && utf8[i] == '.') {
+        if (i < end && utf8[i] == '.') {
             int fraction = digits(i + 1);
             if (fraction == 0) {
                 throw new JSONException("a number JSON does not write");
             }
             i += 1 + fraction;
         }
-        if (i < utf8.length && (utf8[i] == 'e' || utf8[i] == 'E')) {
+        if (i < end && (utf8[i] == 'e' || utf8[i] == 'E')) {
             i++;
-            if (i < utf8.length && (utf8[i] == '+' || utf8[i] == '-')) {
+            if (i < end && (utf8[i] == '+' || utf8[i] == '-')) {
                 i++;
             }
             int exponent = digits(i);
@@ -441,7 +449,7 @@ final class JsonCursor implements JsonValues {
             }
             i += exponent;
         }
-        if (i - start > MAX_NUMBER) {
+        if (i - first > MAX_NUMBER) {
             throw new JSONException("a number of more than " + MAX_NUMBER + " characters");
         }
         return i;
@@ -449,19 +457,19 @@ final class JsonCursor implements JsonValues {
 
     private int digits(int from) {
         int i = from;
-        while (i < utf8.length && utf8[i] >= '0' && utf8[i] <= '9') {
+        while (i < end && utf8[i] >= '0' && utf8[i] <= '9') {
             i++;
         }
         return i - from;
     }
 
-    private static void requireUtf8(byte[] bytes) {
+    private static void requireUtf8(LineBytes line) {
         try {
             StandardCharsets.UTF_8
                     .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes));
+                    .decode(ByteBuffer.wrap(line.bytes(), line.from(), line.length()));
         } catch (CharacterCodingException e) {
             throw new JSONException("malformed UTF-8", e);
         }

@@ -68,7 +68,7 @@ public final class K8sAuditMapper {
      * then the tree decides, as for every other line. Each field holds what it held in the tree,
      * so {@link #map} gives the same call or the same error.
      */
-    static Optional<JsonNode> readLine(byte[] utf8) {
+    static Optional<JsonNode> readLine(LineBytes utf8) {
         try (JsonCursor json = JsonCursor.ofLine(utf8)) {
             if (!json.enterObject()) {
                 return Optional.empty();

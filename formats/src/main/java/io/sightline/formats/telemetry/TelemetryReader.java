@@ -290,7 +290,7 @@ public final class TelemetryReader {
     private record NotJson(int line, String text, String problem) implements Decoded {}
 
     private static List<Decoded> decodeLine(String file, int number, String text) {
-        return decodeLine(file, number, text.getBytes(StandardCharsets.UTF_8), text);
+        return decodeLine(file, number, LineBytes.of(text.getBytes(StandardCharsets.UTF_8)), text);
     }
 
     /**
@@ -298,11 +298,11 @@ public final class TelemetryReader {
      * line is read again as characters (below), which hold U+FFFD for each bad byte, as every
      * other read does.
      */
-    private static List<Decoded> decodeLine(String file, int number, byte[] utf8) {
-        return decodeLine(file, number, utf8, null);
+    private static List<Decoded> decodeLine(String file, int number, LineBytes line) {
+        return decodeLine(file, number, line, null);
     }
 
-    private static List<Decoded> decodeLine(String file, int number, byte[] utf8, String text) {
+    private static List<Decoded> decodeLine(String file, int number, LineBytes utf8, String text) {
         // Tetragon's and the audit log's lines are read without a tree; anything else, and a line
         // that is not valid JSON, is read as a tree, which also words the JSON error.
         Optional<TetragonRecord> tetragon = TetragonMapper.readLine(utf8);
@@ -317,10 +317,10 @@ public final class TelemetryReader {
         try {
             // From the bytes, which Jackson reads faster than the characters (a tenth of the
             // Kubernetes audit lines' cost).
-            value = LINE_JSON.readTree(utf8);
+            value = LINE_JSON.readTree(utf8.bytes(), utf8.from(), utf8.length());
         } catch (IOException e) {
             // Broken JSON, worded as the characters' reader words it, or malformed UTF-8.
-            String line = text != null ? text : new String(utf8, StandardCharsets.UTF_8);
+            String line = text != null ? text : utf8.text();
             try {
                 value = LINE_JSON.readTree(line);
             } catch (JsonProcessingException asCharacters) {
@@ -394,92 +394,89 @@ public final class TelemetryReader {
     }
 
     /**
-     * Decodes one file's lines on all cores: the read's thread cuts them into chunks, a shared
-     * pool decodes the chunks, and the read's thread takes the results back in file order, so
-     * events, skipped records and their lines come out exactly as a read on one thread gives them.
-     * At most {@link #IN_FLIGHT} chunks are pending, so memory stays bounded whatever the file.
+     * Decodes one file's lines on all cores: the read's thread reads them in blocks of whole lines
+     * ({@link ByteLines}), a shared pool decodes the blocks, and the read's thread takes the
+     * results back in file order, so events, skipped records and their lines come out exactly as
+     * a read on one thread gives them. At most {@link #IN_FLIGHT} blocks are pending, and a block
+     * decoded is read into again, so memory stays bounded whatever the file.
      */
     private static final class ParallelLines {
 
         static final int THREADS = Runtime.getRuntime().availableProcessors();
-        private static final int CHUNK = 256;
         private static final int IN_FLIGHT = 2 * THREADS + 2;
         private static final ExecutorService DECODERS = Executors.newFixedThreadPool(
                 THREADS,
                 task -> Thread.ofPlatform().daemon().name("telemetry-decoder").unstarted(task));
 
         private final Run run;
-        private final ArrayDeque<Future<List<List<Decoded>>>> pending = new ArrayDeque<>();
+        private final ArrayDeque<InFlight> pending = new ArrayDeque<>();
+        private final ArrayDeque<byte[]> spares = new ArrayDeque<>();
 
         ParallelLines(Run run) {
             this.run = run;
         }
 
         void read(ByteLines lines) throws IOException {
-            int[] numbers = new int[CHUNK];
-            byte[][] texts = new byte[CHUNK][];
-            int filled = 0;
-            for (byte[] line = lines.next(); line != null; line = lines.next()) {
-                byte[] text = lines.number() == 1 ? stripByteOrderMark(line) : line;
-                if (blank(text)) {
-                    continue;
-                }
-                numbers[filled] = lines.number();
-                texts[filled] = text;
-                filled++;
-                if (filled == CHUNK) {
-                    submit(numbers, texts, filled);
-                    numbers = new int[CHUNK];
-                    texts = new byte[CHUNK][];
-                    filled = 0;
-                }
+            for (ByteLines.Block block = lines.next(spares.poll()); block != null; block = lines.next(spares.poll())) {
+                submit(block);
             }
-            submit(numbers, texts, filled);
             while (!pending.isEmpty()) {
                 applyOldest();
             }
         }
 
+        private void submit(ByteLines.Block block) {
+            if (pending.size() == IN_FLIGHT) {
+                applyOldest();
+            }
+            String file = run.file;
+            pending.addLast(new InFlight(block.bytes(), DECODERS.submit(() -> decode(file, block))));
+        }
+
+        /** The block's lines decoded, blank ones left out and a byte order mark on the first ignored. */
+        private static List<List<Decoded>> decode(String file, ByteLines.Block block) {
+            List<List<Decoded>> decoded = new ArrayList<>(block.count());
+            byte[] bytes = block.bytes();
+            for (int i = 0; i < block.count(); i++) {
+                int number = block.firstNumber() + i;
+                int from = block.starts()[i];
+                int to = block.ends()[i];
+                if (number == 1 && byteOrderMark(bytes, from, to)) {
+                    from += 3;
+                }
+                if (!blank(bytes, from, to)) {
+                    decoded.add(decodeLine(file, number, new LineBytes(bytes, from, to)));
+                }
+            }
+            return decoded;
+        }
+
         /** {@link String#isBlank} of the line's text, without decoding it unless it holds more than ASCII. */
-        private static boolean blank(byte[] line) {
+        private static boolean blank(byte[] bytes, int from, int to) {
             boolean ascii = true;
-            for (byte b : line) {
+            for (int i = from; i < to; i++) {
+                byte b = bytes[i];
                 if (b < 0) {
                     ascii = false;
                 } else if (!Character.isWhitespace(b)) {
                     return false;
                 }
             }
-            return ascii || new String(line, StandardCharsets.UTF_8).isBlank();
+            return ascii || new String(bytes, from, to - from, StandardCharsets.UTF_8).isBlank();
         }
 
-        private static byte[] stripByteOrderMark(byte[] line) {
-            boolean mark =
-                    line.length >= 3 && line[0] == (byte) 0xEF && line[1] == (byte) 0xBB && line[2] == (byte) 0xBF;
-            return mark ? java.util.Arrays.copyOfRange(line, 3, line.length) : line;
-        }
-
-        private void submit(int[] numbers, byte[][] texts, int count) {
-            if (count == 0) {
-                return;
-            }
-            if (pending.size() == IN_FLIGHT) {
-                applyOldest();
-            }
-            String file = run.file;
-            pending.addLast(DECODERS.submit(() -> {
-                List<List<Decoded>> chunk = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    chunk.add(decodeLine(file, numbers[i], texts[i]));
-                }
-                return chunk;
-            }));
+        private static boolean byteOrderMark(byte[] bytes, int from, int to) {
+            return to - from >= 3
+                    && bytes[from] == (byte) 0xEF
+                    && bytes[from + 1] == (byte) 0xBB
+                    && bytes[from + 2] == (byte) 0xBF;
         }
 
         private void applyOldest() {
+            InFlight oldest = pending.pollFirst();
             List<List<Decoded>> chunk;
             try {
-                chunk = pending.pollFirst().get();
+                chunk = oldest.decoded().get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while decoding " + run.file, e);
@@ -490,7 +487,11 @@ public final class TelemetryReader {
                 throw new IllegalStateException("decoding " + run.file + " failed: " + e.getCause(), e.getCause());
             }
             chunk.forEach(line -> line.forEach(run::apply));
+            spares.add(oldest.bytes());
         }
+
+        /** A block handed to a decoder, whose bytes are read into again once it is decoded. */
+        private record InFlight(byte[] bytes, Future<List<List<Decoded>>> decoded) {}
     }
 
     /**

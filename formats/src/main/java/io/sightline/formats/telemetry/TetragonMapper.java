@@ -78,7 +78,7 @@ public final class TetragonMapper {
      * process_*} event. Empty for anything else, and for a line that is not valid JSON: the caller
      * reads those as a tree, which also words the JSON error.
      */
-    static Optional<TetragonRecord> readLine(byte[] utf8) {
+    static Optional<TetragonRecord> readLine(LineBytes utf8) {
         try (JsonCursor json = JsonCursor.ofLine(utf8)) {
             if (!json.enterObject()) {
                 return Optional.empty();

@@ -46,11 +46,37 @@ class ByteLinesTest {
         assertThat(lines).containsExactly("1:" + longLine, "2:next");
     }
 
+    @Test
+    void blocksHoldWholeLinesAndASpareBlockIsReadInto() throws IOException {
+        String line = "x".repeat(999) + "\n";
+        ByteLines lines = new ByteLines(stream(line.repeat(600)));
+
+        ByteLines.Block first = lines.next(null);
+        byte[] spare = first.bytes();
+        ByteLines.Block second = lines.next(spare);
+        ByteLines.Block third = lines.next(null);
+
+        // 262,144 bytes hold 262 lines of 1,000 bytes; the 263rd is carried into the next block.
+        assertThat(first.count()).isEqualTo(262);
+        assertThat(first.firstNumber()).isEqualTo(1);
+        assertThat(second.bytes()).isSameAs(spare);
+        assertThat(second.firstNumber()).isEqualTo(263);
+        assertThat(second.count()).isEqualTo(262);
+        assertThat(third.firstNumber()).isEqualTo(525);
+        assertThat(third.count()).isEqualTo(76);
+        assertThat(third.ends()[75] - third.starts()[75]).isEqualTo(999);
+        assertThat(lines.next(null)).isNull();
+    }
+
     private static List<String> lines(InputStream in) throws IOException {
         ByteLines lines = new ByteLines(in);
         List<String> read = new ArrayList<>();
-        for (byte[] line = lines.next(); line != null; line = lines.next()) {
-            read.add(lines.number() + ":" + new String(line, StandardCharsets.UTF_8));
+        for (ByteLines.Block block = lines.next(null); block != null; block = lines.next(null)) {
+            for (int i = 0; i < block.count(); i++) {
+                String text = new String(
+                        block.bytes(), block.starts()[i], block.ends()[i] - block.starts()[i], StandardCharsets.UTF_8);
+                read.add(block.firstNumber() + i + ":" + text);
+            }
         }
         return read;
     }

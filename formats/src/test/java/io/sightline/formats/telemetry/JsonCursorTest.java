@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -159,7 +158,7 @@ class JsonCursorTest {
     @Test
     void malformedUtf8IsRefusedAndWellFormedTextReadsAsWritten() {
         byte[] malformed = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '(', '"', '}'};
-        assertThatThrownBy(() -> JsonCursor.ofLine(malformed)).isInstanceOf(JSONException.class);
+        assertThatThrownBy(() -> JsonCursor.ofLine(Amid.line(malformed))).isInstanceOf(JSONException.class);
 
         try (JsonCursor json = cursor("{\"a\":\"caf\u00e9 \u00fcber \u2603\"}")) {
             json.enterObject();
@@ -225,6 +224,6 @@ class JsonCursorTest {
     }
 
     private static JsonCursor cursor(String text) {
-        return JsonCursor.ofLine(text.getBytes(StandardCharsets.UTF_8));
+        return JsonCursor.ofLine(Amid.line(text));
     }
 }

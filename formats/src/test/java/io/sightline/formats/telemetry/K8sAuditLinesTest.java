@@ -52,7 +52,7 @@ class K8sAuditLinesTest {
             if (line.isBlank()) {
                 continue;
             }
-            Optional<JsonNode> fields = K8sAuditMapper.readLine(line.getBytes(StandardCharsets.UTF_8));
+            Optional<JsonNode> fields = K8sAuditMapper.readLine(Amid.line(line));
             Optional<JsonNode> tree = tree(line);
             if (tree.isEmpty()) {
                 // The scenarios hold a few lines cut short on purpose; the tree words their error.
@@ -118,7 +118,7 @@ class K8sAuditLinesTest {
                         + "\"stageTimestamp\":\"2024-11-14T09:00:00Z\"}"
             })
     void aBentFieldGivesTheSameCallOrTheSameErrorAsTheTree(String line) throws IOException {
-        Optional<JsonNode> fields = K8sAuditMapper.readLine(line.getBytes(StandardCharsets.UTF_8));
+        Optional<JsonNode> fields = K8sAuditMapper.readLine(Amid.line(line));
 
         assertThat(fields).isPresent();
         assertThat(mapped(fields.get())).isEqualTo(mapped(TREE.readTree(line)));
@@ -138,8 +138,7 @@ class K8sAuditLinesTest {
                 "{\"kind\":\"Event\",\"auditID\":\"a\",\"stage\":\"RequestReceived\"} {}"
             })
     void aLineTheTreeMustDecideIsLeftToIt(String line) {
-        assertThat(K8sAuditMapper.readLine(line.getBytes(StandardCharsets.UTF_8)))
-                .isEmpty();
+        assertThat(K8sAuditMapper.readLine(Amid.line(line))).isEmpty();
     }
 
     private static Optional<JsonNode> tree(String line) {

@@ -71,7 +71,7 @@ class TetragonDecoderTest {
         int compared = 0;
 
         for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
-            Optional<TetragonRecord> fromBytes = TetragonMapper.readLine(line.getBytes(StandardCharsets.UTF_8));
+            Optional<TetragonRecord> fromBytes = TetragonMapper.readLine(Amid.line(line));
             if (fromBytes.isEmpty()) {
                 continue;
             }
