@@ -19,7 +19,7 @@ import java.util.Arrays;
 final class ByteLines {
 
     /** What a block holds at least, unless the file ends first. */
-    static final int BLOCK = 1 << 18;
+    static final int BLOCK = 1 << 16;
 
     private static final long LINE_FEEDS = EightBytes.repeated('\n');
     private static final long CARRIAGE_RETURNS = EightBytes.repeated('\r');

@@ -49,22 +49,22 @@ class ByteLinesTest {
     @Test
     void blocksHoldWholeLinesAndASpareBlockIsReadInto() throws IOException {
         String line = "x".repeat(999) + "\n";
-        ByteLines lines = new ByteLines(stream(line.repeat(600)));
+        ByteLines lines = new ByteLines(stream(line.repeat(150)));
 
         ByteLines.Block first = lines.next(null);
         byte[] spare = first.bytes();
         ByteLines.Block second = lines.next(spare);
         ByteLines.Block third = lines.next(null);
 
-        // 262,144 bytes hold 262 lines of 1,000 bytes; the 263rd is carried into the next block.
-        assertThat(first.count()).isEqualTo(262);
+        // 65,536 bytes hold 65 lines of 1,000 bytes; the 66th is carried into the next block.
+        assertThat(first.count()).isEqualTo(65);
         assertThat(first.firstNumber()).isEqualTo(1);
         assertThat(second.bytes()).isSameAs(spare);
-        assertThat(second.firstNumber()).isEqualTo(263);
-        assertThat(second.count()).isEqualTo(262);
-        assertThat(third.firstNumber()).isEqualTo(525);
-        assertThat(third.count()).isEqualTo(76);
-        assertThat(third.ends()[75] - third.starts()[75]).isEqualTo(999);
+        assertThat(second.firstNumber()).isEqualTo(66);
+        assertThat(second.count()).isEqualTo(65);
+        assertThat(third.firstNumber()).isEqualTo(131);
+        assertThat(third.count()).isEqualTo(20);
+        assertThat(third.ends()[19] - third.starts()[19]).isEqualTo(999);
         assertThat(lines.next(null)).isNull();
     }
 
