@@ -162,6 +162,44 @@ class TelemetryReaderTest {
     }
 
     @Test
+    void linesAcrossManyBlocksKeepTheirNumbersWhateverEndsThemAndHoweverLongTheyAre() throws IOException {
+        // Each record's pid is the number of the line it is on, so a line numbered wrongly, cut
+        // where a block ends or read twice shows as a pid that differs from its line.
+        StringBuilder content = new StringBuilder("\uFEFF");
+        int records = 0;
+        for (int line = 1; line <= 400; line++) {
+            if (line % 7 == 0) {
+                content.append(line % 2 == 0 ? "   " : "");
+            } else {
+                String arguments = line == 150 ? "x".repeat(200_000) : "-n " + "y".repeat(line * 7 % 1500);
+                content.append(tetragonExecOnLine(line, arguments));
+                records++;
+            }
+            content.append(line % 3 == 0 ? "\r\n" : "\n");
+        }
+
+        TelemetryFiles.Read read = read(content.toString());
+
+        assertThat(read.summary().skipped()).isEmpty();
+        assertThat(read.summary().accepted()).isEqualTo(records);
+        assertThat(read.events())
+                .hasSize(records)
+                .allSatisfy(event -> assertThat(((ProcessExec) event).process().pid())
+                        .isEqualTo(event.source().line()));
+        assertThat(read.at(150, ProcessExec.class).process().arguments()).hasSize(200_000);
+        assertThat(read.at(398, ProcessExec.class).process().arguments()).isEqualTo("-n " + "y".repeat(398 * 7 % 1500));
+    }
+
+    private String tetragonExecOnLine(int line, String arguments) throws IOException {
+        ObjectNode record = (ObjectNode) JSON.readTree(tetragonExec);
+        ObjectNode process = (ObjectNode) record.path("process_exec").path("process");
+        process.put("pid", line);
+        process.put("exec_id", "exec-on-line-" + line);
+        process.put("arguments", arguments);
+        return JSON.writeValueAsString(record);
+    }
+
+    @Test
     void malformedUtf8InsideARecordBecomesTheReplacementCharacterAndTheRecordIsRead() throws IOException {
         // The lines are decoded from their bytes, but malformed UTF-8 must read as a read of the
         // characters gives it, each bad byte U+FFFD: a byte no sequence starts with (0xFF), and an
