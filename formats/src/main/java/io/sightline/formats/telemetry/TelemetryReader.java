@@ -313,13 +313,10 @@ public final class TelemetryReader {
         if (audit.isPresent()) {
             return List.of(decode(K8S_AUDIT, file, number, source -> K8sAuditMapper.map(audit.get(), source)));
         }
-        JsonNode value;
-        try {
-            // From the bytes, which Jackson reads faster than the characters (a tenth of the
-            // Kubernetes audit lines' cost).
-            value = LINE_JSON.readTree(utf8.bytes(), utf8.from(), utf8.length());
-        } catch (IOException e) {
-            // Broken JSON, worded as the characters' reader words it, or malformed UTF-8.
+        JsonNode value = startsAsUtf8(utf8) ? treeOfBytes(utf8) : null;
+        if (value == null) {
+            // Broken JSON, worded as the characters' reader words it, malformed UTF-8, or a line
+            // Jackson would take for another encoding.
             String line = text != null ? text : utf8.text();
             try {
                 value = LINE_JSON.readTree(line);
@@ -333,6 +330,38 @@ public final class TelemetryReader {
             decoded.add(decode(file, record));
         }
         return decoded;
+    }
+
+    /**
+     * The line read from its bytes, which Jackson reads faster than characters (a tenth of the
+     * Kubernetes audit lines' cost); null when they are not JSON or not UTF-8.
+     */
+    private static JsonNode treeOfBytes(LineBytes utf8) {
+        try {
+            return LINE_JSON.readTree(utf8.bytes(), utf8.from(), utf8.length());
+        } catch (IOException notJson) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether the line opens as nothing Jackson's byte reader would take for a byte order mark or
+     * for UTF-16 or UTF-32 (a zero byte among the first four): it looks for those afresh at the
+     * start of each line it reads, where a file's lines are UTF-8 and a mark is no whitespace.
+     */
+    private static boolean startsAsUtf8(LineBytes utf8) {
+        byte[] bytes = utf8.bytes();
+        int from = utf8.from();
+        int head = Math.min(4, utf8.length());
+        for (int i = from; i < from + head; i++) {
+            if (bytes[i] == 0 || bytes[i] == (byte) 0xFE || bytes[i] == (byte) 0xFF) {
+                return false;
+            }
+        }
+        return !(head >= 3
+                && bytes[from] == (byte) 0xEF
+                && bytes[from + 1] == (byte) 0xBB
+                && bytes[from + 2] == (byte) 0xBF);
     }
 
     private static Decoded decode(String file, Located located) {

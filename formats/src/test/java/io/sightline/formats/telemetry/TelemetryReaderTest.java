@@ -200,6 +200,28 @@ class TelemetryReaderTest {
     }
 
     @Test
+    void aLineInAnotherEncodingOrOpeningWithAByteOrderMarkPastTheFirstIsNotJson() throws IOException {
+        // A file's lines are UTF-8, and only its first may open with a byte order mark.
+        byte[] utf16 = auditEvent.getBytes(StandardCharsets.UTF_16LE);
+        byte[] marked = ("\uFEFF" + auditEvent).getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
+        content.writeBytes((auditEvent + "\n").getBytes(StandardCharsets.UTF_8));
+        content.writeBytes(utf16);
+        content.writeBytes("\n".getBytes(StandardCharsets.UTF_8));
+        content.writeBytes(marked);
+        content.writeBytes(("\n" + auditEvent + "\n").getBytes(StandardCharsets.UTF_8));
+        Path path = folder.resolve("audit.jsonl");
+        Files.write(path, content.toByteArray());
+
+        TelemetryFiles.Read read = TelemetryFiles.read(path, "telemetry/audit.jsonl");
+
+        assertThat(read.events()).extracting(event -> event.source().line()).containsExactly(1, 4);
+        assertThat(read.summary().skipped())
+                .extracting(SkippedRecord::line, skipped -> skipped.reason().startsWith("not valid JSON"))
+                .containsExactly(tuple(2, true), tuple(3, true));
+    }
+
+    @Test
     void malformedUtf8InsideARecordBecomesTheReplacementCharacterAndTheRecordIsRead() throws IOException {
         // The lines are decoded from their bytes, but malformed UTF-8 must read as a read of the
         // characters gives it, each bad byte U+FFFD: a byte no sequence starts with (0xFF), and an
@@ -314,16 +336,22 @@ class TelemetryReaderTest {
     void aProcessDescribedAgainIsTheSameOneAndADescriptionThatChangedIsBuiltAnew() throws IOException {
         ObjectNode changed = (ObjectNode) JSON.readTree(tetragonExec);
         ((ObjectNode) changed.path("process_exec").path("process")).put("arguments", "--changed");
+        // A field the process is not built from: the same process, though not the same bytes.
+        ObjectNode recounted = (ObjectNode) JSON.readTree(tetragonExec);
+        ((ObjectNode) recounted.path("process_exec").path("process")).put("refcnt", 7);
+        String changedLine = JSON.writeValueAsString(changed);
 
-        TelemetryFiles.Read read =
-                read(tetragonExec + "\n" + tetragonExec + "\n" + JSON.writeValueAsString(changed) + "\n");
+        TelemetryFiles.Read read = read(String.join(
+                "\n", tetragonExec, tetragonExec, JSON.writeValueAsString(recounted), changedLine, changedLine));
 
         ProcessRef first = read.at(1, ProcessExec.class).process();
         assertThat(read.at(2, ProcessExec.class).process()).isSameAs(first);
-        ProcessRef third = read.at(3, ProcessExec.class).process();
-        assertThat(third.arguments()).isEqualTo("--changed");
-        assertThat(third.execId()).isEqualTo(first.execId());
-        assertThat(third.startTime()).isEqualTo(first.startTime());
+        assertThat(read.at(3, ProcessExec.class).process()).isSameAs(first);
+        ProcessRef changedOne = read.at(4, ProcessExec.class).process();
+        assertThat(changedOne.arguments()).isEqualTo("--changed");
+        assertThat(changedOne.execId()).isEqualTo(first.execId());
+        assertThat(changedOne.startTime()).isEqualTo(first.startTime());
+        assertThat(read.at(5, ProcessExec.class).process()).isSameAs(changedOne);
     }
 
     @Test
