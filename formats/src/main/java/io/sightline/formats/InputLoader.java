@@ -304,16 +304,30 @@ public final class InputLoader {
         }
     }
 
-    /** A NUL byte in the first 8 KiB: no JSON text has one. */
+    /**
+     * NUL bytes, which no JSON text has, on the first line or on three or more lines of the first
+     * 8 KiB: a compressed file, an archive or an executable has them in its header, UTF-16 text
+     * on every line. A line or two further on that the disk corrupted with NULs cost only
+     * themselves, read line by line.
+     */
     private static boolean isBinary(Path path) {
         try (InputStream in = Files.newInputStream(path)) {
             byte[] head = in.readNBytes(8192);
+            int line = 1;
+            int linesWithNul = 0;
+            int lastLineWithNul = 0;
             for (byte b : head) {
-                if (b == 0) {
-                    return true;
+                if (b == '\n') {
+                    line++;
+                } else if (b == 0 && line != lastLineWithNul) {
+                    if (line == 1) {
+                        return true;
+                    }
+                    lastLineWithNul = line;
+                    linesWithNul++;
                 }
             }
-            return false;
+            return linesWithNul >= 3;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path, e);
         }

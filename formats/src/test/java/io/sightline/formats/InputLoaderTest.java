@@ -82,6 +82,31 @@ class InputLoaderTest {
     }
 
     @Test
+    void aNulByteOnOneLineCostsThatLineAloneAndACompressedFileIsBinary() throws IOException {
+        List<String> lines =
+                Files.readAllLines(SCENARIO.resolve("telemetry/tetragon.jsonl")).subList(0, 3);
+        String text = lines.get(0) + "\n" + lines.get(1).replace("\"arguments\":", "\u0000\"arguments\":") + "\n"
+                + lines.get(2) + "\n";
+        Path telemetry = Files.writeString(folder.resolve("tetragon.jsonl"), text);
+        Path compressed = folder.resolve("tetragon.jsonl.gz");
+        try (var gzip = new java.util.zip.GZIPOutputStream(Files.newOutputStream(compressed))) {
+            gzip.write(String.join("\n", lines).repeat(20).getBytes(StandardCharsets.UTF_8));
+        }
+
+        InputLoader loader = new InputLoader(folder);
+        loader.addDocuments(List.of(telemetry, compressed));
+        List<RuntimeEvent> events = new ArrayList<>();
+        loader.streamTelemetry(events::add);
+
+        assertThat(events).extracting(e -> e.source().line()).containsExactly(1, 3);
+        assertThat(loader.skipped())
+                .extracting(SkippedRecord::file, SkippedRecord::line)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("tetragon.jsonl", 2),
+                        org.assertj.core.groups.Tuple.tuple("tetragon.jsonl.gz", 0));
+    }
+
+    @Test
     void theSameFileNamedTwiceIsReadOnce() {
         Path tetragon = SCENARIO.resolve("telemetry/tetragon.jsonl");
         Path sameAgain = SCENARIO.resolve("telemetry/../telemetry/tetragon.jsonl");
