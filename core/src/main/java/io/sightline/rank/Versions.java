@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Orders package versions well enough to pick fixes: numeric runs compare as numbers, other runs
@@ -16,6 +17,12 @@ import java.util.Optional;
 public final class Versions {
 
     public static final Comparator<String> ORDER = Versions::compare;
+
+    /** Between the candidates of a fixed-version list: {@code 2.15.0, 2.12.2}, {@code 1.2 | 1.3}, {@code 1.2 or 1.3}. */
+    private static final Pattern CANDIDATES = Pattern.compile("[,|]| or ");
+
+    /** Between the runs of a version: punctuation, and where digits meet letters. */
+    private static final Pattern RUNS = Pattern.compile("[^A-Za-z0-9]+|(?<=\\d)(?=\\D)|(?<=\\D)(?=\\d)");
 
     private Versions() {}
 
@@ -37,7 +44,7 @@ public final class Versions {
      * stays on the nearest line; else the highest candidate.
      */
     public static Optional<String> nearestFix(String installed, String fixedVersions) {
-        List<String> candidates = Arrays.stream(fixedVersions.split("[,|]| or "))
+        List<String> candidates = Arrays.stream(CANDIDATES.split(fixedVersions))
                 .map(String::trim)
                 .map(v -> v.startsWith(">=") ? v.substring(2).trim() : v)
                 .filter(v -> !v.isEmpty())
@@ -57,7 +64,7 @@ public final class Versions {
                 && (version.charAt(0) == 'v' || version.charAt(0) == 'V')
                 && Character.isDigit(version.charAt(1));
         String plain = goPrefix ? version.substring(1) : version;
-        return plain.split("[^A-Za-z0-9]+|(?<=\\d)(?=\\D)|(?<=\\D)(?=\\d)");
+        return RUNS.split(plain);
     }
 
     private static int comparePart(String a, String b) {
