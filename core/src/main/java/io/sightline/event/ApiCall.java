@@ -46,4 +46,24 @@ public record ApiCall(
         requireNonNull(name, "name is null");
         requireNonNull(fromPod, "fromPod is null");
     }
+
+    @Override
+    public ApiCall withSource(SourceRecord other) {
+        return new ApiCall(
+                other,
+                time,
+                auditId,
+                stage,
+                user,
+                sourceIps,
+                userAgent,
+                verb,
+                requestUri,
+                resource,
+                subresource,
+                namespace,
+                name,
+                status,
+                fromPod);
+    }
 }

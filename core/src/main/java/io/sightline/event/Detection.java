@@ -43,4 +43,10 @@ public record Detection(
         requireNonNull(container, "container is null");
         remotes = List.copyOf(remotes);
     }
+
+    @Override
+    public Detection withSource(SourceRecord other) {
+        return new Detection(
+                other, time, sensor, rule, severity, techniques, summary, host, process, parentPid, container, remotes);
+    }
 }

@@ -23,4 +23,9 @@ public record FileAccess(
         requireNonNull(path, "path is null");
         requireNonNull(mode, "mode is null");
     }
+
+    @Override
+    public FileAccess withSource(SourceRecord other) {
+        return new FileAccess(other, time, process, parent, path, mode);
+    }
 }

@@ -33,4 +33,9 @@ public record NetworkFlow(
         requireNonNull(local, "local is null");
         requireNonNull(remote, "remote is null");
     }
+
+    @Override
+    public NetworkFlow withSource(SourceRecord other) {
+        return new NetworkFlow(other, time, process, parent, direction, local, remote);
+    }
 }

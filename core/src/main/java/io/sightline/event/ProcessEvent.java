@@ -8,4 +8,7 @@ public sealed interface ProcessEvent extends RuntimeEvent permits ProcessExec, P
     ProcessRef process();
 
     Optional<ProcessRef> parent();
+
+    @Override
+    ProcessEvent withSource(SourceRecord source);
 }

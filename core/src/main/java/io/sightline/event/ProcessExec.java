@@ -15,4 +15,9 @@ public record ProcessExec(SourceRecord source, Instant time, ProcessRef process,
         requireNonNull(process, "process is null");
         requireNonNull(parent, "parent is null");
     }
+
+    @Override
+    public ProcessExec withSource(SourceRecord other) {
+        return new ProcessExec(other, time, process, parent);
+    }
 }

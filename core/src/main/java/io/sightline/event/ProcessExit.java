@@ -15,4 +15,9 @@ public record ProcessExit(SourceRecord source, Instant time, ProcessRef process,
         requireNonNull(process, "process is null");
         requireNonNull(parent, "parent is null");
     }
+
+    @Override
+    public ProcessExit withSource(SourceRecord other) {
+        return new ProcessExit(other, time, process, parent);
+    }
 }

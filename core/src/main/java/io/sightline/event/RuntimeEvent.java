@@ -8,4 +8,7 @@ public sealed interface RuntimeEvent permits ProcessEvent, ApiCall, Detection {
     SourceRecord source();
 
     Instant time();
+
+    /** The same event from another record: the one a server's log gave it once stored. */
+    RuntimeEvent withSource(SourceRecord source);
 }

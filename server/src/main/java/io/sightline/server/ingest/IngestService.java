@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.asset.Inventory;
+import io.sightline.event.RuntimeEvent;
 import io.sightline.event.SkippedRecord;
 import io.sightline.event.SourceRecord;
 import io.sightline.formats.DocumentParser;
@@ -102,16 +103,20 @@ public final class IngestService {
                     List.of());
         }
         List<LogEntry.Pending> pending = new ArrayList<>();
+        List<List<RuntimeEvent>> events = new ArrayList<>();
         List<IngestResult.Skip> skipped = new ArrayList<>();
         for (TelemetryReader.RawRecord record : records) {
-            check(sensor, record)
-                    .ifPresentOrElse(
-                            reason -> skipped.add(new IngestResult.Skip(record.line(), reason)),
-                            () -> pending.add(new LogEntry.Pending(
-                                    sensor.stream(),
-                                    LogEntry.Kind.TELEMETRY,
-                                    sensor.stream(),
-                                    record.node().toString())));
+            switch (map(sensor, record)) {
+                case Checked.Refused refused -> skipped.add(new IngestResult.Skip(record.line(), refused.reason()));
+                case Checked.Mapped mapped -> {
+                    pending.add(new LogEntry.Pending(
+                            sensor.stream(),
+                            LogEntry.Kind.TELEMETRY,
+                            sensor.stream(),
+                            record.node().toString()));
+                    events.add(mapped.events());
+                }
+            }
         }
         skipped.forEach(skip -> LOG.warn(
                 "Skipped ingest record stream={} index={} reason={}", sensor.stream(), skip.index(), skip.reason()));
@@ -129,7 +134,7 @@ public final class IngestService {
                 placed.getLast().streamSeq(),
                 sensor.format(),
                 skipped);
-        List<LogEntry> placed = engine.submit(pending, receipts.companion(answer));
+        List<LogEntry> placed = engine.submitMapped(pending, events, receipts.companion(answer));
         count(acceptedByStream, sensor.stream(), placed.size());
         return answer.apply(placed);
     }
@@ -330,21 +335,32 @@ public final class IngestService {
         IngestResult take(Receipts receipts) throws IngestException, EngineLoop.QueueFullException;
     }
 
-    static Optional<String> check(Sensor sensor, TelemetryReader.RawRecord record) {
+    /**
+     * The record's events, mapped as the engine would map it from the log (their source a
+     * placeholder until it is logged), or why the record is refused.
+     */
+    static Checked map(Sensor sensor, TelemetryReader.RawRecord record) {
         if (!record.problem().isEmpty()) {
-            return Optional.of(record.problem());
+            return new Checked.Refused(record.problem());
         }
         Optional<String> format = TelemetryReader.formatOf(record.node());
         if (format.isEmpty() || !format.get().equals(sensor.format())) {
-            return Optional.of("expected " + sensor.expected() + ", got "
+            return new Checked.Refused("expected " + sensor.expected() + ", got "
                     + format.map(f -> "a " + f + " record").orElse("a record of no known format"));
         }
         try {
-            TelemetryReader.mapRecord(record.node(), CHECK);
-            return Optional.empty();
+            return new Checked.Mapped(TelemetryReader.mapRecord(record.node(), CHECK));
         } catch (RecordException e) {
-            return Optional.of(e.getMessage());
+            return new Checked.Refused(e.getMessage());
         }
+    }
+
+    /** What {@link #map} made of a record. */
+    sealed interface Checked {
+
+        record Refused(String reason) implements Checked {}
+
+        record Mapped(List<RuntimeEvent> events) implements Checked {}
     }
 
     private static LogEntry.Kind toLogKind(DocumentParser.Kind kind) {

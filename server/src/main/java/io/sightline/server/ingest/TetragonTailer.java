@@ -2,6 +2,7 @@ package io.sightline.server.ingest;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sightline.event.RuntimeEvent;
 import io.sightline.formats.telemetry.TelemetryReader;
 import io.sightline.server.live.EngineLoop;
 import io.sightline.store.LogEntry;
@@ -365,20 +366,22 @@ public final class TetragonTailer implements AutoCloseable {
 
     private boolean commit(Source source, List<Line> lines) throws IOException {
         List<LogEntry.Pending> pending = new ArrayList<>();
+        List<List<RuntimeEvent>> events = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Line line : lines) {
             Optional<String> problem = line.problem();
             if (problem.isEmpty()) {
                 for (TelemetryReader.RawRecord record : TelemetryReader.splitRecords(line.text())) {
-                    Optional<String> rejected = IngestService.check(SENSOR, record);
-                    if (rejected.isPresent()) {
-                        problem = rejected;
-                    } else {
-                        pending.add(new LogEntry.Pending(
-                                SENSOR.stream(),
-                                LogEntry.Kind.TELEMETRY,
-                                SENSOR.stream(),
-                                record.node().toString()));
+                    switch (IngestService.map(SENSOR, record)) {
+                        case IngestService.Checked.Refused refused -> problem = Optional.of(refused.reason());
+                        case IngestService.Checked.Mapped mapped -> {
+                            pending.add(new LogEntry.Pending(
+                                    SENSOR.stream(),
+                                    LogEntry.Kind.TELEMETRY,
+                                    SENSOR.stream(),
+                                    record.node().toString()));
+                            events.add(mapped.events());
+                        }
                     }
                 }
             }
@@ -387,7 +390,7 @@ public final class TetragonTailer implements AutoCloseable {
         Line last = lines.getLast();
         TailPosition position = new TailPosition(key, source.fileKey, source.head(), last.end(), last.number());
         try {
-            engine.submit(pending, TailPositions.save(position));
+            engine.submitMapped(pending, events, TailPositions.save(position));
         } catch (EngineLoop.QueueFullException e) {
             LOG.debug("Engine behind; tailing waits file={} offset={}", source.name, source.offset);
             return false;

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.sightline.engine.EngineConfig;
 import io.sightline.engine.rarity.PatternHistory;
+import io.sightline.event.RuntimeEvent;
+import io.sightline.event.SourceRecord;
 import io.sightline.store.IngestLog;
 import io.sightline.store.LogEntry;
 import io.sightline.store.PatternHistoryStore;
@@ -58,7 +60,7 @@ public final class EngineLoop implements AutoCloseable {
     private final Workspace workspace;
     private final int capacity;
     private final Semaphore permits;
-    private final LinkedBlockingQueue<LogEntry> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
     private final StoryboardChanges changes = new StoryboardChanges();
     private final List<Consumer<List<StoryboardChange>>> listeners = new CopyOnWriteArrayList<>();
     private final Object appendLock = new Object();
@@ -127,6 +129,34 @@ public final class EngineLoop implements AutoCloseable {
      */
     public List<LogEntry> submit(List<LogEntry.Pending> pending, IngestLog.Companion companion)
             throws QueueFullException {
+        return submit(pending, null, companion);
+    }
+
+    /**
+     * Writes the telemetry records and {@code companion} to the log in one transaction and
+     * queues them for the engine with the events each maps to, mapped as they arrived (their
+     * source a placeholder; each gets its record in the log as it is queued), so that the engine
+     * thread does not read them again.
+     *
+     * @param events per record, in the order of {@code pending}
+     * @return the entries as placed in the log
+     * @throws QueueFullException when the engine is behind by more than the capacity allows;
+     *     nothing was written
+     */
+    public List<LogEntry> submitMapped(
+            List<LogEntry.Pending> pending, List<List<RuntimeEvent>> events, IngestLog.Companion companion)
+            throws QueueFullException {
+        requireNonNull(events, "events is null");
+        if (events.size() != pending.size()) {
+            throw new IllegalArgumentException(
+                    "expected the events of each of " + pending.size() + " records, got " + events.size());
+        }
+        return submit(pending, events, companion);
+    }
+
+    private List<LogEntry> submit(
+            List<LogEntry.Pending> pending, List<List<RuntimeEvent>> events, IngestLog.Companion companion)
+            throws QueueFullException {
         requireNonNull(pending, "pending is null");
         requireNonNull(companion, "companion is null");
         if (pending.isEmpty()) {
@@ -147,7 +177,10 @@ public final class EngineLoop implements AutoCloseable {
         try {
             synchronized (appendLock) {
                 List<LogEntry> placed = log.append(pending, companion);
-                queue.addAll(placed);
+                for (int i = 0; i < placed.size(); i++) {
+                    LogEntry entry = placed.get(i);
+                    queue.add(new Queued(entry, events == null ? null : logged(entry, events.get(i))));
+                }
                 return placed;
             }
         } catch (RuntimeException e) {
@@ -155,6 +188,19 @@ public final class EngineLoop implements AutoCloseable {
             throw e;
         }
     }
+
+    /** The events as the record they came from in the log names them. */
+    private static List<RuntimeEvent> logged(LogEntry entry, List<RuntimeEvent> events) {
+        SourceRecord source = Workspace.sourceOf(entry);
+        List<RuntimeEvent> logged = new ArrayList<>(events.size());
+        for (RuntimeEvent event : events) {
+            logged.add(event.withSource(source));
+        }
+        return logged;
+    }
+
+    /** An entry the log holds, and its events when they were mapped as it arrived, else null. */
+    private record Queued(LogEntry entry, List<RuntimeEvent> events) {}
 
     public View view() {
         return view;
@@ -248,11 +294,11 @@ public final class EngineLoop implements AutoCloseable {
     private void run() {
         try {
             replayLog();
-            List<LogEntry> batch = new ArrayList<>(BATCH);
+            List<Queued> batch = new ArrayList<>(BATCH);
             boolean unpublished = false;
             long nextPublish = System.nanoTime();
             while (!stopped) {
-                LogEntry first = unpublished
+                Queued first = unpublished
                         ? queue.poll(Math.max(0, nextPublish - System.nanoTime()), TimeUnit.NANOSECONDS)
                         : queue.take();
                 if (first != null) {
@@ -279,11 +325,11 @@ public final class EngineLoop implements AutoCloseable {
         }
     }
 
-    private void apply(List<LogEntry> batch) throws InterruptedException {
+    private void apply(List<Queued> batch) throws InterruptedException {
         holdLock.lockInterruptibly();
         try {
             queue.drainTo(batch, BATCH - 1);
-            batch.forEach(workspace::apply);
+            batch.forEach(queued -> workspace.apply(queued.entry(), queued.events()));
         } finally {
             holdLock.unlock();
         }

@@ -11,6 +11,7 @@ import io.sightline.engine.StoryboardEngine;
 import io.sightline.engine.rarity.PatternHistory;
 import io.sightline.engine.rarity.RunCount;
 import io.sightline.engine.rules.BuiltInRules;
+import io.sightline.event.RuntimeEvent;
 import io.sightline.event.SkippedRecord;
 import io.sightline.event.SourceRecord;
 import io.sightline.finding.ScanReport;
@@ -91,10 +92,21 @@ final class Workspace {
     }
 
     void apply(LogEntry entry) {
+        apply(entry, null);
+    }
+
+    /** {@code events}: the telemetry record's events, mapped as it arrived; null to map them from the log's entry. */
+    void apply(LogEntry entry, List<RuntimeEvent> events) {
         requireNonNull(entry, "entry is null");
         try {
             switch (entry.kind()) {
-                case TELEMETRY -> applyRecord(entry);
+                case TELEMETRY -> {
+                    if (events == null) {
+                        applyRecord(entry);
+                    } else {
+                        accept(events);
+                    }
+                }
                 case INVENTORY, SCAN -> applyDocument(entry);
             }
         } catch (RecordException | JsonProcessingException e) {
@@ -196,12 +208,20 @@ final class Workspace {
 
     private void applyRecord(LogEntry entry) throws RecordException, JsonProcessingException {
         JsonNode record = JSON.readTree(entry.body());
-        SourceRecord source = new SourceRecord(entry.stream(), Math.toIntExact(entry.streamSeq()));
-        TelemetryReader.mapRecord(record, source).forEach(event -> {
+        accept(TelemetryReader.mapRecord(record, sourceOf(entry)));
+    }
+
+    private void accept(List<RuntimeEvent> events) {
+        events.forEach(event -> {
             engine.accept(event);
             loaded.accept(event);
         });
         telemetrySeen = true;
+    }
+
+    /** The record a telemetry entry's events name: its stream, and its number in the stream. */
+    static SourceRecord sourceOf(LogEntry entry) {
+        return new SourceRecord(entry.stream(), Math.toIntExact(entry.streamSeq()));
     }
 
     private void applyDocument(LogEntry entry) throws RecordException, JsonProcessingException {
