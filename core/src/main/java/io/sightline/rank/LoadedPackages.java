@@ -133,6 +133,8 @@ public final class LoadedPackages {
     private final Map<String, Watch> byDigest = new HashMap<>();
     private final Map<ImageCatalogue.Entry, Watch> byEntry = new IdentityHashMap<>();
     private final Map<String, Optional<Watch>> resolved = new HashMap<>();
+    /** Evidence found so far, each package path counted once. */
+    private long evidenceFound;
 
     private LoadedPackages(Inventory inventory) {
         this.inventory = inventory;
@@ -178,12 +180,24 @@ public final class LoadedPackages {
                 if (process instanceof FileAccess access && access.mode() == FileAccess.Mode.READ) {
                     watchOf(access.process())
                             .ifPresent(watch ->
-                                    watch.observe(access.path(), Kind.OPENED, access.process(), event.source()));
+                                    observe(watch, access.path(), Kind.OPENED, access.process(), event.source()));
                 }
             }
             case ApiCall _ -> {}
             case Detection _ -> {}
         }
+    }
+
+    /**
+     * How much evidence was found so far: it changes when, and only when, what {@link #evidence}
+     * gives changes, so that a ranking made with these packages can be kept until it does.
+     */
+    public long evidenceFound() {
+        return evidenceFound;
+    }
+
+    private void observe(Watch watch, String rawPath, Kind kind, ProcessRef process, SourceRecord source) {
+        evidenceFound += watch.observe(rawPath, kind, process, source);
     }
 
     /** The evidence for any of {@code pkg}'s paths in a container of {@code entry}'s image. */
@@ -210,9 +224,9 @@ public final class LoadedPackages {
             return;
         }
         Watch watch = found.get();
-        watch.observe(process.executable(), Kind.EXECUTED, process, source);
+        observe(watch, process.executable(), Kind.EXECUTED, process, source);
         for (String path : programArguments(process)) {
-            watch.observe(path, Kind.RUN_BY_ARGUMENT, process, source);
+            observe(watch, path, Kind.RUN_BY_ARGUMENT, process, source);
         }
     }
 
@@ -391,18 +405,20 @@ public final class LoadedPackages {
             return found.size() == packagePaths.size();
         }
 
-        void observe(String rawPath, Kind kind, ProcessRef process, SourceRecord source) {
+        /** Notes what {@code rawPath} proves loaded; how many package paths that found first. */
+        int observe(String rawPath, Kind kind, ProcessRef process, SourceRecord source) {
             if (!rawPath.startsWith("/")) {
-                return;
+                return 0;
             }
             String observed = normalise(rawPath);
             List<String> proven = targets.get(observed);
             if (proven == null) {
-                return;
+                return 0;
             }
             String container = process.container().map(c -> c.id().shortId()).orElse("");
+            int first = 0;
             for (String packagePath : proven) {
-                found.putIfAbsent(
+                Evidence earlier = found.putIfAbsent(
                         packagePath,
                         new Evidence(
                                 packagePath,
@@ -412,7 +428,9 @@ public final class LoadedPackages {
                                 process.arguments(),
                                 container,
                                 source));
+                first += earlier == null ? 1 : 0;
             }
+            return first;
         }
     }
 }

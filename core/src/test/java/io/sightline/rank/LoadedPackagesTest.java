@@ -139,6 +139,24 @@ class LoadedPackagesTest {
     }
 
     @Test
+    void theEvidenceCountMovesOnlyWhenAPackagePathIsFirstProven() {
+        Finding httpd = finding("CVE-2021-42013", "httpd", "2.4.51", Severity.CRITICAL, "/usr/local/apache2/bin/httpd");
+        LoadedPackages loaded = watching(List.of(httpd, libssl));
+        ProcessRef server = process('a', 7, "/usr/local/apache2/bin/httpd", "-DFOREGROUND");
+        assertThat(loaded.evidenceFound()).isZero();
+
+        loaded.accept(new ProcessExec(new SourceRecord(FILE, 3), T0, server, Optional.empty()));
+        assertThat(loaded.evidenceFound()).isEqualTo(1);
+
+        loaded.accept(new ProcessExec(new SourceRecord(FILE, 9), T0, server, Optional.empty()));
+        loaded.accept(read(10, server, "/etc/hosts"));
+        assertThat(loaded.evidenceFound()).isEqualTo(1);
+
+        loaded.accept(read(11, server, "/usr/lib/x86_64-linux-gnu/libssl.so.1.1"));
+        assertThat(loaded.evidenceFound()).isEqualTo(2);
+    }
+
+    @Test
     void packageDatabasesWritesAndRelativePathsAreNoEvidence() {
         LoadedPackages loaded = watching(List.of(libssl, log4shell));
         ProcessRef apt = process('a', 90, "/usr/bin/apt-get", "update -qq");

@@ -21,6 +21,7 @@ import io.sightline.formats.telemetry.TelemetryReader;
 import io.sightline.rank.ImageCatalogue;
 import io.sightline.rank.ImageRanker;
 import io.sightline.rank.LoadedPackages;
+import io.sightline.rank.RankedImage;
 import io.sightline.store.IngestLog;
 import io.sightline.store.LogEntry;
 import io.sightline.storyboard.Storyboard;
@@ -66,6 +67,7 @@ final class Workspace {
     private long skipped;
     private final PatternHistory history;
     private long mergedThrough;
+    private Ranking lastRanking;
 
     Workspace(IngestLog log, Set<String> knownExploited, EngineConfig config) {
         this(log, knownExploited, config, PatternHistory.EMPTY, 0);
@@ -151,11 +153,50 @@ final class Workspace {
                 engine.eventsSeen(),
                 skipped,
                 storyboards,
-                new ImageRanker(catalogue, java.util.Map.of(), loaded).rank(storyboards),
+                ranking(storyboards),
                 assets,
                 reports,
                 catalogue);
     }
+
+    /**
+     * The images ranked with these storyboards; the last ranking again when it was made with the
+     * same catalogue, the same packages seen loaded and the same storyboards (the engine gives
+     * back the same instance of a storyboard whose trail did not change). A publish comes every
+     * 20 ms while records arrive, and most change no storyboard.
+     */
+    private List<RankedImage> ranking(List<Storyboard> storyboards) {
+        Ranking last = lastRanking;
+        if (last != null
+                && last.catalogue() == catalogue
+                && last.loaded() == loaded
+                && last.evidenceFound() == loaded.evidenceFound()
+                && sameInstances(last.storyboards(), storyboards)) {
+            return last.ranked();
+        }
+        List<RankedImage> ranked = new ImageRanker(catalogue, java.util.Map.of(), loaded).rank(storyboards);
+        lastRanking = new Ranking(catalogue, loaded, loaded.evidenceFound(), storyboards, ranked);
+        return ranked;
+    }
+
+    private static boolean sameInstances(List<Storyboard> a, List<Storyboard> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private record Ranking(
+            ImageCatalogue catalogue,
+            LoadedPackages loaded,
+            long evidenceFound,
+            List<Storyboard> storyboards,
+            List<RankedImage> ranked) {}
 
     long appliedSeq() {
         return appliedSeq;
