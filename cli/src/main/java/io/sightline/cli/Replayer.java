@@ -40,8 +40,10 @@ import java.util.stream.Stream;
  * Sends a scenario folder to a running server as its sensors would: inventory and scanner reports
  * first, then every telemetry record in event-time order, paced at {@code speed} times real time
  * ({@code 0}: as fast as the server takes them). Detections (Falco, GuardDuty) are delivered
- * {@link InputLoader#DETECTION_HOLD} after their event time, as they reach a SIEM. Records due together are sent together, in
- * batches per sensor. A 429 is waited out for its Retry-After and the batch sent again.
+ * {@link InputLoader#DETECTION_HOLD} after their event time, as they reach a SIEM. The records due
+ * together, at most a batch and {@link #WINDOW} of event time, go in one request per sensor, as
+ * sensors that flush their own buffers send them. A 429 is waited out for its Retry-After and
+ * the batch sent again.
  */
 final class Replayer {
 
@@ -49,6 +51,8 @@ final class Replayer {
     private static final SourceRecord PROBE = new SourceRecord("replay", 1);
     private static final int MAX_RETRIES = 600;
     private static final Set<String> DETECTION_FORMATS = Set.of("falco", "guardduty");
+    /** The most event time one window of records spans; well inside the engine's lateness. */
+    static final Duration WINDOW = Duration.ofSeconds(5);
 
     private final URI server;
     private final String token;
@@ -143,28 +147,61 @@ final class Replayer {
         int skipped = 0;
         int next = 0;
         while (next < records.size()) {
-            Timed head = records.get(next);
-            waitUntilDue(head, firstEvent, wallStart);
-            int end = next + 1;
-            while (end < records.size()
-                    && end - next < batchSize
-                    && records.get(end).sensor().equals(head.sensor())
-                    && isDue(records.get(end), firstEvent, wallStart)) {
-                end++;
+            waitUntilDue(records.get(next), firstEvent, wallStart);
+            int end = windowEnd(records, next, firstEvent, wallStart);
+            for (List<Timed> batch : bySensor(records.subList(next, end))) {
+                skipped += sendBatch(batch, evidence);
             }
-            StringBuilder body = new StringBuilder();
-            records.subList(next, end).forEach(r -> body.append(r.node()).append('\n'));
-            String range =
-                    records.get(next).source() + "-" + records.get(end - 1).source();
-            JsonNode answer =
-                    send("/api/v1/ingest/" + head.sensor(), body.toString(), idempotencyKey(range, body.toString()));
-            skipped += answer.path("skipped").size()
-                    + answer.path("error").path("skipped").size();
-            noteEvidence(records.subList(next, end), answer, evidence);
-            recordsAcknowledged += end - next;
             next = end;
         }
         return skipped;
+    }
+
+    /**
+     * Where the window that starts at {@code from} ends: the records due now, at most a batch,
+     * within {@link #WINDOW} of event time of the first. The sensors' streams interleave record by
+     * record; sent in this order one request would carry a few records.
+     */
+    private int windowEnd(List<Timed> records, int from, Instant firstEvent, long wallStart) {
+        Instant limit = deliveredAt(records.get(from)).plus(WINDOW);
+        int end = from + 1;
+        while (end < records.size()
+                && end - from < batchSize
+                && !deliveredAt(records.get(end)).isAfter(limit)
+                && isDue(records.get(end), firstEvent, wallStart)) {
+            end++;
+        }
+        return end;
+    }
+
+    /**
+     * A window's records in one batch per sensor, each in event-time order; the sensors in the
+     * order they first appear, detections after the rest, as they arrive after the records they
+     * are about.
+     */
+    private static List<List<Timed>> bySensor(List<Timed> window) {
+        Map<String, List<Timed>> batches = new LinkedHashMap<>();
+        window.stream()
+                .filter(record -> !isDetection(record))
+                .forEach(record -> batches.computeIfAbsent(record.sensor(), s -> new ArrayList<>())
+                        .add(record));
+        window.stream()
+                .filter(Replayer::isDetection)
+                .forEach(record -> batches.computeIfAbsent(record.sensor(), s -> new ArrayList<>())
+                        .add(record));
+        return List.copyOf(batches.values());
+    }
+
+    private int sendBatch(List<Timed> batch, Map<String, String> evidence) throws IOException, InterruptedException {
+        StringBuilder body = new StringBuilder();
+        batch.forEach(r -> body.append(r.node()).append('\n'));
+        String range = batch.getFirst().source() + "-" + batch.getLast().source();
+        JsonNode answer = send(
+                "/api/v1/ingest/" + batch.getFirst().sensor(), body.toString(), idempotencyKey(range, body.toString()));
+        noteEvidence(batch, answer, evidence);
+        recordsAcknowledged += batch.size();
+        return answer.path("skipped").size()
+                + answer.path("error").path("skipped").size();
     }
 
     private static void noteEvidence(List<Timed> batch, JsonNode answer, Map<String, String> evidence) {

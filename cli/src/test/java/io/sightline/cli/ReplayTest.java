@@ -22,6 +22,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -208,19 +209,94 @@ class ReplayTest {
     }
 
     @Test
+    void recordsDueTogetherGoInOneRequestPerSensorWithDetectionsLast() throws Exception {
+        Path scenario = Path.of(System.getProperty("sightline.scenarios"), "log4shell-lateral", "telemetry");
+        List<String> tetragon = Files.readAllLines(scenario.resolve("tetragon.jsonl"));
+        List<String> audit = Files.readAllLines(scenario.resolve("k8s-audit.jsonl"));
+        List<String> falco = Files.readAllLines(scenario.resolve("falco.jsonl"));
+        Path folder = data.resolve("interleaved");
+        Files.createDirectories(folder);
+        // Event times in seconds after 09:00:00. The Falco alert at -28 s is delivered 30 s late,
+        // at +2 s, behind the records of the same second. The window from +0 s reaches +5 s.
+        Files.write(
+                folder.resolve("tetragon.jsonl"),
+                List.of(
+                        at(tetragon.get(0), 0, "time"),
+                        at(tetragon.get(1), 2, "time"),
+                        at(tetragon.get(2), 9, "time")));
+        Files.write(
+                folder.resolve("k8s-audit.jsonl"),
+                List.of(at(audit.get(0), 1, "stageTimestamp"), at(audit.get(1), 3, "stageTimestamp")));
+        Files.write(folder.resolve("falco.jsonl"), List.of(at(falco.get(0), -28, "time")));
+        List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
+        com.sun.net.httpserver.HttpServer recording =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        recording.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            requests.add(exchange.getRequestURI().getPath() + " " + body.lines().count());
+            byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        recording.start();
+        try {
+            String url = "http://127.0.0.1:" + recording.getAddress().getPort() + "/";
+            PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+            new Replayer(URI.create(url), "x", 0, 100, quiet).replay(folder);
+            List<String> wide = List.copyOf(requests);
+            requests.clear();
+            new Replayer(URI.create(url), "x", 0, 3, quiet).replay(folder);
+
+            assertThat(wide)
+                    .containsExactly(
+                            "/api/v1/ingest/tetragon 2",
+                            "/api/v1/ingest/k8s-audit 2",
+                            "/api/v1/ingest/falco 1",
+                            "/api/v1/ingest/tetragon 1");
+            assertThat(requests)
+                    .as("batches of three: +0 +1 +2, then the alert and +3, then +9")
+                    .containsExactly(
+                            "/api/v1/ingest/tetragon 2",
+                            "/api/v1/ingest/k8s-audit 1",
+                            "/api/v1/ingest/k8s-audit 1",
+                            "/api/v1/ingest/falco 1",
+                            "/api/v1/ingest/tetragon 1");
+        } finally {
+            recording.stop(0);
+        }
+    }
+
+    private static String at(String line, int secondsAfterNine, String field) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode record =
+                (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(line);
+        record.put(
+                field,
+                java.time.Instant.parse("2024-11-14T09:00:00Z")
+                        .plusSeconds(secondsAfterNine)
+                        .toString());
+        return record.toString();
+    }
+
+    @Test
     void aServerThatDiesMidRunIsOneErrorSayingWhatItAcknowledged() throws Exception {
         Path folder = Path.of(System.getProperty("sightline.scenarios"), "docker-host-miner");
         List<String> keys = java.util.Collections.synchronizedList(new ArrayList<>());
         int[] telemetryAnswered = {0};
+        int[] recordsAnswered = {0};
         com.sun.net.httpserver.HttpServer dying =
                 com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
         dying.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             keys.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
             boolean document = exchange.getRequestURI().getPath().matches("/api/v1/ingest/(scans|inventory)");
             if (!document && telemetryAnswered[0]++ >= 2) {
                 exchange.close();
                 return;
+            }
+            if (!document) {
+                recordsAnswered[0] += (int) body.lines().count();
             }
             byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, answer.length);
@@ -232,13 +308,16 @@ class ReplayTest {
             String url = "http://127.0.0.1:" + dying.getAddress().getPort() + "/";
             PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
 
-            org.assertj.core.api.Assertions.assertThatThrownBy(
-                            () -> new Replayer(URI.create(url), "x", 0, 100, quiet).replay(folder))
+            Throwable died = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> new Replayer(URI.create(url), "x", 0, 100, quiet).replay(folder));
+            assertThat(recordsAnswered[0]).isPositive();
+            assertThat(died)
                     .isInstanceOf(java.io.IOException.class)
                     .message()
                     .matches(java.util.regex.Pattern.quote("cannot reach " + url
                                     + ": the connection closed before an answer came; the server acknowledged ")
-                            + "\\d+ documents and 200 of \\d+ telemetry records before it failed; run the same"
+                            + "\\d+ documents and " + recordsAnswered[0]
+                            + " of \\d+ telemetry records before it failed; run the same"
                             + " replay again, with the same --batch and --speed 0, to send the rest \\(each request"
                             + " carries an Idempotency-Key made from its records, so nothing is logged twice; other"
                             + " batches make other keys\\)");
