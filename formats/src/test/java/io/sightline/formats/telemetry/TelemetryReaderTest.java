@@ -29,6 +29,35 @@ class TelemetryReaderTest {
     private final String tetragonExec = firstLine("tetragon/events.json");
 
     @Test
+    void aRequestBodyKeepsTheLineOfARecordAloneAndNumbersEveryRecord() throws IOException {
+        String spaced = "{\"output\": \"spaced\", \"rule\": \"r\", \"time\": \"2024-11-14T09:00:00Z\"}";
+        String pair = "[{\"a\": 1}, {\"b\": 2}]";
+        String body = falcoAlert + "\r\n\r\n" + spaced + "\r\n" + pair + "\n{\"cut\": \n" + auditEvent;
+
+        var records = TelemetryReader.splitRecords(body);
+
+        assertThat(records)
+                .extracting(
+                        TelemetryReader.RawRecord::line,
+                        TelemetryReader.RawRecord::json,
+                        record -> record.problem().isEmpty())
+                .containsExactly(
+                        tuple(1, falcoAlert, true),
+                        tuple(2, spaced, true),
+                        tuple(3, "{\"a\":1}", true),
+                        tuple(4, "{\"b\":2}", true),
+                        tuple(5, "", false),
+                        tuple(6, auditEvent, true));
+        assertThat(records.get(2).text())
+                .as("a line of two records keeps neither")
+                .isEmpty();
+        assertThat(TelemetryReader.splitRecords(" " + spaced + "\n"))
+                .singleElement()
+                .extracting(TelemetryReader.RawRecord::json)
+                .isEqualTo(spaced);
+    }
+
+    @Test
     void emptyFileHasNoRecords() throws IOException {
         ReadSummary summary = read("").summary();
 

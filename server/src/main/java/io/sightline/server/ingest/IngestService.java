@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * rejected by its mapper is skipped and named by its position, and the others are logged. A
  * document upload is taken or refused whole.
  *
- * <p>Records are checked here (mapped once, the result thrown away) so that the log only holds
- * records the engine can apply; the engine maps them again from the logged text.
+ * <p>Records are checked and mapped here, on the request's thread, so that the log only holds
+ * records the engine can apply; the engine takes the mapped events with the log entries, and maps
+ * the logged text again only when it replays the log.
  *
  * <p>A request may carry an idempotency key. The key is stored with the request's answer in the
  * transaction that logs its records, so a retry with the same key and body (after a timeout, say)
@@ -95,7 +96,7 @@ public final class IngestService {
 
     private IngestResult telemetryOnce(Sensor sensor, String body, Receipts receipts)
             throws IngestException, EngineLoop.QueueFullException {
-        List<TelemetryReader.RawRecord> records = TelemetryReader.splitRecords(body);
+        List<BodyRecords.Taken> records = BodyRecords.read(sensor, body);
         if (records.isEmpty()) {
             throw new IngestException(
                     "empty_body",
@@ -105,15 +106,12 @@ public final class IngestService {
         List<LogEntry.Pending> pending = new ArrayList<>();
         List<List<RuntimeEvent>> events = new ArrayList<>();
         List<IngestResult.Skip> skipped = new ArrayList<>();
-        for (TelemetryReader.RawRecord record : records) {
-            switch (map(sensor, record)) {
-                case Checked.Refused refused -> skipped.add(new IngestResult.Skip(record.line(), refused.reason()));
+        for (BodyRecords.Taken record : records) {
+            switch (record.checked()) {
+                case Checked.Refused refused -> skipped.add(new IngestResult.Skip(record.index(), refused.reason()));
                 case Checked.Mapped mapped -> {
                     pending.add(new LogEntry.Pending(
-                            sensor.stream(),
-                            LogEntry.Kind.TELEMETRY,
-                            sensor.stream(),
-                            record.node().toString()));
+                            sensor.stream(), LogEntry.Kind.TELEMETRY, sensor.stream(), record.json()));
                     events.add(mapped.events());
                 }
             }
@@ -345,14 +343,19 @@ public final class IngestService {
         }
         Optional<String> format = TelemetryReader.formatOf(record.node());
         if (format.isEmpty() || !format.get().equals(sensor.format())) {
-            return new Checked.Refused("expected " + sensor.expected() + ", got "
-                    + format.map(f -> "a " + f + " record").orElse("a record of no known format"));
+            return refusedAs(sensor, format);
         }
         try {
             return new Checked.Mapped(TelemetryReader.mapRecord(record.node(), CHECK));
         } catch (RecordException e) {
             return new Checked.Refused(e.getMessage());
         }
+    }
+
+    /** A record refused for being of another format than the sensor's, or of none known. */
+    static Checked.Refused refusedAs(Sensor sensor, Optional<String> format) {
+        return new Checked.Refused("expected " + sensor.expected() + ", got "
+                + format.map(f -> "a " + f + " record").orElse("a record of no known format"));
     }
 
     /** What {@link #map} made of a record. */

@@ -3,7 +3,6 @@ package io.sightline.server.ingest;
 import static java.util.Objects.requireNonNull;
 
 import io.sightline.event.RuntimeEvent;
-import io.sightline.formats.telemetry.TelemetryReader;
 import io.sightline.server.live.EngineLoop;
 import io.sightline.store.LogEntry;
 import io.sightline.store.TailPosition;
@@ -371,15 +370,12 @@ public final class TetragonTailer implements AutoCloseable {
         for (Line line : lines) {
             Optional<String> problem = line.problem();
             if (problem.isEmpty()) {
-                for (TelemetryReader.RawRecord record : TelemetryReader.splitRecords(line.text())) {
-                    switch (IngestService.map(SENSOR, record)) {
+                for (BodyRecords.Taken record : BodyRecords.read(SENSOR, line.text())) {
+                    switch (record.checked()) {
                         case IngestService.Checked.Refused refused -> problem = Optional.of(refused.reason());
                         case IngestService.Checked.Mapped mapped -> {
                             pending.add(new LogEntry.Pending(
-                                    SENSOR.stream(),
-                                    LogEntry.Kind.TELEMETRY,
-                                    SENSOR.stream(),
-                                    record.node().toString()));
+                                    SENSOR.stream(), LogEntry.Kind.TELEMETRY, SENSOR.stream(), record.json()));
                             events.add(mapped.events());
                         }
                     }
