@@ -229,6 +229,41 @@ class IngestTest {
         assertThat(server.getJson("/api/v1/status").path("log_seq").asLong()).isEqualTo(2);
     }
 
+    @Test
+    void aRecordSentInsideAListIsLoggedAsTheRecordAndAppliedAgainAfterARestart() throws Exception {
+        String audit = scenario.records(Sensor.K8S_AUDIT).getFirst().node().toString();
+        String alert = scenario.records(Sensor.FALCO).getFirst().node().toString();
+        String exec = scenario.records(Sensor.TETRAGON).getFirst().node().toString();
+        String eventList = "{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"metadata\":{},\"items\":[";
+
+        JsonNode one = server.postJson("/api/v1/ingest/k8s-audit", eventList + audit + "]}");
+        JsonNode withNull = server.postJson("/api/v1/ingest/k8s-audit", eventList + audit + ",null," + audit + "]}");
+        server.postJson("/api/v1/ingest/falco", "[" + alert + "]");
+        server.postJson("/api/v1/ingest/tetragon", "[" + exec + "]\n");
+        server.awaitIngested();
+        JsonNode before = server.getJson("/api/v1/status");
+        server.close();
+        server = TestServer.start(TestServer.storeUrl("sqlite", dir), 50);
+        server.awaitIngested();
+        JsonNode after = server.getJson("/api/v1/status");
+
+        assertThat(one.path("accepted").asInt()).isEqualTo(1);
+        assertThat(withNull.path("accepted").asInt())
+                .as("a null item costs only itself")
+                .isEqualTo(2);
+        assertThat(withNull.path("skipped")).singleElement().satisfies(skip -> {
+            assertThat(skip.path("index").asInt()).isEqualTo(2);
+            assertThat(skip.path("reason").asText())
+                    .isEqualTo("expected a Kubernetes audit Event (audit.k8s.io/v1), got a record of no known format");
+        });
+        assertThat(before.path("applied_seq").asLong()).isEqualTo(5);
+        assertThat(after.path("engine_skipped").asLong())
+                .as("every logged body is a record")
+                .isZero();
+        assertThat(after.path("events").asLong())
+                .isEqualTo(before.path("events").asLong());
+    }
+
     private static String ndjson(List<Scenario.Located> records) {
         StringBuilder body = new StringBuilder();
         records.forEach(r -> body.append(r.node()).append('\n'));

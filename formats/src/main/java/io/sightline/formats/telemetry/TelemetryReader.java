@@ -229,7 +229,7 @@ public final class TelemetryReader {
         try {
             JsonNode whole = LINE_JSON.readTree(body);
             List<Located> located = recordsOnLine(1, whole);
-            String alone = located.size() == 1 && body.indexOf('\n') < 0 ? body : "";
+            String alone = isAlone(located, whole) && body.indexOf('\n') < 0 ? body : "";
             for (int i = 0; i < located.size(); i++) {
                 records.add(new RawRecord(i + 1, located.get(i).node(), "", alone));
             }
@@ -243,8 +243,9 @@ public final class TelemetryReader {
                     continue;
                 }
                 try {
-                    List<Located> located = recordsOnLine(i + 1, LINE_JSON.readTree(lines.get(i)));
-                    String alone = located.size() == 1 ? lines.get(i) : "";
+                    JsonNode value = LINE_JSON.readTree(lines.get(i));
+                    List<Located> located = recordsOnLine(i + 1, value);
+                    String alone = isAlone(located, value) ? lines.get(i) : "";
                     for (Located record : located) {
                         records.add(new RawRecord(records.size() + 1, record.node(), "", alone));
                     }
@@ -255,6 +256,11 @@ public final class TelemetryReader {
             }
             return records;
         }
+    }
+
+    /** Whether the value read is the one record found in it, not an array or a list that holds it. */
+    private static boolean isAlone(List<Located> located, JsonNode value) {
+        return located.size() == 1 && located.getFirst().node() == value;
     }
 
     /**
@@ -623,8 +629,11 @@ public final class TelemetryReader {
                 || arrays.keySet().iterator().next().startsWith("process_")) {
             return List.of(new Located(line, root));
         }
+        // A list with one item that is not an object (a null, say) is still a list: that item is
+        // refused on its own. An array of nothing but scalars is a field of a record.
         List<Located> elements = arrays.values().iterator().next();
-        return elements.stream().allMatch(element -> element.node().isObject())
+        return elements.isEmpty()
+                        || elements.stream().anyMatch(element -> element.node().isObject())
                 ? elements
                 : List.of(new Located(line, root));
     }

@@ -55,6 +55,15 @@ class TelemetryReaderTest {
                 .singleElement()
                 .extracting(TelemetryReader.RawRecord::json)
                 .isEqualTo(spaced);
+        String compact = JSON.readTree(spaced).toString();
+        assertThat(TelemetryReader.splitRecords("[" + spaced + "]"))
+                .as("an array of one record is not the record")
+                .singleElement()
+                .extracting(TelemetryReader.RawRecord::json)
+                .isEqualTo(compact);
+        assertThat(TelemetryReader.splitRecords("{\"kind\":\"EventList\",\"items\":[" + spaced + "]}\n" + auditEvent))
+                .extracting(TelemetryReader.RawRecord::json)
+                .containsExactly(compact, auditEvent);
     }
 
     @Test
