@@ -200,8 +200,20 @@ final class Replayer {
                 "/api/v1/ingest/" + batch.getFirst().sensor(), body.toString(), idempotencyKey(range, body.toString()));
         noteEvidence(batch, answer, evidence);
         recordsAcknowledged += batch.size();
-        return answer.path("skipped").size()
-                + answer.path("error").path("skipped").size();
+        JsonNode skipped = answer.has("skipped")
+                ? answer.path("skipped")
+                : answer.path("error").path("skipped");
+        skipped.forEach(skip -> progress.println("replay: the server skipped "
+                + sourceAt(batch, skip.path("index").asInt()) + ": "
+                + skip.path("reason").asText()));
+        return skipped.size();
+    }
+
+    /** The file and line of the record at a 1-based position of a batch; the position when there is none. */
+    private static String sourceAt(List<Timed> batch, int index) {
+        return index >= 1 && index <= batch.size()
+                ? batch.get(index - 1).source().toString()
+                : "record " + index + " of a batch from " + batch.getFirst().source();
     }
 
     private static void noteEvidence(List<Timed> batch, JsonNode answer, Map<String, String> evidence) {

@@ -234,17 +234,25 @@ class ReplayTest {
         recording.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             requests.add(exchange.getRequestURI().getPath() + " " + body.lines().count());
-            byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
+            if (exchange.getRequestURI().getPath().endsWith("/tetragon")
+                    && body.lines().count() == 2) {
+                byte[] answer = "{\"skipped\":[{\"index\":2,\"reason\":\"tetragon: invalid value: pid\"}]}"
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, answer.length);
+                exchange.getResponseBody().write(answer);
+                exchange.close();
+                return;
+            }
+            answerAnEmptyObject(exchange);
         });
         recording.start();
         try {
             String url = "http://127.0.0.1:" + recording.getAddress().getPort() + "/";
             PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
 
-            new Replayer(URI.create(url), "x", 0, 100, quiet).replay(folder);
+            ByteArrayOutputStream progress = new ByteArrayOutputStream();
+            new Replayer(URI.create(url), "x", 0, 100, new PrintStream(progress, true, StandardCharsets.UTF_8))
+                    .replay(folder);
             List<String> wide = List.copyOf(requests);
             requests.clear();
             new Replayer(URI.create(url), "x", 0, 3, quiet).replay(folder);
@@ -255,6 +263,9 @@ class ReplayTest {
                             "/api/v1/ingest/k8s-audit 2",
                             "/api/v1/ingest/falco 1",
                             "/api/v1/ingest/tetragon 1");
+            assertThat(progress.toString(StandardCharsets.UTF_8).lines())
+                    .as("the second record of the first request, the one at +2 s")
+                    .containsExactly("replay: the server skipped tetragon.jsonl:2: tetragon: invalid value: pid");
             assertThat(requests)
                     .as("batches of three: +0 +1 +2, then the alert and +3, then +9")
                     .containsExactly(
@@ -266,6 +277,13 @@ class ReplayTest {
         } finally {
             recording.stop(0);
         }
+    }
+
+    private static void answerAnEmptyObject(com.sun.net.httpserver.HttpExchange exchange) throws java.io.IOException {
+        byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, answer.length);
+        exchange.getResponseBody().write(answer);
+        exchange.close();
     }
 
     private static String at(String line, int secondsAfterNine, String field) throws Exception {
@@ -298,10 +316,7 @@ class ReplayTest {
             if (!document) {
                 recordsAnswered[0] += (int) body.lines().count();
             }
-            byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
+            answerAnEmptyObject(exchange);
         });
         dying.start();
         try {
