@@ -87,8 +87,16 @@ final class ServeCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE})")
     Duration idempotencyKeyTtl;
 
+    @Option(
+            names = "--log-level",
+            defaultValue = "info",
+            description = "what Sightline's own log shows on stderr: error, warn, info or debug (default:"
+                    + " ${DEFAULT-VALUE}); skipped records are warnings. Libraries log warnings and errors only")
+    String logLevel;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
+        logAt(logLevel);
         Set<String> knownExploited = kev != null ? KevCatalogue.read(kev) : KevCatalogue.bundled();
         String url = store.url();
         try (Database database = Database.open(url)) {
@@ -133,6 +141,19 @@ final class ServeCommand implements Callable<Integer> {
         System.err.println("sightline: listening on http://" + host + ":" + server.port() + "/api/v1/ (Ctrl-C stops)");
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The CLI's commands log errors only, as they report every skipped record in their summary; a
+     * server has no summary, and its log is where an operator sees what it skipped. Set before the
+     * first logger is made, which reads the level once.
+     */
+    private static void logAt(String level) {
+        if (!Set.of("error", "warn", "info", "debug").contains(level)) {
+            throw new IllegalArgumentException("--log-level " + level + ": expected one of error, warn, info, debug");
+        }
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.io.sightline", level);
     }
 
     /** Starts the server; a port already in use is the user's error to fix, said in one line. */

@@ -49,6 +49,7 @@ class TailKillTest {
     Path logDir;
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @Test
     void aKilledServerResumesTheFileWithoutDuplicatingOrLosingALine() throws Exception {
@@ -75,6 +76,12 @@ class TailKillTest {
         Process second = serve(file);
         try {
             awaitLogged(url(second), token, lines.size());
+            append(file, List.of("{\"process_exec\": {broken"));
+            String warning = awaitOutput("Skipped tailed Tetragon line");
+            assertThat(warning)
+                    .as("a server logs what it skips, at its default level")
+                    .contains("WARN io.sightline.server.ingest.TetragonTailer - Skipped tailed Tetragon line " + file
+                            + " line " + (lines.size() - half + 1) + ": not valid JSON");
         } finally {
             second.destroy();
             second.waitFor(30, TimeUnit.SECONDS);
@@ -147,8 +154,23 @@ class TailKillTest {
                 .start();
     }
 
-    /** Reads the server's output until it says where it listens; the rest is drained in the background. */
-    private static String url(Process process) throws Exception {
+    private String awaitOutput(String part) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            synchronized (output) {
+                Optional<String> found =
+                        output.stream().filter(line -> line.contains(part)).findFirst();
+                if (found.isPresent()) {
+                    return found.get();
+                }
+            }
+            Thread.sleep(20);
+        }
+        return "no line with '" + part + "' in " + output;
+    }
+
+    /** Reads the server's output until it says where it listens; the rest is kept, read in the background. */
+    private String url(Process process) throws Exception {
         BufferedReader output =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> port = CompletableFuture.supplyAsync(() -> {
@@ -167,7 +189,7 @@ class TailKillTest {
         String url = "http://127.0.0.1:" + port.get(60, TimeUnit.SECONDS) + "/";
         Thread.ofVirtual().start(() -> {
             try {
-                output.lines().forEach(line -> {});
+                output.lines().forEach(this.output::add);
             } catch (java.io.UncheckedIOException killed) {
                 // The process is gone; so is its output.
             }
