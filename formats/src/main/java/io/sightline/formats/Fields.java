@@ -119,22 +119,25 @@ public final class Fields {
         return text(node, path).orElseThrow(() -> RecordException.missing(path));
     }
 
+    /** What a number field must hold: a fraction is not cut to a whole number, nor a larger one wrapped. */
+    public static final String WHOLE_NUMBER = "a whole number of at most 64 bits";
+
     public static OptionalLong number(JsonNode node, String path) throws RecordException {
         JsonNode value = at(node, path);
         if (value.isMissingNode() || value.isNull()) {
             return OptionalLong.empty();
         }
-        if (value.canConvertToLong()) {
+        if (value.isNumber() && value.canConvertToExactIntegral() && value.canConvertToLong()) {
             return OptionalLong.of(value.asLong());
         }
         if (value.isTextual()) {
             try {
                 return OptionalLong.of(Long.parseLong(value.asText().trim()));
             } catch (NumberFormatException e) {
-                throw RecordException.invalid(path, "a number", value.asText());
+                throw RecordException.invalid(path, WHOLE_NUMBER, value.asText());
             }
         }
-        throw RecordException.invalid(path, "a number", value);
+        throw RecordException.invalid(path, WHOLE_NUMBER, value);
     }
 
     public static long requiredNumber(JsonNode node, String path) throws RecordException {

@@ -47,6 +47,8 @@ public final class TetragonMapper {
 
     /** {@code MAY_WRITE} and {@code MAY_APPEND} in the mask of {@code security_file_permission}. */
     private static final long WRITE_MASK = 0x2 | 0x8;
+    /** Tetragon's pids are unsigned 32-bit numbers. */
+    private static final long MAX_PID = 0xFFFF_FFFFL;
 
     private TetragonMapper() {}
 
@@ -287,6 +289,9 @@ public final class TetragonMapper {
         String host = SharedValues.shared(TetragonRecord.requiredText(record.nodeName, "node_name"));
         String execId = TetragonRecord.requiredText(fields.execId, which + ".exec_id");
         long pid = TetragonRecord.requiredNumber(fields.pid, which + ".pid");
+        if (pid < 0 || pid > MAX_PID) {
+            throw RecordException.invalid(which + ".pid", "a process id from 0 to " + MAX_PID, pid);
+        }
         Instant start = TetragonRecord.requiredInstant(fields.startTime, which + ".start_time");
         ProcessRef process = new ProcessRef(
                 host,

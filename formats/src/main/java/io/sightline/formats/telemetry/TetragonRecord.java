@@ -347,17 +347,17 @@ final class TetragonRecord {
             try {
                 return OptionalLong.of(Long.parseLong(string.trim()));
             } catch (NumberFormatException e) {
-                throw RecordException.invalid(path, "a number", string);
+                throw RecordException.invalid(path, Fields.WHOLE_NUMBER, string);
             }
         }
         JsonNode node = (JsonNode) value;
         if (node.isNull() || node.isMissingNode()) {
             return OptionalLong.empty();
         }
-        if (node.canConvertToLong()) {
+        if (node.isNumber() && node.canConvertToExactIntegral() && node.canConvertToLong()) {
             return OptionalLong.of(node.asLong());
         }
-        throw RecordException.invalid(path, "a number", node);
+        throw RecordException.invalid(path, Fields.WHOLE_NUMBER, node);
     }
 
     static long requiredNumber(Object value, String path) throws RecordException {
