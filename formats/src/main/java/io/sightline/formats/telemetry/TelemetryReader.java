@@ -90,6 +90,9 @@ public final class TelemetryReader {
     /** A first line such as {@code tests:} or {@code name: value}: a YAML mapping, not a record. */
     private static final Pattern YAML_KEY = Pattern.compile("[A-Za-z_][\\w .-]*:(\\s.*)?");
 
+    /** The parts of Jackson's messages that name its own settings: "from `StreamReadConstraints...`". */
+    private static final Pattern LIBRARY_ADVICE = Pattern.compile(",? from `[^`]*`|: enable `[^`]*` to allow");
+
     private static final String TETRAGON = "tetragon";
     private static final String K8S_AUDIT = "k8s-audit";
 
@@ -707,13 +710,20 @@ public final class TelemetryReader {
         return line.startsWith("\uFEFF") ? line.substring(1) : line;
     }
 
-    /** Jackson's message without the source location it appends, which names no useful source here. */
+    /**
+     * Jackson's message without the source location it appends, which names no useful source
+     * here, and without its advice on its own settings, which a user cannot act on.
+     */
     private static String describe(JsonProcessingException e) {
         String message = String.valueOf(e.getOriginalMessage());
         int newline = message.indexOf('\n');
         String firstLine = newline >= 0 ? message.substring(0, newline) : message;
+        if (firstLine.startsWith("Trailing token")) {
+            return "another JSON value follows the first on the same line";
+        }
         int marker = firstLine.indexOf(" (start marker at");
-        return (marker >= 0 ? firstLine.substring(0, marker) : firstLine).strip();
+        String described = (marker >= 0 ? firstLine.substring(0, marker) : firstLine).strip();
+        return LIBRARY_ADVICE.matcher(described).replaceAll("");
     }
 
     private static String unknownFormat(JsonNode node) {

@@ -67,6 +67,21 @@ class TelemetryReaderTest {
     }
 
     @Test
+    void aJsonErrorIsWordedWithoutTheParserSettingsThatWouldAllowIt() {
+        String deep = "[".repeat(1001) + "]".repeat(1001);
+
+        assertThat(TelemetryReader.splitRecords("{\"a\":1} {\"b\":2}\n{\"c\":3}"))
+                .extracting(TelemetryReader.RawRecord::problem)
+                .containsExactly("not valid JSON: another JSON value follows the first on the same line", "");
+        assertThat(TelemetryReader.splitRecords("{\"pid\": NaN}\n{\"c\":3}")
+                        .getFirst()
+                        .problem())
+                .isEqualTo("not valid JSON: Non-standard token 'NaN'");
+        assertThat(TelemetryReader.splitRecords(deep + "\n{\"c\":3}").getFirst().problem())
+                .isEqualTo("not valid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000)");
+    }
+
+    @Test
     void emptyFileHasNoRecords() throws IOException {
         ReadSummary summary = read("").summary();
 
