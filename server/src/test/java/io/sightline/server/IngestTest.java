@@ -105,7 +105,11 @@ class IngestTest {
 
         HttpResponse<String> garbage = server.post("/api/v1/ingest/k8s-audit", server.ingest, "hello");
         assertThat(garbage.statusCode()).isEqualTo(400);
-        assertThat(garbage.body()).contains("\"code\":\"no_valid_records\"").contains("not valid JSON");
+        assertThat(garbage.body())
+                .contains("\"code\":\"no_valid_records\"")
+                .contains("none of the 1 records could be taken as a Kubernetes audit Event (audit.k8s.io/v1)"
+                        + " (each is named in skipped, with why); nothing was logged")
+                .contains("not valid JSON");
 
         HttpResponse<String> wrongSensor = server.post(
                 "/api/v1/ingest/falco",

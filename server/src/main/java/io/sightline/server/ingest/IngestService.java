@@ -122,7 +122,8 @@ public final class IngestService {
         if (pending.isEmpty()) {
             throw new IngestException(
                     "no_valid_records",
-                    "none of the " + records.size() + " records is " + sensor.expected() + "; nothing was logged",
+                    "none of the " + records.size() + " records could be taken as " + sensor.expected()
+                            + " (each is named in skipped, with why); nothing was logged",
                     skipped);
         }
         Function<List<LogEntry>, IngestResult> answer = placed -> new IngestResult(
