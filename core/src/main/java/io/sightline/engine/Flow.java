@@ -28,6 +28,11 @@ final class Flow {
     /** Behind the link horizon: never indexed again. */
     boolean expired;
     /**
+     * Already a step of a trail, which it joined through the attacker address it dialled before
+     * its process was on the trail; putting the process on the trail tags it but tells it no more.
+     */
+    boolean told;
+    /**
      * Later connects of the process to the same remote end, dropped behind the link horizon while
      * this one was kept (see {@link ProcessNode#settle}); a trail's step counts them.
      */

@@ -991,19 +991,19 @@ public final class StoryboardEngine {
             joinTrailsUsingAddress(flow);
             reopenByAttackerAddress(flow);
         }
-        if (!node.tainted) {
-            Optional<Rule> seedRule = rules.connectSeed(node, flow);
-            if (seedRule.isPresent()) {
-                seed(
-                        node,
-                        seedRule.get(),
-                        Optional.of(Behaviours.connectPattern(scopes.of(node), node, flow.remotePort)),
-                        flow.time());
-            }
-        }
         if (node.tainted) {
             indexConnect(flow);
             onTaintedFlow(node, flow);
+            return;
+        }
+        // A seed puts the process on a trail with its flows, this one included.
+        Optional<Rule> seedRule = rules.connectSeed(node, flow);
+        if (seedRule.isPresent()) {
+            seed(
+                    node,
+                    seedRule.get(),
+                    Optional.of(Behaviours.connectPattern(scopes.of(node), node, flow.remotePort)),
+                    flow.time());
         }
     }
 
@@ -1280,7 +1280,9 @@ public final class StoryboardEngine {
         } else if (!external) {
             text = linkInternalFlow(node, flow, text);
         }
-        step(trail.root(), flow.time(), node, text, 1 + flow.repeats);
+        if (!flow.told) {
+            step(trail.root(), flow.time(), node, text, 1 + flow.repeats);
+        }
         pullInEarlierCallers(trail.root(), remote);
     }
 
@@ -1525,6 +1527,7 @@ public final class StoryboardEngine {
                         flow.node,
                         flow.node.name() + " connects to " + flow.remote() + " (attacker address)",
                         1 + flow.repeats);
+                flow.told = true;
             }
         }
     }
@@ -1551,6 +1554,7 @@ public final class StoryboardEngine {
                 flow.time(),
                 flow.node,
                 flow.node.name() + " connects to " + flow.remote() + " (attacker address)");
+        flow.told = true;
     }
 
     /** Same container, or the same host for a process outside any container. */

@@ -82,6 +82,36 @@ class StoryboardEngineTest {
         assertThat(lines(run(shuffled).getFirst())).isEqualTo(inOrder);
     }
 
+    @ParameterizedTest(name = "java serves requests: {0}")
+    @ValueSource(booleans = {false, true})
+    void aShellsConnectIsOneStepWhicheverOfItAndItsExecComesFirst(boolean serving) {
+        ProcessRef bash = process(NODE_1, 503, 10.9, "/bin/bash", "-i", ORDERS);
+        if (serving) {
+            feed(events.accept(java, 1, "10.0.1.10:8080", "10.0.0.5:40000"));
+        }
+        feed(events.exec(sh, java));
+        feed(events.exec(curl, sh));
+        feed(events.connect(curl, 10.2, "10.0.1.10:41002", "203.0.113.9:80"));
+        RuntimeEvent bashExec = events.exec(bash, sh);
+        RuntimeEvent bashConnect = events.connect(bash, 11.0, "10.0.1.10:41003", "203.0.113.9:4444");
+        List<RuntimeEvent> execFirst = new ArrayList<>(fed);
+        execFirst.addAll(List.of(bashExec, bashConnect));
+        List<RuntimeEvent> connectFirst = new ArrayList<>(fed);
+        connectFirst.addAll(List.of(bashConnect, bashExec));
+
+        // One connect record, told once. Not serving, the shell's connect seeds a trail, which
+        // takes the process with its flows, this one included. Serving, the server's shell and
+        // curl are on a trail that made 203.0.113.9 an attacker address: a connect coming before
+        // its exec joins through that address, and the exec then puts bash on the trail.
+        for (List<RuntimeEvent> order : List.of(execFirst, connectFirst)) {
+            assertThat(run(order).getFirst().trail())
+                    .extracting(Storyboard.TrailStep::text)
+                    .filteredOn(text -> text.startsWith("bash connects to 203.0.113.9:4444"))
+                    .singleElement()
+                    .satisfies(text -> assertThat(text).doesNotEndWith("times)"));
+        }
+    }
+
     @Test
     void aReusedPidIsAnotherProcess() {
         ProcessRef firstSh = process(NODE_1, 700, 5, "/bin/sh", "-c id", ORDERS);
