@@ -202,7 +202,7 @@ public final class InputLoader {
                 reject(
                         name,
                         "not valid JSON at line " + e.getLocation().getLineNr() + ", column "
-                                + e.getLocation().getColumnNr() + " (" + e.getOriginalMessage()
+                                + e.getLocation().getColumnNr() + " (" + JsonErrors.describe(e)
                                 + "): the file is cut short or corrupt; file skipped");
             } else {
                 telemetry.add(path);

@@ -258,7 +258,7 @@ class IngestTest {
         assertThat(withNull.path("skipped")).singleElement().satisfies(skip -> {
             assertThat(skip.path("index").asInt()).isEqualTo(2);
             assertThat(skip.path("reason").asText())
-                    .isEqualTo("expected a Kubernetes audit Event (audit.k8s.io/v1), got a record of no known format");
+                    .isEqualTo("expected a Kubernetes audit Event (audit.k8s.io/v1), got a JSON null");
         });
         assertThat(before.path("applied_seq").asLong()).isEqualTo(5);
         assertThat(after.path("engine_skipped").asLong())

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.asset.Inventory;
 import io.sightline.event.SkippedRecord;
 import io.sightline.formats.Fields;
+import io.sightline.formats.JsonErrors;
 import io.sightline.formats.RecordException;
 import io.sightline.image.ImageInfo;
 import io.sightline.image.ImageRef;
@@ -123,7 +124,7 @@ public final class EcrImagesParser {
         try {
             index = JSON.readTree(manifest);
         } catch (JsonProcessingException e) {
-            throw RecordException.invalid("imageManifest", "an image index as JSON", e.getOriginalMessage());
+            throw RecordException.invalid("imageManifest", "an image index as JSON", JsonErrors.describe(e));
         }
         List<String> digests = new ArrayList<>();
         for (JsonNode entry : index.path("manifests")) {

@@ -17,6 +17,7 @@ import io.sightline.event.ProcessRef;
 import io.sightline.event.RuntimeEvent;
 import io.sightline.event.SkippedRecord;
 import io.sightline.event.SourceRecord;
+import io.sightline.formats.JsonErrors;
 import io.sightline.formats.RecordException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -89,9 +90,6 @@ public final class TelemetryReader {
 
     /** A first line such as {@code tests:} or {@code name: value}: a YAML mapping, not a record. */
     private static final Pattern YAML_KEY = Pattern.compile("[A-Za-z_][\\w .-]*:(\\s.*)?");
-
-    /** The parts of Jackson's messages that name its own settings: "from `StreamReadConstraints...`". */
-    private static final Pattern LIBRARY_ADVICE = Pattern.compile(",? from `[^`]*`|: enable `[^`]*` to allow");
 
     private static final String TETRAGON = "tetragon";
     private static final String K8S_AUDIT = "k8s-audit";
@@ -254,7 +252,9 @@ public final class TelemetryReader {
                     }
                 } catch (JsonProcessingException e) {
                     records.add(new RawRecord(
-                            records.size() + 1, MissingNode.getInstance(), "not valid JSON: " + describe(e)));
+                            records.size() + 1,
+                            MissingNode.getInstance(),
+                            "not valid JSON: " + JsonErrors.describe(e)));
                 }
             }
             return records;
@@ -383,7 +383,7 @@ public final class TelemetryReader {
             try {
                 value = LINE_JSON.readTree(line);
             } catch (JsonProcessingException asCharacters) {
-                return List.of(new NotJson(number, line, describe(asCharacters)));
+                return List.of(new NotJson(number, line, JsonErrors.describe(asCharacters)));
             }
         }
         List<Located> located = recordsOnLine(number, value);
@@ -710,22 +710,6 @@ public final class TelemetryReader {
         return line.startsWith("\uFEFF") ? line.substring(1) : line;
     }
 
-    /**
-     * Jackson's message without the source location it appends, which names no useful source
-     * here, and without its advice on its own settings, which a user cannot act on.
-     */
-    private static String describe(JsonProcessingException e) {
-        String message = String.valueOf(e.getOriginalMessage());
-        int newline = message.indexOf('\n');
-        String firstLine = newline >= 0 ? message.substring(0, newline) : message;
-        if (firstLine.startsWith("Trailing token")) {
-            return "another JSON value follows the first on the same line";
-        }
-        int marker = firstLine.indexOf(" (start marker at");
-        String described = (marker >= 0 ? firstLine.substring(0, marker) : firstLine).strip();
-        return LIBRARY_ADVICE.matcher(described).replaceAll("");
-    }
-
     private static String unknownFormat(JsonNode node) {
         String expected = "expected a Tetragon event, Falco alert, Kubernetes audit Event, GuardDuty finding,"
                 + " AUOMS record, Sysmon for Linux event or Tracee event";
@@ -791,7 +775,7 @@ public final class TelemetryReader {
                 return new Document(records, Optional.empty());
             } catch (JsonProcessingException e) {
                 salvageWrapperElements();
-                String reason = "not valid JSON: " + describe(e) + "; the rest of the document is not read";
+                String reason = "not valid JSON: " + JsonErrors.describe(e) + "; the rest of the document is not read";
                 return new Document(records, Optional.of(new Failure(valueStart, reason)));
             }
         }
@@ -889,7 +873,7 @@ public final class TelemetryReader {
             try {
                 value = LINE_JSON.readTree(text);
             } catch (JsonProcessingException e) {
-                notJson(number, text, describe(e));
+                notJson(number, text, JsonErrors.describe(e));
                 return;
             }
             recordsOnLine(number, value).forEach(this::record);

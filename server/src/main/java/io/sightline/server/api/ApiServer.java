@@ -14,6 +14,7 @@ import io.sightline.finding.Finding;
 import io.sightline.finding.ScanReport;
 import io.sightline.finding.Severity;
 import io.sightline.formats.DocumentParser;
+import io.sightline.formats.JsonErrors;
 import io.sightline.formats.report.ReportJson;
 import io.sightline.remediation.action.PlanOptions;
 import io.sightline.remediation.action.RemediationPlan;
@@ -492,7 +493,7 @@ public final class ApiServer implements AutoCloseable {
         try {
             body = ApiJson.MAPPER.readTree(ctx.body());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ApiException(400, "invalid_json", "expected {\"role\": \"...\"}: " + e.getOriginalMessage());
+            throw new ApiException(400, "invalid_json", "expected {\"role\": \"...\"}: " + JsonErrors.describe(e));
         }
         Role role;
         try {
@@ -635,7 +636,7 @@ public final class ApiServer implements AutoCloseable {
             }
             return node;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ApiException(400, "invalid_json", "expected a JSON object: " + e.getOriginalMessage());
+            throw new ApiException(400, "invalid_json", "expected a JSON object: " + JsonErrors.describe(e));
         }
     }
 

@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 import io.sightline.discovery.sources.RegisteredDiscovery;
 import io.sightline.discovery.sources.RegisteredSource;
 import io.sightline.discovery.sources.SourceRegistry;
+import io.sightline.formats.JsonErrors;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -98,7 +99,7 @@ final class SourcesApi {
             }
             return body;
         } catch (JsonProcessingException e) {
-            throw new ApiException(400, "invalid_json", "expected a JSON object: " + e.getOriginalMessage());
+            throw new ApiException(400, "invalid_json", "expected a JSON object: " + JsonErrors.describe(e));
         }
     }
 }

@@ -10,6 +10,7 @@ import io.sightline.event.RuntimeEvent;
 import io.sightline.event.SkippedRecord;
 import io.sightline.event.SourceRecord;
 import io.sightline.formats.DocumentParser;
+import io.sightline.formats.JsonErrors;
 import io.sightline.formats.RecordException;
 import io.sightline.formats.telemetry.TelemetryReader;
 import io.sightline.server.live.EngineLoop;
@@ -170,7 +171,7 @@ public final class IngestService {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
             throw new IngestException(
-                    "invalid_json", "not valid JSON: " + e.getOriginalMessage() + "; expected " + expected, List.of());
+                    "invalid_json", "not valid JSON: " + JsonErrors.describe(e) + "; expected " + expected, List.of());
         }
         if (root == null || root.isMissingNode()) {
             throw new IngestException("empty_body", "empty body: expected " + expected, List.of());
@@ -343,6 +344,10 @@ public final class IngestService {
             return new Checked.Refused(record.problem());
         }
         Optional<String> format = TelemetryReader.formatOf(record.node());
+        if (!record.node().isObject()) {
+            return new Checked.Refused("expected " + sensor.expected() + ", got a JSON "
+                    + record.node().getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
         if (format.isEmpty() || !format.get().equals(sensor.format())) {
             return refusedAs(sensor, format);
         }
