@@ -64,9 +64,15 @@ final class ReplayCommand implements Callable<Integer> {
         if (evidenceMap != null) {
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(evidenceMap.toFile(), summary.evidence());
         }
+        int skipped = summary.skippedByServer();
         System.err.printf(
-                "replay: %d documents and %d telemetry records sent to %s in %d ms; the server skipped %d records%n",
-                summary.documents(), summary.records(), to, summary.elapsed().toMillis(), summary.skippedByServer());
+                "replay: %d documents and %d telemetry records sent to %s in %d ms; the server skipped %d %s%n",
+                summary.documents(),
+                summary.records(),
+                to,
+                summary.elapsed().toMillis(),
+                skipped,
+                skipped == 1 ? "record" : "records");
         return 0;
     }
 }
