@@ -147,8 +147,13 @@ final class TextReport {
             }
         }
         out.printf(
-                "  %s in %d ms; %d arrived more than the lateness bound behind their stream (stitched anyway)%n",
-                plural((int) analysis.events(), "event"), analysis.elapsedMillis(), analysis.lateEvents());
+                "  %s in %d ms; %d arrived more than the lateness bound behind their stream %s%n",
+                plural((int) analysis.events(), "event"),
+                analysis.elapsedMillis(),
+                analysis.lateEvents(),
+                analysis.sortedByTime()
+                        ? "(so the telemetry was sorted by event time and stitched again)"
+                        : "(stitched anyway)");
         List<RankedImage> flagged = ImageAttention.flagged(analysis.images());
         List<RankedImage> action = ImageAttention.needingAction(analysis.images(), analysis.storyboards());
         out.printf("  images flagged by scanners (a high or critical finding): %d%n", flagged.size());

@@ -82,6 +82,7 @@ public final class InputLoader {
     private final List<FileSummary> files = new ArrayList<>();
     private final List<SkippedRecord> skipped = new ArrayList<>();
     private final List<Path> telemetry = new ArrayList<>();
+    private boolean telemetryRead;
 
     /** @param base the folder that file names in evidence are relative to */
     public InputLoader(Path base) {
@@ -103,8 +104,57 @@ public final class InputLoader {
      * they find the process nodes the process sensors built.
      */
     public void streamTelemetry(Consumer<RuntimeEvent> sink) {
-        PriorityQueue<Detection> held = new PriorityQueue<>(Comparator.comparing(Detection::time));
-        Consumer<RuntimeEvent> holdDetections = event -> {
+        DetectionHold hold = new DetectionHold(sink);
+        readTelemetry(hold);
+        hold.flush();
+    }
+
+    /**
+     * The same telemetry, read whole and sorted by event time first, for files far out of time
+     * order (two nodes' logs concatenated, say), which the stream would stitch as they come. Holds
+     * every event in memory. The files' summaries and skipped records are noted once, by
+     * whichever read came first.
+     */
+    public void streamTelemetrySorted(Consumer<RuntimeEvent> sink) {
+        List<RuntimeEvent> events = new ArrayList<>();
+        readTelemetry(events::add);
+        events.sort(Comparator.comparing(RuntimeEvent::time));
+        DetectionHold hold = new DetectionHold(sink);
+        events.forEach(hold);
+        hold.flush();
+    }
+
+    private void readTelemetry(Consumer<RuntimeEvent> sink) {
+        List<TimeMerge.Source> sources = telemetry.stream()
+                .map(path -> new TimeMerge.Source(path, relative(path)))
+                .toList();
+        List<ReadSummary> summaries = TimeMerge.replay(sources, sink);
+        if (telemetryRead) {
+            return;
+        }
+        telemetryRead = true;
+        for (ReadSummary summary : summaries) {
+            files.add(new FileSummary(
+                    summary.file(),
+                    summary.format(),
+                    summary.accepted(),
+                    summary.skipped().size()));
+            skipped.addAll(summary.skipped());
+        }
+    }
+
+    /** Passes events on, third-party detections {@link #DETECTION_HOLD} behind the others. */
+    private static final class DetectionHold implements Consumer<RuntimeEvent> {
+
+        private final Consumer<RuntimeEvent> sink;
+        private final PriorityQueue<Detection> held = new PriorityQueue<>(Comparator.comparing(Detection::time));
+
+        DetectionHold(Consumer<RuntimeEvent> sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void accept(RuntimeEvent event) {
             if (event instanceof Detection detection) {
                 held.add(detection);
                 return;
@@ -114,20 +164,13 @@ public final class InputLoader {
                 sink.accept(held.poll());
             }
             sink.accept(event);
-        };
-        List<TimeMerge.Source> sources = telemetry.stream()
-                .map(path -> new TimeMerge.Source(path, relative(path)))
-                .toList();
-        for (ReadSummary summary : TimeMerge.replay(sources, holdDetections)) {
-            files.add(new FileSummary(
-                    summary.file(),
-                    summary.format(),
-                    summary.accepted(),
-                    summary.skipped().size()));
-            skipped.addAll(summary.skipped());
         }
-        while (!held.isEmpty()) {
-            sink.accept(held.poll());
+
+        /** Passes on the detections still held, at the end of the telemetry. */
+        void flush() {
+            while (!held.isEmpty()) {
+                sink.accept(held.poll());
+            }
         }
     }
 

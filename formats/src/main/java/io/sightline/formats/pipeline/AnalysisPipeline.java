@@ -6,6 +6,7 @@ import io.sightline.engine.EngineConfig;
 import io.sightline.engine.StoryboardEngine;
 import io.sightline.engine.rarity.PatternHistory;
 import io.sightline.engine.rules.RuleSet;
+import io.sightline.event.RuntimeEvent;
 import io.sightline.event.SkippedRecord;
 import io.sightline.finding.ScanReport;
 import io.sightline.formats.InputLoader;
@@ -23,13 +24,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The main job as one call: read inventory, scan reports and telemetry, stitch storyboards, note
  * which vulnerable packages running containers executed or loaded, rank images. The CLI's {@code analyze}, {@code gate} and {@code remediate --from} share it.
  */
 public final class AnalysisPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AnalysisPipeline.class);
 
     private static final List<String> LAYOUT = List.of("inventory", "scans", "telemetry");
 
@@ -96,12 +102,17 @@ public final class AnalysisPipeline {
 
         List<ScanReport> reports = new VexFilter(loader.vexStatements()).apply(loader.reports());
         ImageCatalogue catalogue = ImageCatalogue.build(loader.inventory(), reports, enrichment.knownExploited());
-        StoryboardEngine engine = new StoryboardEngine(loader.inventory(), catalogue, config, rules, history);
-        LoadedPackages loaded = LoadedPackages.watching(loader.inventory(), catalogue);
-        loader.streamTelemetry(event -> {
-            engine.accept(event);
-            loaded.accept(event);
-        });
+        Stitched stitched = stitch(loader, catalogue, config, rules, history, loader::streamTelemetry);
+        long late = stitched.engine().lateEvents();
+        boolean sortedByTime = late > 0;
+        if (sortedByTime) {
+            // A file far out of time order: the stream forgot processes behind the retention
+            // before the records that link them came. The files are finite; read them sorted.
+            LOG.info("Telemetry out of time order lateEvents={}; stitching it again sorted by time", late);
+            stitched = stitch(loader, catalogue, config, rules, history, loader::streamTelemetrySorted);
+        }
+        StoryboardEngine engine = stitched.engine();
+        LoadedPackages loaded = stitched.loaded();
 
         var storyboards = engine.storyboards();
         var images = new ImageRanker(catalogue, enrichment.epss(), loaded).rank(storyboards);
@@ -114,9 +125,28 @@ public final class AnalysisPipeline {
                 withRecordsAhead(loader.skipped(), engine, config),
                 loader.files(),
                 engine.eventsSeen(),
-                engine.lateEvents(),
+                late,
                 Duration.ofNanos(System.nanoTime() - started).toMillis(),
-                engine.takePatternCounts());
+                engine.takePatternCounts(),
+                sortedByTime);
+    }
+
+    private record Stitched(StoryboardEngine engine, LoadedPackages loaded) {}
+
+    private static Stitched stitch(
+            InputLoader loader,
+            ImageCatalogue catalogue,
+            EngineConfig config,
+            RuleSet rules,
+            PatternHistory history,
+            Consumer<Consumer<RuntimeEvent>> telemetry) {
+        StoryboardEngine engine = new StoryboardEngine(loader.inventory(), catalogue, config, rules, history);
+        LoadedPackages loaded = LoadedPackages.watching(loader.inventory(), catalogue);
+        telemetry.accept(event -> {
+            engine.accept(event);
+            loaded.accept(event);
+        });
+        return new Stitched(engine, loaded);
     }
 
     /** The skipped records, and a note for each record the engine found dated implausibly far ahead. */

@@ -16,7 +16,8 @@ import java.util.List;
  * What one analysis produced: storyboards, the ranked images, the scan reports after VEX (with
  * their suppressed findings), and what was read or skipped. {@code lateEvents} counts records
  * that arrived later than the engine's lateness bound behind their stream; they were stitched
- * all the same. {@code patternCounts} are the behaviour patterns the engine counted, for a caller
+ * all the same, or, when {@code sortedByTime}, the telemetry was read again sorted by event time
+ * and stitched from that. {@code patternCounts} are the behaviour patterns the engine counted, for a caller
  * that keeps a history of them.
  */
 public record AnalysisResult(
@@ -30,7 +31,8 @@ public record AnalysisResult(
         long events,
         long lateEvents,
         long elapsedMillis,
-        List<RunCount> patternCounts) {
+        List<RunCount> patternCounts,
+        boolean sortedByTime) {
 
     public AnalysisResult {
         requireNonNull(inventory, "inventory is null");
@@ -66,6 +68,7 @@ public record AnalysisResult(
                 events,
                 lateEvents,
                 elapsedMillis,
-                List.of());
+                List.of(),
+                false);
     }
 }

@@ -213,6 +213,7 @@ public final class ReportJson {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("events", analysis.events());
         node.put("late_events", analysis.lateEvents());
+        node.put("sorted_by_time", analysis.sortedByTime());
         node.put("elapsed_ms", analysis.elapsedMillis());
         node.put("records_skipped", analysis.skipped().size());
         node.put(
