@@ -46,7 +46,7 @@ final class BodyRecords {
             if (checked.isPresent()) {
                 taken.add(new Taken(taken.size() + 1, checked.get(), line));
             } else {
-                taken.addAll(asTrees(sensor, TelemetryReader.splitRecords(line), taken.size()));
+                taken.addAll(asTrees(sensor, TelemetryReader.splitLine(line), taken.size()));
             }
         }
         return taken;

@@ -59,6 +59,26 @@ class BodyRecordsTest {
         assertThat(read.get(4).checked()).isEqualTo(mapped(tetragon.get(1)));
     }
 
+    @Test
+    void aByteOrderMarkOpensABodyButNoLineAfterItsFirstAsInAFile() throws IOException {
+        List<String> tetragon = Files.readAllLines(TELEMETRY.resolve("tetragon.jsonl"));
+
+        List<BodyRecords.Taken> marked =
+                BodyRecords.read(Sensor.TETRAGON, "\uFEFF" + tetragon.get(0) + "\n" + tetragon.get(1));
+        List<BodyRecords.Taken> markedInside =
+                BodyRecords.read(Sensor.TETRAGON, tetragon.get(0) + "\n\uFEFF" + tetragon.get(1));
+
+        assertThat(marked)
+                .extracting(taken -> taken.checked() instanceof IngestService.Checked.Mapped)
+                .containsExactly(true, true);
+        assertThat(markedInside.get(0).checked()).isInstanceOf(IngestService.Checked.Mapped.class);
+        assertThat(markedInside.get(1).checked())
+                .isInstanceOfSatisfying(
+                        IngestService.Checked.Refused.class,
+                        refused -> assertThat(refused.reason())
+                                .startsWith("not valid JSON: Unexpected character ('\uFEFF' (code 65279 / 0xfeff))"));
+    }
+
     private static IngestService.Checked mapped(String line) {
         return IngestService.map(
                 Sensor.TETRAGON, TelemetryReader.splitRecords(line).getFirst());
