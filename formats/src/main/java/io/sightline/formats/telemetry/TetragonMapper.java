@@ -110,7 +110,11 @@ public final class TetragonMapper {
                 case "process_exit" -> List.of(exit(record, event, source));
                 case "process_kprobe" -> kprobe(record, event, source);
                 case "process_connect" -> List.of(legacyConnect(record, event, source));
-                default -> List.of();
+                default -> {
+                    // A kind not stitched is still taken (and logged by a server) when it is whole.
+                    requireProcess(event);
+                    yield List.of();
+                }
             };
         } catch (RecordException e) {
             String function = TetragonRecord.text(event.functionName)
@@ -138,12 +142,20 @@ public final class TetragonMapper {
 
     private static List<RuntimeEvent> kprobe(TetragonRecord record, Event event, SourceRecord source)
             throws RecordException {
+        requireProcess(event);
         String function = TetragonRecord.text(event.functionName).orElse("");
         return switch (function) {
             case "tcp_connect" -> List.of(flow(record, event, source, Direction.OUTBOUND, sockArgument(event)));
             case "inet_csk_accept" -> List.of(flow(record, event, source, Direction.INBOUND, returnedSock(event)));
             default -> fileAccess(record, event, source, function);
         };
+    }
+
+    /** Every Tetragon event names its process; one without is cut short or made up. */
+    private static void requireProcess(Event event) throws RecordException {
+        if (event.process == null) {
+            throw RecordException.missing("process");
+        }
     }
 
     /** {@code tcp_connect(struct sock *)}: the socket is the first argument, local end in saddr/sport. */

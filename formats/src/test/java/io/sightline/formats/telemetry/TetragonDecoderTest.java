@@ -177,6 +177,28 @@ class TetragonDecoderTest {
     }
 
     @Test
+    void anEventWithoutItsProcessIsSkippedAndAWholeOneOfAKindNotStitchedIsTaken(@TempDir Path folder)
+            throws IOException {
+        Path file = folder.resolve("tetragon.jsonl");
+        String process =
+                "{\"exec_id\":\"eA==\",\"pid\":7,\"binary\":\"/bin/x\"," + "\"start_time\":\"2024-11-09T13:17:33Z\"}";
+        String tail = ",\"node_name\":\"n\",\"time\":\"2024-11-09T13:18:00Z\"}\n";
+        Files.writeString(
+                file,
+                "{\"process_kprobe\":{}" + tail
+                        + "{\"process_tracepoint\":{\"subsys\":\"raw_syscalls\"}" + tail
+                        + "{\"process_tracepoint\":{\"process\":" + process + ",\"subsys\":\"raw_syscalls\"}" + tail,
+                StandardCharsets.UTF_8);
+
+        TelemetryFiles.Read read = TelemetryFiles.read(file, "tetragon.jsonl");
+
+        assertThat(reasonOn(read, 1)).isEqualTo("tetragon process_kprobe: missing field process; record skipped");
+        assertThat(reasonOn(read, 2)).isEqualTo("tetragon process_tracepoint: missing field process; record skipped");
+        assertThat(read.summary().accepted()).isEqualTo(1);
+        assertThat(read.events()).isEmpty();
+    }
+
+    @Test
     void aRecordMissingAFieldIsSkippedNamingTheField() {
         TelemetryFiles.Read read = TelemetryFiles.read(edgeCases(), "tetragon.jsonl");
 
