@@ -147,7 +147,7 @@ final class TextReport {
             }
         }
         out.printf(
-                "  %s in %d ms; %d arrived more than the lateness bound behind their stream %s%n",
+                "  %s in %d ms; %d arrived more than the lateness bound behind the newest record of their file %s%n",
                 plural((int) analysis.events(), "event"),
                 analysis.elapsedMillis(),
                 analysis.lateEvents(),

@@ -31,6 +31,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -114,14 +115,49 @@ public final class InputLoader {
      * order (two nodes' logs concatenated, say), which the stream would stitch as they come. Holds
      * every event in memory. The files' summaries and skipped records are noted once, by
      * whichever read came first.
+     *
+     * <p>A record dated more than {@code outside} before the earliest or after the latest of the
+     * bulk of the records (the 1st to the 99th percentile) is kept where it came, behind the record
+     * before it: a corrupt or jumped clock would otherwise sort it years away from the records it
+     * belongs with, and the engine judges such times on its own.
      */
-    public void streamTelemetrySorted(Consumer<RuntimeEvent> sink) {
+    public void streamTelemetrySorted(Duration outside, Consumer<RuntimeEvent> sink) {
         List<RuntimeEvent> events = new ArrayList<>();
         readTelemetry(events::add);
-        events.sort(Comparator.comparing(RuntimeEvent::time));
+        long[] keys = sortKeys(events, outside);
+        Integer[] order = new Integer[events.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingLong(i -> keys[i]));
         DetectionHold hold = new DetectionHold(sink);
-        events.forEach(hold);
+        for (int i : order) {
+            hold.accept(events.get(i));
+        }
         hold.flush();
+    }
+
+    /**
+     * Each event's time in nanoseconds (the engine's clock holds them in a long), or the key of the
+     * event before it when its time is far outside the bulk.
+     */
+    private static long[] sortKeys(List<RuntimeEvent> events, Duration outside) {
+        long[] times = new long[events.size()];
+        for (int i = 0; i < times.length; i++) {
+            Instant time = events.get(i).time();
+            times[i] = time.getEpochSecond() * 1_000_000_000L + time.getNano();
+        }
+        long[] sorted = times.clone();
+        Arrays.sort(sorted);
+        int tail = sorted.length / 100;
+        long earliest = sorted.length == 0 ? 0 : sorted[tail] - outside.toNanos();
+        long latest = sorted.length == 0 ? 0 : sorted[sorted.length - 1 - tail] + outside.toNanos();
+        long[] keys = new long[times.length];
+        for (int i = 0; i < times.length; i++) {
+            boolean inBulk = times[i] >= earliest && times[i] <= latest;
+            keys[i] = inBulk ? times[i] : i == 0 ? sorted[tail] : keys[i - 1];
+        }
+        return keys;
     }
 
     private void readTelemetry(Consumer<RuntimeEvent> sink) {

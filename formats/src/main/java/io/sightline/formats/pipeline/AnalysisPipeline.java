@@ -109,7 +109,13 @@ public final class AnalysisPipeline {
             // A file far out of time order: the stream forgot processes behind the retention
             // before the records that link them came. The files are finite; read them sorted.
             LOG.info("Telemetry out of time order lateEvents={}; stitching it again sorted by time", late);
-            stitched = stitch(loader, catalogue, config, rules, history, loader::streamTelemetrySorted);
+            stitched = stitch(
+                    loader,
+                    catalogue,
+                    config,
+                    rules,
+                    history,
+                    sink -> loader.streamTelemetrySorted(config.retention(), sink));
         }
         StoryboardEngine engine = stitched.engine();
         LoadedPackages loaded = stitched.loaded();

@@ -15,10 +15,10 @@ import java.util.List;
 /**
  * What one analysis produced: storyboards, the ranked images, the scan reports after VEX (with
  * their suppressed findings), and what was read or skipped. {@code lateEvents} counts records
- * that arrived later than the engine's lateness bound behind their stream; they were stitched
- * all the same, or, when {@code sortedByTime}, the telemetry was read again sorted by event time
- * and stitched from that. {@code patternCounts} are the behaviour patterns the engine counted, for a caller
- * that keeps a history of them.
+ * that arrived later than the engine's lateness bound behind the newest record of their file;
+ * when there were any, {@code sortedByTime} says the telemetry was read again sorted by event
+ * time and stitched from that. {@code patternCounts} are the behaviour patterns the engine
+ * counted, for a caller that keeps a history of them.
  */
 public record AnalysisResult(
         Inventory inventory,

@@ -53,6 +53,38 @@ class OutOfOrderFilesTest {
         }
     }
 
+    @Test
+    void recordsWhoseClockJumpedYearsStayWithTheRecordsAroundThem() throws IOException {
+        // Lines 307-309 of the Tetragon file are the exploit's shell, a second shell and curl's
+        // connect. Dated five years back they come late, which sorts the telemetry; sorted by
+        // their own time they would lead the file, years from the processes they belong with.
+        copyWithTetragonLines(307, 309, "2024-11-14", "2019-11-14");
+
+        AnalysisResult inOrder = analyze(SCENARIO);
+        AnalysisResult jumped = analyze(reversed);
+
+        assertThat(jumped.sortedByTime()).isTrue();
+        assertThat(jumped.lateEvents()).isEqualTo(3);
+        assertThat(lines(jumped.storyboards().getFirst().records()))
+                .isEqualTo(lines(inOrder.storyboards().getFirst().records()));
+    }
+
+    private void copyWithTetragonLines(int from, int to, String date, String replacement) throws IOException {
+        try (Stream<Path> files = Files.walk(SCENARIO)) {
+            for (Path source : files.filter(Files::isRegularFile).toList()) {
+                Path target = reversed.resolve(SCENARIO.relativize(source).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(source, target);
+            }
+        }
+        Path tetragon = reversed.resolve("telemetry/tetragon.jsonl");
+        List<String> lines = new ArrayList<>(Files.readAllLines(tetragon));
+        for (int line = from; line <= to; line++) {
+            lines.set(line - 1, lines.get(line - 1).replace(date, replacement));
+        }
+        Files.write(tetragon, lines);
+    }
+
     private static AnalysisResult analyze(Path folder) {
         return AnalysisPipeline.run(folder, AnalysisPipeline.layout(folder), KEV, EngineConfig.DEFAULTS);
     }
