@@ -5,6 +5,7 @@ import io.sightline.formats.RecordException;
 import io.sightline.formats.telemetry.TelemetryReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -33,11 +34,14 @@ final class BodyRecords {
         while (first < lines.size() && lines.get(first).isBlank()) {
             first++;
         }
-        if (first == lines.size() || fast(sensor, lines.get(first)).isEmpty()) {
+        Optional<IngestService.Checked> firstChecked =
+                first == lines.size() ? Optional.empty() : fast(sensor, lines.get(first));
+        if (firstChecked.isEmpty()) {
             return asTrees(sensor, TelemetryReader.splitRecords(body), 0);
         }
         List<Taken> taken = new ArrayList<>(lines.size());
-        for (int i = first; i < lines.size(); i++) {
+        taken.add(new Taken(1, firstChecked.get(), lines.get(first)));
+        for (int i = first + 1; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) {
                 continue;
@@ -57,16 +61,45 @@ final class BodyRecords {
             return TelemetryReader.readLine(line, CHECK)
                     .map(read -> read.format().equals(sensor.format())
                             ? new IngestService.Checked.Mapped(read.events())
-                            : IngestService.refusedAs(sensor, Optional.of(read.format())));
+                            : refusedAs(sensor, Optional.of(read.format())));
         } catch (RecordException e) {
             return Optional.of(new IngestService.Checked.Refused(e.getMessage()));
         }
     }
 
+    /**
+     * The record's events, mapped as the engine would map it from the log (their source a
+     * placeholder until it is logged), or why the record is refused.
+     */
+    static IngestService.Checked map(Sensor sensor, TelemetryReader.RawRecord record) {
+        if (!record.problem().isEmpty()) {
+            return new IngestService.Checked.Refused(record.problem());
+        }
+        if (!record.node().isObject()) {
+            return new IngestService.Checked.Refused("expected " + sensor.expected() + ", got a JSON "
+                    + record.node().getNodeType().name().toLowerCase(Locale.ROOT));
+        }
+        Optional<String> format = TelemetryReader.formatOf(record.node());
+        if (format.isEmpty() || !format.get().equals(sensor.format())) {
+            return refusedAs(sensor, format);
+        }
+        try {
+            return new IngestService.Checked.Mapped(TelemetryReader.mapRecord(record.node(), CHECK));
+        } catch (RecordException e) {
+            return new IngestService.Checked.Refused(e.getMessage());
+        }
+    }
+
+    /** A record refused for being of another format than the sensor's, or of none known. */
+    private static IngestService.Checked.Refused refusedAs(Sensor sensor, Optional<String> format) {
+        return new IngestService.Checked.Refused("expected " + sensor.expected() + ", got "
+                + format.map(f -> "a " + f + " record").orElse("a record of no known format"));
+    }
+
     private static List<Taken> asTrees(Sensor sensor, List<TelemetryReader.RawRecord> records, int before) {
         List<Taken> taken = new ArrayList<>(records.size());
         for (TelemetryReader.RawRecord record : records) {
-            taken.add(new Taken(before + taken.size() + 1, IngestService.map(sensor, record), record.json()));
+            taken.add(new Taken(before + taken.size() + 1, map(sensor, record), record.json()));
         }
         return taken;
     }

@@ -8,11 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.asset.Inventory;
 import io.sightline.event.RuntimeEvent;
 import io.sightline.event.SkippedRecord;
-import io.sightline.event.SourceRecord;
 import io.sightline.formats.DocumentParser;
 import io.sightline.formats.JsonErrors;
 import io.sightline.formats.RecordException;
-import io.sightline.formats.telemetry.TelemetryReader;
 import io.sightline.server.live.EngineLoop;
 import io.sightline.store.IdempotencyKeys;
 import io.sightline.store.IngestLog;
@@ -57,7 +55,6 @@ public final class IngestService {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SourceRecord CHECK = new SourceRecord("check", 1);
 
     private static final int MAX_KEY_LENGTH = 255;
     private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
@@ -335,36 +332,7 @@ public final class IngestService {
         IngestResult take(Receipts receipts) throws IngestException, EngineLoop.QueueFullException;
     }
 
-    /**
-     * The record's events, mapped as the engine would map it from the log (their source a
-     * placeholder until it is logged), or why the record is refused.
-     */
-    static Checked map(Sensor sensor, TelemetryReader.RawRecord record) {
-        if (!record.problem().isEmpty()) {
-            return new Checked.Refused(record.problem());
-        }
-        Optional<String> format = TelemetryReader.formatOf(record.node());
-        if (!record.node().isObject()) {
-            return new Checked.Refused("expected " + sensor.expected() + ", got a JSON "
-                    + record.node().getNodeType().name().toLowerCase(java.util.Locale.ROOT));
-        }
-        if (format.isEmpty() || !format.get().equals(sensor.format())) {
-            return refusedAs(sensor, format);
-        }
-        try {
-            return new Checked.Mapped(TelemetryReader.mapRecord(record.node(), CHECK));
-        } catch (RecordException e) {
-            return new Checked.Refused(e.getMessage());
-        }
-    }
-
-    /** A record refused for being of another format than the sensor's, or of none known. */
-    static Checked.Refused refusedAs(Sensor sensor, Optional<String> format) {
-        return new Checked.Refused("expected " + sensor.expected() + ", got "
-                + format.map(f -> "a " + f + " record").orElse("a record of no known format"));
-    }
-
-    /** What {@link #map} made of a record. */
+    /** What {@link BodyRecords} made of a record. */
     sealed interface Checked {
 
         record Refused(String reason) implements Checked {}

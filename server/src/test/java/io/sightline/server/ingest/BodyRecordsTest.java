@@ -33,7 +33,7 @@ class BodyRecordsTest {
                 assertThat(read.get(i).index()).isEqualTo(trees.get(i).line());
                 assertThat(read.get(i).checked())
                         .as("%s record %d", sensor.path(), i + 1)
-                        .isEqualTo(IngestService.map(sensor, trees.get(i)));
+                        .isEqualTo(BodyRecords.map(sensor, trees.get(i)));
             }
         }
     }
@@ -80,7 +80,7 @@ class BodyRecordsTest {
     }
 
     private static IngestService.Checked mapped(String line) {
-        return IngestService.map(
+        return BodyRecords.map(
                 Sensor.TETRAGON, TelemetryReader.splitRecords(line).getFirst());
     }
 }
