@@ -181,23 +181,23 @@ final class Replayer {
      */
     private static List<List<Timed>> bySensor(List<Timed> window) {
         Map<String, List<Timed>> batches = new LinkedHashMap<>();
-        window.stream()
-                .filter(record -> !isDetection(record))
-                .forEach(record -> batches.computeIfAbsent(record.sensor(), s -> new ArrayList<>())
-                        .add(record));
-        window.stream()
-                .filter(Replayer::isDetection)
-                .forEach(record -> batches.computeIfAbsent(record.sensor(), s -> new ArrayList<>())
-                        .add(record));
+        for (boolean detections : new boolean[] {false, true}) {
+            for (Timed record : window) {
+                if (isDetection(record) == detections) {
+                    batches.computeIfAbsent(record.sensor(), s -> new ArrayList<>())
+                            .add(record);
+                }
+            }
+        }
         return List.copyOf(batches.values());
     }
 
     private int sendBatch(List<Timed> batch, Map<String, String> evidence) throws IOException, InterruptedException {
-        StringBuilder body = new StringBuilder();
-        batch.forEach(r -> body.append(r.node()).append('\n'));
+        StringBuilder lines = new StringBuilder();
+        batch.forEach(r -> lines.append(r.node()).append('\n'));
+        String body = lines.toString();
         String range = batch.getFirst().source() + "-" + batch.getLast().source();
-        JsonNode answer = send(
-                "/api/v1/ingest/" + batch.getFirst().sensor(), body.toString(), idempotencyKey(range, body.toString()));
+        JsonNode answer = send("/api/v1/ingest/" + batch.getFirst().sensor(), body, idempotencyKey(range, body));
         noteEvidence(batch, answer, evidence);
         recordsAcknowledged += batch.size();
         JsonNode skipped = answer.has("skipped")
